@@ -1,0 +1,274 @@
+#include "app/application.h"
+
+#include "app/cluster/celerydriver.h"
+#include "app/cluster/celerytasktype.h"
+#include "app/core/taskengine.h"
+#include "app/core/taskstore.h"
+#include "app/core/tasktyperegistry.h"
+#include "app/server/headwayserver.h"
+
+#ifdef HEADWAY_HAVE_UI
+#include "ui/mainwindow.h"
+#include "ui/screenshotscenario.h"
+#include "ui/uisettings.h"
+
+#include <QApplication>
+#endif
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <QTimeZone>
+#include <QTextStream>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Application", text);
+}
+
+void printError(const QString &message)
+{
+    QTextStream(stderr) << u"headway: "_s << message << Qt::endl;
+}
+
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+           || qEnvironmentVariable("QT_QPA_PLATFORM") == u"offscreen";
+}
+
+// SIGTERM/SIGINT end the event loop so the engine interrupts its tasks and the store writes
+// them: a signal handler may only write to a pipe, the event loop does the rest.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+void quitOnSignals(QObject *context)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
+        char c = 0;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+} // namespace
+
+int Application::run(int argc, char *argv[])
+{
+    // The window needs a QApplication, headless a QCoreApplication: look before creating either.
+    bool wantGui = true;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "--headless" || arg == "--version" || arg == "-v" || arg == "--help" || arg == "-h")
+            wantGui = false;
+    }
+    QCoreApplication::setApplicationName(u"headway"_s);
+    QCoreApplication::setOrganizationName(u"Headway"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(HEADWAY_VERSION));
+
+    std::unique_ptr<QCoreApplication> app;
+#ifdef HEADWAY_HAVE_UI
+    const bool gui = wantGui && hasDisplay();
+    if (gui) {
+        QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+        auto *guiApp = new QApplication(argc, argv);
+        guiApp->setQuitOnLastWindowClosed(false); // close-to-tray; quitting is explicit
+        QGuiApplication::setDesktopFileName(u"io.github.headway.Headway"_s);
+        app.reset(guiApp);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
+#else
+    const bool gui = false;
+    app = std::make_unique<QCoreApplication>(argc, argv);
+#endif
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Headway runs long tasks and shows their progress: in a window, in any browser, to scripts."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headlessOption(u"headless"_s, tr("Run the engine and the web server without a window."));
+    const QCommandLineOption portOption(u"port"_s, tr("Serve on <port> (default 8421; 0 = any free port)."), u"port"_s);
+    const QCommandLineOption listenOption(u"listen"_s, tr("Listen on <address> (default 127.0.0.1; ::1 is served too)."),
+                                          u"address"_s, u"127.0.0.1"_s);
+    const QCommandLineOption dataDirOption(u"data-dir"_s, tr("Keep the task store, token and uploads in <dir>."), u"dir"_s);
+    const QCommandLineOption rotateOption(u"rotate-token"_s, tr("Replace the access token with a new random one."));
+    const QCommandLineOption concurrencyOption(u"concurrency"_s,
+                                               tr("Run at most <n> tasks at once (default: the number of cores)."), u"n"_s);
+    const QCommandLineOption celeryOption(u"celery"_s,
+                                          tr("Run \"celery\" tasks on the Celery cluster at <url> (redis://HOST:PORT/DB)."),
+                                          u"url"_s);
+    const QCommandLineOption screenshotOption(u"screenshot"_s,
+                                              tr("Render the main window with fixed sample tasks to <file.png> and exit."),
+                                              u"file"_s);
+    parser.addOptions({headlessOption, portOption, listenOption, dataDirOption, rotateOption, concurrencyOption,
+                       celeryOption, screenshotOption});
+    parser.process(*app);
+
+    // --- options ---
+    const QString dataDir = parser.isSet(dataDirOption)
+                                ? QDir(parser.value(dataDirOption)).absolutePath()
+                                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    int concurrency = 0;
+    quint16 port = 8421;
+    bool portFromUser = false;
+#ifdef HEADWAY_HAVE_UI
+    if (gui) {
+        UiSettings settings;
+        concurrency = settings.concurrency();
+        if (settings.port() > 0) {
+            port = quint16(settings.port());
+            portFromUser = true;
+        }
+    }
+#endif
+    if (parser.isSet(concurrencyOption)) {
+        bool ok = false;
+        concurrency = parser.value(concurrencyOption).toInt(&ok);
+        if (!ok || concurrency < 1) {
+            printError(tr("--concurrency needs a whole number of at least 1."));
+            return 2;
+        }
+    }
+    if (parser.isSet(portOption)) {
+        bool ok = false;
+        const uint p = parser.value(portOption).toUInt(&ok);
+        if (!ok || p > 65535) {
+            printError(tr("--port needs a number from 0 to 65535."));
+            return 2;
+        }
+        port = quint16(p);
+        portFromUser = true;
+    }
+    const QHostAddress address(parser.value(listenOption));
+    if (address.isNull()) {
+        printError(tr("--listen needs an IP address, such as 127.0.0.1 or ::1."));
+        return 2;
+    }
+    if (!QDir().mkpath(dataDir)) {
+        printError(tr("Cannot create the data directory %1.").arg(dataDir));
+        return 1;
+    }
+
+    TaskTypeRegistry registry;
+    registerBuiltinTaskTypes(registry);
+    registerCeleryTaskType(registry);
+
+#ifdef HEADWAY_HAVE_UI
+    if (parser.isSet(screenshotOption)) {
+        if (!gui) {
+            printError(tr("--screenshot needs a display (or QT_QPA_PLATFORM=offscreen)."));
+            return 2;
+        }
+        EngineOptions frozen;
+        frozen.runTasks = false;
+        frozen.clock = [] { return QDateTime(QDate(2026, 1, 15), QTime(9, 30), Qt::UTC); };
+        TaskEngine engine(registry, frozen);
+        const QString selected = ScreenshotScenario::inject(engine);
+        MainWindow window(engine);
+        const bool ok = ScreenshotScenario::capture(window, selected, parser.value(screenshotOption));
+        if (!ok)
+            printError(tr("Could not write %1.").arg(parser.value(screenshotOption)));
+        return ok ? 0 : 1;
+    }
+#endif
+
+    // --- engine and store ---
+    TaskStore store;
+    QString error;
+    if (!store.open(QDir(dataDir).filePath(u"tasks.sqlite"_s), &error)) {
+        printError(error);
+        return 1;
+    }
+    EngineOptions engineOptions;
+    engineOptions.concurrency = concurrency;
+    engineOptions.dataDir = dataDir;
+    TaskEngine engine(registry, engineOptions);
+    engine.restore(store.loadAll());
+    engine.addTracker(&store, 1);
+
+    CeleryDriver celery(engine);
+    QString celeryUrl = parser.value(celeryOption);
+#ifdef HEADWAY_HAVE_UI
+    if (gui && celeryUrl.isEmpty())
+        celeryUrl = UiSettings().celeryUrl();
+#endif
+    if (!celeryUrl.isEmpty() && !celery.start(QUrl(celeryUrl), &error)) {
+        printError(error);
+        return 2;
+    }
+
+    // --- server ---
+    ServerOptions serverOptions;
+    serverOptions.address = address;
+    serverOptions.port = port;
+    serverOptions.dataDir = dataDir;
+    serverOptions.rotateToken = parser.isSet(rotateOption);
+    auto server = std::make_unique<HeadwayServer>(engine, serverOptions);
+    if (!server->listen(&error)) {
+        if (portFromUser || !gui) {
+            printError(error);
+            return 1;
+        }
+        // The window still works when the default port is taken: serve on any free port.
+        serverOptions.port = 0;
+        server = std::make_unique<HeadwayServer>(engine, serverOptions);
+        if (!server->listen(&error)) {
+            printError(error);
+            return 1;
+        }
+    }
+    server->setWorkersProvider([&celery] {
+        QJsonArray list;
+        for (const CeleryWorker &w : celery.workers())
+            list.append(w.toJson());
+        return list;
+    });
+    QTextStream(stdout) << tr("Headway is serving at %1").arg(server->pageUrl().toString()) << Qt::endl;
+
+    quitOnSignals(app.get());
+
+#ifdef HEADWAY_HAVE_UI
+    std::unique_ptr<MainWindow> window;
+    if (gui) {
+        window = std::make_unique<MainWindow>(engine);
+        QObject::connect(window.get(), &MainWindow::quitRequested, app.get(), [] { QCoreApplication::quit(); });
+        window->setWebPage(server->pageUrl(false), server->token());
+        window->setBrowserUrl(server->pageUrl(true));
+        window->show();
+        window->offerInterruptedTasks();
+    } else if (wantGui) {
+        QTextStream(stdout) << tr("No display found: running headless (engine and web server only).") << Qt::endl;
+    }
+#endif
+
+    const int rc = app->exec();
+    // Running tasks become interrupted and the store writes that before the process ends.
+    engine.shutdown();
+    store.close();
+    return rc;
+}

@@ -1,0 +1,3 @@
+#include "externaltaskdriver.h"
+
+ExternalTaskDriver::~ExternalTaskDriver() = default;

@@ -1,0 +1,815 @@
+#include "taskengine.h"
+
+#include "enginetask.h"
+#include "tasktracker.h"
+#include "tasktyperegistry.h"
+#include "workerpool.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QUuid>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("TaskEngine", text);
+}
+
+EngineError illegal(const TaskSnapshot &task, const QString &action)
+{
+    return {u"invalid_transition"_s,
+            tr("Cannot %1 a task that is %2.").arg(action, taskStateName(task.state)), {}};
+}
+
+constexpr int kMinSampleIntervalMs = 10;
+} // namespace
+
+// Per tracker: its rate and the tasks whose progress changed since it was last told.
+struct TaskEngine::TrackerEntry
+{
+    QPointer<TaskTracker> tracker;
+    int intervalMs = 33;
+    qint64 lastFlushMs = 0;
+    QSet<QString> dirty;
+};
+
+TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, QObject *parent)
+    : QObject(parent), m_registry(registry), m_options(std::move(options))
+{
+    qRegisterMetaType<TaskEvents>("TaskEvents");
+    if (m_options.concurrency <= 0)
+        m_options.concurrency = std::max(1, QThread::idealThreadCount());
+    m_monotonic.start();
+    if (m_options.runTasks)
+        m_pool = std::make_unique<WorkerPool>(this, m_options.concurrency);
+    m_sampleTimer.setTimerType(Qt::PreciseTimer);
+    m_sampleTimer.setInterval(33);
+    connect(&m_sampleTimer, &QTimer::timeout, this, &TaskEngine::sampleProgress);
+}
+
+TaskEngine::~TaskEngine()
+{
+    shutdown();
+    for (TrackerEntry *e : std::as_const(m_trackers))
+        delete e;
+}
+
+QDateTime TaskEngine::now() const
+{
+    return m_options.clock ? m_options.clock() : QDateTime::currentDateTimeUtc();
+}
+
+EngineTask *TaskEngine::find(const QString &id) const
+{
+    const auto it = m_tasks.constFind(id);
+    return it == m_tasks.cend() ? nullptr : it->get();
+}
+
+std::optional<TaskSnapshot> TaskEngine::task(const QString &id) const
+{
+    if (const EngineTask *t = find(id))
+        return t->snapshot;
+    return std::nullopt;
+}
+
+QList<TaskSnapshot> TaskEngine::tasks() const
+{
+    QList<TaskSnapshot> list;
+    list.reserve(m_order.size());
+    for (const QString &id : m_order)
+        list.append(m_tasks.value(id)->snapshot);
+    return list;
+}
+
+int TaskEngine::taskCount() const
+{
+    return int(m_tasks.size());
+}
+
+int TaskEngine::activeCount() const
+{
+    return m_activeCount;
+}
+
+Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
+{
+    if (m_shutDown)
+        return EngineError{u"shutting_down"_s, tr("Headway is shutting down."), {}};
+    QList<FieldError> fields;
+    if (spec.maxRetries < 0)
+        fields.append({u"max_retries"_s, tr("Must be at least 0.")});
+    if (spec.backoffMs < 0)
+        fields.append({u"backoff_ms"_s, tr("Must be at least 0.")});
+    if (spec.timeoutMs < 0)
+        fields.append({u"timeout_ms"_s, tr("Must be at least 0.")});
+    const Result<QJsonObject> params = m_registry.validate(spec.type, spec.params);
+    if (!params) {
+        EngineError error = params.error();
+        error.fields.append(fields);
+        return error;
+    }
+    if (!fields.isEmpty())
+        return EngineError{u"invalid_params"_s, tr("Invalid task options."), fields};
+
+    const TaskType *type = m_registry.find(spec.type);
+    auto task = std::make_shared<EngineTask>();
+    TaskSnapshot &s = task->snapshot;
+    s.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    s.type = spec.type;
+    s.params = *params;
+    s.title = spec.title.trimmed();
+    if (s.title.isEmpty())
+        s.title = type->defaultTitle ? type->defaultTitle(s.params) : type->title;
+    s.priority = spec.priority;
+    s.maxRetries = spec.maxRetries;
+    s.backoffMs = spec.backoffMs;
+    s.timeoutMs = spec.timeoutMs;
+    s.created = now();
+    s.state = TaskState::Queued;
+    task->external = !type->create;
+    addTask(task);
+    enqueue(*task);
+    return task->snapshot;
+}
+
+void TaskEngine::addTask(std::shared_ptr<EngineTask> task)
+{
+    const QString id = task->snapshot.id;
+    if (!isFinished(task->snapshot.state))
+        ++m_activeCount;
+    m_order.append(id);
+    EngineTask *raw = task.get();
+    m_tasks.insert(id, std::move(task));
+    emitEvent({TaskEvent::Kind::Added, raw->snapshot, raw->snapshot.state});
+}
+
+void TaskEngine::enqueue(EngineTask &task)
+{
+    if (task.frozen || m_shutDown)
+        return;
+    if (task.external) {
+        if (ExternalTaskDriver *driver = m_drivers.value(task.snapshot.type))
+            driver->startTask(task.snapshot);
+        else
+            finishAttempt(task, TaskState::Canceled,
+                          TaskError{u"no_driver"_s,
+                                    tr("No backend is connected for \"%1\" tasks.").arg(task.snapshot.type),
+                                    {}});
+        return;
+    }
+    if (!m_pool)
+        return; // runTasks == false: stays queued forever
+    auto attempt = std::make_shared<TaskAttempt>();
+    attempt->task = m_tasks.value(task.snapshot.id);
+    attempt->context = std::make_shared<TaskContext>(task.snapshot.params);
+    attempt->context->setCancelGraceMs(m_options.cancelGraceMs);
+    attempt->context->setDataDir(m_options.dataDir);
+    attempt->runner = m_registry.create(task.snapshot.type, task.snapshot.params);
+    attempt->sequence = ++m_sequence;
+    attempt->priority = task.snapshot.priority;
+    task.attempt = attempt;
+    task.dispatched = false;
+    task.timedOut = false;
+    task.cancelDeadlineMs = -1;
+    task.sample = {};
+    task.speed.reset();
+    if (!attempt->runner) {
+        finishAttempt(task, TaskState::Canceled,
+                      TaskError{u"internal_error"_s, tr("This task type cannot run here."), {}});
+        return;
+    }
+    m_pool->enqueue(std::move(attempt));
+}
+
+void TaskEngine::transition(EngineTask &task, TaskState to)
+{
+    TaskSnapshot &s = task.snapshot;
+    const TaskState from = s.state;
+    Q_ASSERT(isTransitionAllowed(from, to));
+    const bool wasActive = !isFinished(from);
+    s.state = to;
+    const QDateTime t = now();
+    if (to == TaskState::Running && from != TaskState::Paused)
+        s.started = t;
+    if (isFinished(to))
+        s.finished = t;
+    if (to == TaskState::Running || to == TaskState::Paused)
+        m_running.insert(&task);
+    else
+        m_running.remove(&task);
+    if (to == TaskState::Retrying)
+        m_retrying.insert(&task);
+    else
+        m_retrying.remove(&task);
+    if (!m_running.isEmpty() || !m_retrying.isEmpty()) {
+        if (!m_sampleTimer.isActive())
+            m_sampleTimer.start();
+    }
+
+    emitEvent({TaskEvent::Kind::StateChanged, s, from});
+
+    const bool isActive = !isFinished(to);
+    if (wasActive && !isActive && --m_activeCount == 0)
+        Q_EMIT idle();
+    else if (!wasActive && isActive)
+        ++m_activeCount;
+}
+
+void TaskEngine::drainReports()
+{
+    if (!m_pool)
+        return;
+    for (const WorkerPool::Report &r : m_pool->takeReports()) {
+        if (r.finished)
+            onFinished(r.attempt);
+        else
+            onStarted(r.attempt);
+    }
+}
+
+void TaskEngine::onStarted(const std::shared_ptr<TaskAttempt> &attempt)
+{
+    EngineTask &task = *attempt->task;
+    if (task.attempt != attempt)
+        return; // stale: an older attempt that was abandoned
+    task.dispatched = true;
+    if (task.snapshot.state != TaskState::Queued)
+        return; // canceled while a worker was picking it up; the worker sees the flag
+    task.startedMs = m_monotonic.elapsed();
+    transition(task, TaskState::Running);
+}
+
+void TaskEngine::onFinished(const std::shared_ptr<TaskAttempt> &attempt)
+{
+    EngineTask &task = *attempt->task;
+    if (task.attempt != attempt)
+        return;
+    if (isFinished(task.snapshot.state) || task.snapshot.state == TaskState::Queued) {
+        task.attempt.reset(); // already ended (canceled before it started, or abandoned)
+        return;
+    }
+    sampleTask(task, m_monotonic.elapsed()); // the final progress is never dropped
+    const TaskOutcome &outcome = attempt->outcome;
+    if (task.interrupting) {
+        finishAttempt(task, TaskState::Interrupted,
+                      TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}});
+    } else if (task.timedOut) {
+        finishAttempt(task, TaskState::Failed,
+                      TaskError{u"timeout"_s,
+                                tr("The task did not finish within %1 s.").arg(task.snapshot.timeoutMs / 1000.0),
+                                {}});
+    } else if (attempt->context->isCancelRequested()) {
+        finishAttempt(task, TaskState::Canceled, std::nullopt);
+    } else if (outcome.ok) {
+        task.snapshot.result = outcome.result.isUndefined() ? QJsonValue() : outcome.result;
+        if (task.snapshot.progress.total > 0)
+            task.snapshot.progress.processed = task.snapshot.progress.total;
+        task.snapshot.progress.percent = 100.0;
+        task.snapshot.progress.eta = 0.0;
+        finishAttempt(task, TaskState::Succeeded, std::nullopt);
+    } else {
+        finishAttempt(task, TaskState::Failed, outcome.error);
+    }
+}
+
+void TaskEngine::finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error)
+{
+    TaskSnapshot &s = task.snapshot;
+    task.attempt.reset();
+    task.cancelDeadlineMs = -1;
+    s.error = std::move(error);
+    if (s.state == TaskState::Queued && to != TaskState::Canceled) {
+        // An external task that ended before we saw it start.
+        transition(task, TaskState::Running);
+    }
+    if (to == TaskState::Failed && s.attempt <= s.maxRetries && !m_shutDown) {
+        // Exponential backoff with +-20% jitter so retries of many tasks do not stampede.
+        const double base = double(s.backoffMs) * std::pow(2.0, s.attempt - 1);
+        const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
+        const qint64 delay = qint64(std::min(base * jitter, 3600.0 * 1000.0));
+        task.retryAtMs = m_monotonic.elapsed() + delay;
+        s.retryAt = now().addMSecs(delay);
+        transition(task, TaskState::Retrying);
+        return;
+    }
+    transition(task, to);
+}
+
+EngineError TaskEngine::cancel(const QString &id)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    TaskSnapshot &s = task->snapshot;
+    switch (s.state) {
+    case TaskState::Queued:
+        if (task->external) {
+            if (ExternalTaskDriver *driver = m_drivers.value(s.type))
+                driver->cancelTask(s);
+            finishAttempt(*task, TaskState::Canceled, std::nullopt);
+            return {};
+        }
+        if (task->attempt) {
+            if (m_pool && !m_pool->takeBack(task->attempt))
+                task->attempt->context->requestCancel(); // a worker has it: let it see the flag
+        }
+        finishAttempt(*task, TaskState::Canceled, std::nullopt);
+        return {};
+    case TaskState::Retrying:
+        finishAttempt(*task, TaskState::Canceled, std::nullopt);
+        return {};
+    case TaskState::Running:
+    case TaskState::Paused:
+        if (task->cancelDeadlineMs >= 0)
+            return EngineError{u"invalid_transition"_s, tr("The task is already being canceled."), {}};
+        if (task->external) {
+            task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
+            if (ExternalTaskDriver *driver = m_drivers.value(s.type))
+                driver->cancelTask(s);
+            return {};
+        }
+        // Cooperative: the task stops at its next checkpoint; after the grace period it is
+        // abandoned and reported canceled anyway.
+        task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
+        if (task->attempt)
+            task->attempt->context->requestCancel();
+        s.progress.message = tr("Canceling…");
+        return {};
+    default:
+        return illegal(s, tr("cancel"));
+    }
+}
+
+EngineError TaskEngine::pause(const QString &id)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    if (task->snapshot.state != TaskState::Running || task->external || task->cancelDeadlineMs >= 0)
+        return task->external && task->snapshot.state == TaskState::Running
+                   ? EngineError{u"invalid_transition"_s, tr("Tasks on a cluster cannot be paused."), {}}
+                   : illegal(task->snapshot, tr("pause"));
+    if (task->attempt)
+        task->attempt->context->requestPause();
+    transition(*task, TaskState::Paused);
+    return {};
+}
+
+EngineError TaskEngine::resume(const QString &id)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    if (task->snapshot.state != TaskState::Paused)
+        return illegal(task->snapshot, tr("resume"));
+    if (task->attempt)
+        task->attempt->context->requestResume();
+    transition(*task, TaskState::Running);
+    return {};
+}
+
+EngineError TaskEngine::retry(const QString &id)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    TaskSnapshot &s = task->snapshot;
+    if (!isRetryable(s.state))
+        return illegal(s, tr("retry"));
+    s.attempt += 1;
+    s.error.reset();
+    s.result = QJsonValue();
+    s.output.clear();
+    s.started = {};
+    s.finished = {};
+    s.retryAt = {};
+    const QStringList steps = s.progress.steps;
+    s.progress = {};
+    s.progress.steps = steps;
+    transition(*task, TaskState::Queued);
+    enqueue(*task);
+    return {};
+}
+
+EngineError TaskEngine::remove(const QString &id)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    if (!isFinished(task->snapshot.state)) {
+        return {u"not_finished"_s,
+                tr("Only finished tasks can be removed; this one is %1.").arg(taskStateName(task->snapshot.state)),
+                {}};
+    }
+    TaskSnapshot gone;
+    gone.id = id;
+    gone.state = task->snapshot.state;
+    m_order.removeOne(id);
+    m_tasks.remove(id);
+    emitEvent({TaskEvent::Kind::Removed, gone, gone.state});
+    return {};
+}
+
+int TaskEngine::removeFinished()
+{
+    QList<QString> kept;
+    kept.reserve(m_order.size());
+    int removed = 0;
+    for (const QString &id : std::as_const(m_order)) {
+        const EngineTask *task = find(id);
+        if (isFinished(task->snapshot.state)) {
+            TaskSnapshot gone;
+            gone.id = id;
+            gone.state = task->snapshot.state;
+            m_tasks.remove(id);
+            emitEvent({TaskEvent::Kind::Removed, gone, gone.state});
+            ++removed;
+        } else {
+            kept.append(id);
+        }
+    }
+    m_order = std::move(kept);
+    return removed;
+}
+
+void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
+{
+    for (const TaskSnapshot &snapshot : tasks) {
+        if (m_tasks.contains(snapshot.id))
+            continue;
+        auto task = std::make_shared<EngineTask>();
+        task->snapshot = snapshot;
+        const TaskType *type = m_registry.find(snapshot.type);
+        task->external = type && !type->create;
+        TaskSnapshot &s = task->snapshot;
+        bool requeue = false;
+        switch (s.state) {
+        case TaskState::Running:
+        case TaskState::Paused:
+            s.state = TaskState::Interrupted;
+            if (!s.finished.isValid())
+                s.finished = now();
+            if (!s.error)
+                s.error = TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}};
+            break;
+        case TaskState::Retrying:
+        case TaskState::Queued:
+            s.state = TaskState::Queued;
+            s.retryAt = {};
+            requeue = true;
+            break;
+        default:
+            break;
+        }
+        if (!type && !isFinished(s.state)) {
+            s.state = TaskState::Failed;
+            s.error = TaskError{u"unknown_type"_s, tr("Unknown task type \"%1\".").arg(s.type), {}};
+            requeue = false;
+        }
+        EngineTask *raw = task.get();
+        addTask(std::move(task));
+        if (requeue)
+            enqueue(*raw);
+    }
+}
+
+void TaskEngine::inject(const TaskSnapshot &snapshot)
+{
+    auto task = std::make_shared<EngineTask>();
+    task->snapshot = snapshot;
+    if (task->snapshot.id.isEmpty())
+        task->snapshot.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    task->frozen = true;
+    if (m_tasks.contains(task->snapshot.id)) {
+        EngineTask *existing = find(task->snapshot.id);
+        const TaskState previous = existing->snapshot.state;
+        existing->snapshot = task->snapshot;
+        existing->frozen = true;
+        emitEvent({TaskEvent::Kind::StateChanged, existing->snapshot, previous});
+        return;
+    }
+    addTask(std::move(task));
+}
+
+void TaskEngine::setExternalDriver(const QString &type, ExternalTaskDriver *driver)
+{
+    if (driver)
+        m_drivers.insert(type, driver);
+    else
+        m_drivers.remove(type);
+}
+
+EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &update)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    TaskSnapshot &s = task->snapshot;
+    if (isFinished(s.state) && update.state && *update.state != TaskState::Queued)
+        return illegal(s, tr("update"));
+    if (update.result)
+        s.result = *update.result;
+    if (update.error)
+        s.error = *update.error;
+    bool progressChanged = false;
+    if (update.progress && !(s.progress == *update.progress)) {
+        s.progress = *update.progress;
+        progressChanged = true;
+    }
+    if (update.state && *update.state != s.state) {
+        const TaskState to = *update.state;
+        if (isFinished(to)) {
+            if (to == TaskState::Succeeded) {
+                s.progress.percent = 100.0;
+                s.progress.eta = 0.0;
+            }
+            const std::optional<TaskError> error = s.error;
+            // Failed with retries left is the cluster's business (it reports RETRY itself).
+            const int keep = s.maxRetries;
+            s.maxRetries = 0;
+            finishAttempt(*task, to, to == TaskState::Succeeded ? std::nullopt : error);
+            s.maxRetries = keep;
+            return {};
+        }
+        if (to == TaskState::Running && s.state == TaskState::Retrying)
+            transition(*task, TaskState::Queued);
+        if (!isTransitionAllowed(s.state, to))
+            return illegal(s, taskStateName(to));
+        if (to == TaskState::Running)
+            task->startedMs = m_monotonic.elapsed();
+        transition(*task, to);
+        return {};
+    }
+    if (progressChanged) {
+        for (TrackerEntry *e : std::as_const(m_trackers))
+            e->dirty.insert(id);
+        if (!m_sampleTimer.isActive())
+            m_sampleTimer.start();
+    }
+    return {};
+}
+
+TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
+{
+    if (snapshot.id.isEmpty())
+        snapshot.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (EngineTask *existing = find(snapshot.id))
+        return existing->snapshot;
+    if (!snapshot.created.isValid())
+        snapshot.created = now();
+    auto task = std::make_shared<EngineTask>();
+    task->snapshot = snapshot;
+    task->external = true;
+    addTask(task);
+    if (snapshot.state == TaskState::Running || snapshot.state == TaskState::Paused)
+        m_running.insert(task.get());
+    return snapshot;
+}
+
+void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+{
+    auto *entry = new TrackerEntry;
+    entry->tracker = tracker;
+    entry->intervalMs = std::max(1, 1000 / std::max(1, maxUpdatesPerSecond));
+    m_trackers.append(entry);
+    connect(tracker, &QObject::destroyed, this, [this, tracker] { removeTracker(tracker); });
+    updateSampleInterval();
+    // The pending batch was built before this tracker came: flush it first so the tracker
+    // never sees an event twice, then tell it what exists.
+    flushStateEvents();
+    QList<TaskEvent> existing;
+    existing.reserve(m_order.size());
+    for (const QString &id : std::as_const(m_order)) {
+        const TaskSnapshot &s = m_tasks.value(id)->snapshot;
+        existing.append({TaskEvent::Kind::Added, s, s.state});
+    }
+    if (!existing.isEmpty())
+        deliver(tracker, existing);
+}
+
+void TaskEngine::removeTracker(TaskTracker *tracker)
+{
+    for (qsizetype i = 0; i < m_trackers.size(); ++i) {
+        if (m_trackers.at(i)->tracker == tracker || m_trackers.at(i)->tracker.isNull()) {
+            delete m_trackers.takeAt(i);
+            --i;
+        }
+    }
+    updateSampleInterval();
+}
+
+void TaskEngine::updateSampleInterval()
+{
+    int interval = 33;
+    for (const TrackerEntry *e : std::as_const(m_trackers))
+        interval = std::min(interval, e->intervalMs);
+    m_sampleTimer.setInterval(std::max(kMinSampleIntervalMs, interval));
+}
+
+void TaskEngine::setConcurrency(int workers)
+{
+    m_options.concurrency = workers > 0 ? workers : std::max(1, QThread::idealThreadCount());
+    if (m_pool)
+        m_pool->setConcurrency(m_options.concurrency);
+}
+
+int TaskEngine::concurrency() const
+{
+    return m_options.concurrency;
+}
+
+void TaskEngine::emitEvent(const TaskEvent &event)
+{
+    m_pendingStateEvents.append(event);
+    scheduleFlush();
+}
+
+void TaskEngine::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    // One batch per event-loop pass: all transitions of this pass reach observers together.
+    QMetaObject::invokeMethod(this, &TaskEngine::flushStateEvents, Qt::QueuedConnection);
+}
+
+void TaskEngine::flushStateEvents()
+{
+    m_flushScheduled = false;
+    if (m_pendingStateEvents.isEmpty())
+        return;
+    const QList<TaskEvent> batch = std::exchange(m_pendingStateEvents, {});
+    for (const TrackerEntry *e : std::as_const(m_trackers)) {
+        if (e->tracker)
+            deliver(e->tracker, batch);
+    }
+}
+
+void TaskEngine::deliver(TaskTracker *tracker, const QList<TaskEvent> &events)
+{
+    QPointer<TaskTracker> guard(tracker);
+    QMetaObject::invokeMethod(
+        tracker,
+        [guard, events] {
+            if (guard)
+                guard->tasksChanged(events);
+        },
+        Qt::QueuedConnection);
+}
+
+void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
+{
+    if (!task.attempt)
+        return;
+    TaskContext::Sample &smp = task.sample;
+    if (!task.attempt->context->sample(smp))
+        return;
+    TaskProgress &p = task.snapshot.progress;
+    p.processed = smp.processed;
+    p.total = smp.total;
+    p.percent = smp.percent >= 0 ? std::optional<double>(smp.percent) : std::nullopt;
+    p.unit = smp.unit;
+    p.step = smp.step;
+    p.steps = smp.steps;
+    if (task.cancelDeadlineMs < 0)
+        p.message = smp.message;
+    task.snapshot.output = smp.output;
+    for (TrackerEntry *e : std::as_const(m_trackers))
+        e->dirty.insert(task.snapshot.id);
+    Q_UNUSED(nowMs)
+}
+
+void TaskEngine::sampleProgress()
+{
+    flushStateEvents(); // transitions first, so observers never see them out of order
+    const qint64 nowMs = m_monotonic.elapsed();
+    for (EngineTask *task : std::as_const(m_running)) {
+        if (task->external)
+            continue;
+        sampleTask(*task, nowMs);
+        // Speed and ETA follow time even when the amounts stand still.
+        TaskProgress &p = task->snapshot.progress;
+        const bool byAmount = p.total > 0 || (p.total < 0 && !p.percent);
+        const qint64 amount = byAmount ? p.processed : qint64(p.percent.value_or(0) * 1000.0);
+        task->speed.update(nowMs, amount);
+        const double speed = byAmount ? task->speed.speed() : 0.0;
+        std::optional<double> eta;
+        if (p.total > 0)
+            eta = task->speed.eta(p.total - p.processed);
+        else if (p.percent)
+            eta = task->speed.eta(qint64((100.0 - *p.percent) * 1000.0));
+        if (std::abs(speed - p.speed) > 1e-9 || eta != p.eta) {
+            p.speed = speed;
+            p.eta = eta;
+            for (TrackerEntry *e : std::as_const(m_trackers))
+                e->dirty.insert(task->snapshot.id);
+        }
+    }
+    checkTimers();
+    for (TrackerEntry *e : std::as_const(m_trackers)) {
+        if (nowMs - e->lastFlushMs >= e->intervalMs)
+            flushProgress(*e, nowMs);
+    }
+    if (m_running.isEmpty() && m_retrying.isEmpty()) {
+        bool dirty = false;
+        for (const TrackerEntry *e : std::as_const(m_trackers))
+            dirty = dirty || !e->dirty.isEmpty();
+        if (!dirty)
+            m_sampleTimer.stop();
+    }
+}
+
+void TaskEngine::flushProgress(TrackerEntry &entry, qint64 nowMs)
+{
+    entry.lastFlushMs = nowMs;
+    if (entry.dirty.isEmpty() || !entry.tracker)
+        return;
+    QList<TaskEvent> events;
+    events.reserve(entry.dirty.size());
+    for (const QString &id : std::as_const(entry.dirty)) {
+        if (const EngineTask *task = find(id))
+            events.append({TaskEvent::Kind::Progress, task->snapshot, task->snapshot.state});
+    }
+    entry.dirty.clear();
+    if (!events.isEmpty())
+        deliver(entry.tracker, events);
+}
+
+void TaskEngine::checkTimers()
+{
+    const qint64 nowMs = m_monotonic.elapsed();
+    QList<EngineTask *> due;
+    for (EngineTask *task : std::as_const(m_running)) {
+        if (task->cancelDeadlineMs >= 0 && nowMs >= task->cancelDeadlineMs) {
+            due.append(task);
+        } else if (task->snapshot.timeoutMs > 0 && task->cancelDeadlineMs < 0 && task->startedMs >= 0
+                   && nowMs - task->startedMs >= task->snapshot.timeoutMs) {
+            task->timedOut = true;
+            task->cancelDeadlineMs = nowMs + m_options.cancelGraceMs;
+            if (task->attempt)
+                task->attempt->context->requestCancel();
+        }
+    }
+    for (EngineTask *task : std::as_const(due)) {
+        // The attempt ignored the cancel for the whole grace period: abandon it.
+        const bool timedOut = task->timedOut;
+        finishAttempt(*task, timedOut ? TaskState::Failed : TaskState::Canceled,
+                      timedOut ? std::optional<TaskError>(TaskError{
+                                     u"timeout"_s, tr("The task did not finish within its time limit."), {}})
+                               : std::nullopt);
+    }
+    QList<EngineTask *> retry;
+    for (EngineTask *task : std::as_const(m_retrying)) {
+        if (nowMs >= task->retryAtMs)
+            retry.append(task);
+    }
+    for (EngineTask *task : std::as_const(retry)) {
+        task->snapshot.attempt += 1;
+        task->snapshot.retryAt = {};
+        task->snapshot.error.reset();
+        transition(*task, TaskState::Queued);
+        enqueue(*task);
+    }
+}
+
+void TaskEngine::shutdown()
+{
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
+    m_sampleTimer.stop();
+    drainReports();
+    QList<EngineTask *> active(m_running.cbegin(), m_running.cend());
+    for (EngineTask *task : std::as_const(active)) {
+        task->interrupting = true;
+        if (task->attempt)
+            task->attempt->context->requestCancel();
+        if (task->external)
+            continue; // it goes on running on the cluster
+    }
+    if (m_pool) {
+        if (!m_pool->stop(m_options.cancelGraceMs))
+            (void)m_pool.release(); // abandoned workers still use it
+        m_pool.reset();
+    }
+    for (EngineTask *task : std::as_const(active)) {
+        if (task->external)
+            continue;
+        if (task->snapshot.state == TaskState::Running || task->snapshot.state == TaskState::Paused) {
+            sampleTask(*task, m_monotonic.elapsed());
+            task->attempt.reset();
+            finishAttempt(*task, TaskState::Interrupted,
+                          TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}});
+        }
+    }
+    flushStateEvents();
+    for (TrackerEntry *e : std::as_const(m_trackers))
+        flushProgress(*e, m_monotonic.elapsed());
+    // Deliver now to trackers of this thread (the store among them): the event loop may not
+    // run again after shutdown.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+}

@@ -1,0 +1,138 @@
+#pragma once
+
+#include "externaltaskdriver.h"
+#include "taskevent.h"
+#include "result.h"
+#include "tasksnapshot.h"
+#include "taskspec.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QElapsedTimer>
+#include <QSet>
+#include <QTimer>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class TaskTracker;
+class TaskTypeRegistry;
+class WorkerPool;
+struct EngineTask;
+struct TaskAttempt;
+
+struct EngineOptions
+{
+    int concurrency = 0;        // worker threads; 0 = the number of cores
+    int cancelGraceMs = 3000;   // how long a canceled task may take before it is abandoned
+    QString dataDir;            // handed to tasks (TaskContext::dataDir)
+    std::function<QDateTime()> clock; // UTC now; empty = the system clock (tests/screenshots fix it)
+    bool runTasks = true;       // false: nothing is ever started (deterministic screenshots)
+    double etaWarmupSeconds = 1.0; // no ETA before this much running time
+};
+
+// The task engine: a priority queue (FIFO within a priority), a pool of worker threads,
+// cooperative cancel/pause/resume, retry with backoff and jitter, timeouts, and the one place
+// that turns task activity into coalesced, ordered events for every TaskTracker.
+// Lives in the thread that creates it (the main thread); all its methods are called there.
+class TaskEngine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TaskEngine)
+
+public:
+    explicit TaskEngine(const TaskTypeRegistry &registry, EngineOptions options = {},
+                        QObject *parent = nullptr);
+    ~TaskEngine() override;
+
+    const TaskTypeRegistry &registry() const { return m_registry; }
+
+    // Validates (unknown type or bad params -> error naming every wrong field; nothing is
+    // queued) and queues a task.
+    Result<TaskSnapshot> submit(const TaskSpec &spec);
+    EngineError cancel(const QString &id);
+    EngineError pause(const QString &id);
+    EngineError resume(const QString &id);
+    EngineError retry(const QString &id); // a new attempt of a failed/canceled/interrupted task
+    EngineError remove(const QString &id); // finished tasks only
+    int removeFinished();
+
+    std::optional<TaskSnapshot> task(const QString &id) const;
+    QList<TaskSnapshot> tasks() const; // in creation order
+    int taskCount() const;
+    int activeCount() const; // queued, running, paused or retrying
+
+    // Puts tasks from the store back: running/paused become interrupted, queued ones are
+    // queued again, retrying ones are queued. Observers get Added events.
+    void restore(const QList<TaskSnapshot> &tasks);
+    // Puts a task in exactly as given and never runs it (screenshots, tests of views).
+    void inject(const TaskSnapshot &task);
+
+    // The tracker is told of changes in its own thread, progress at most
+    // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already.
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30);
+    void removeTracker(TaskTracker *tracker);
+
+    // External tasks: tasks of `type` are started by the driver instead of a worker; the
+    // driver reports their progress and end through updateExternal(). A driver may also adopt
+    // tasks it did not start (monitor mode): they appear in every view like any other.
+    void setExternalDriver(const QString &type, ExternalTaskDriver *driver);
+    EngineError updateExternal(const QString &id, const ExternalUpdate &update);
+    TaskSnapshot adoptExternal(TaskSnapshot task);
+
+    void setConcurrency(int workers);
+    int concurrency() const;
+
+    // Stops accepting work, cancels what runs (they end as interrupted), waits up to the grace
+    // period for the workers. Called by the destructor; idempotent.
+    void shutdown();
+
+    QDateTime now() const;
+
+Q_SIGNALS:
+    // Emitted when the last active task finished (tests and benchmarks wait on it).
+    void idle();
+
+private:
+    friend class WorkerPool;
+    struct TrackerEntry;
+
+    EngineTask *find(const QString &id) const;
+    void addTask(std::shared_ptr<EngineTask> task);
+    void transition(EngineTask &task, TaskState to);
+    void enqueue(EngineTask &task);
+    void drainReports();
+    void onStarted(const std::shared_ptr<TaskAttempt> &attempt);
+    void onFinished(const std::shared_ptr<TaskAttempt> &attempt);
+    void finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error);
+    void sampleTask(EngineTask &task, qint64 nowMs);
+    void updateSampleInterval();
+    void sampleProgress();
+    void emitEvent(const TaskEvent &event);
+    void flushStateEvents();
+    void flushProgress(TrackerEntry &entry, qint64 nowMs);
+    void checkTimers();
+    void scheduleFlush();
+    void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
+    void startAttempt(EngineTask &task);
+
+    const TaskTypeRegistry &m_registry;
+    EngineOptions m_options;
+    std::unique_ptr<WorkerPool> m_pool;
+    QHash<QString, std::shared_ptr<EngineTask>> m_tasks;
+    QList<QString> m_order; // creation order
+    QList<TrackerEntry *> m_trackers;
+    QHash<QString, ExternalTaskDriver *> m_drivers;
+    QList<TaskEvent> m_pendingStateEvents;
+    bool m_flushScheduled = false;
+    QTimer m_sampleTimer;
+    QElapsedTimer m_monotonic;
+    quint64 m_sequence = 0;
+    QSet<EngineTask *> m_running;  // running or paused: sampled on every tick
+    QSet<EngineTask *> m_retrying; // waiting out a backoff
+    int m_activeCount = 0;
+    bool m_shutDown = false;
+};

@@ -1,0 +1,3 @@
+#include "taskrunner.h"
+
+TaskRunner::~TaskRunner() = default;

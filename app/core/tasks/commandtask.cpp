@@ -1,0 +1,216 @@
+#include "commandtask.h"
+
+#include "app/core/taskcontext.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QStringDecoder>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <functional>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// How long one wait for output or exit lasts: the latency of cancel, pause and progress.
+constexpr int kSliceMs = 20;
+// The output tail kept in the result or the error details.
+constexpr qsizetype kTailChars = 4096;
+// A longer "line" without a newline is not a progress line: stop collecting it.
+constexpr qsizetype kMaxLineChars = 4096;
+
+// The program leads its own process group (see setChildProcessModifier); signal the group, or
+// the process alone if that failed.
+void signalGroup(qint64 pid, int signal)
+{
+    if (pid <= 0)
+        return;
+    if (::kill(pid_t(-pid), signal) != 0)
+        ::kill(pid_t(pid), signal);
+}
+
+void keepTail(QString &tail, QStringView text)
+{
+    tail.append(text);
+    if (tail.size() > kTailChars) {
+        qsizetype cut = tail.size() - kTailChars;
+        const qsizetype nl = tail.indexOf(u'\n', cut);
+        if (nl >= 0 && nl + 1 < tail.size())
+            cut = nl + 1;
+        tail.remove(0, cut);
+    }
+}
+} // namespace
+
+CommandTask::CommandTask(QString program, QStringList arguments, QString workingDirectory)
+    : m_program(std::move(program)), m_arguments(std::move(arguments)),
+      m_workingDirectory(std::move(workingDirectory))
+{
+}
+
+bool CommandTask::applyProgressLine(QStringView line, TaskContext &context)
+{
+    line = line.trimmed();
+    if (line.isEmpty())
+        return false;
+    if (line.startsWith(u'#')) {
+        context.setMessage(line.mid(1).trimmed().toString());
+        return true;
+    }
+    bool ok = false;
+    const double percent = line.toDouble(&ok);
+    if (!ok || !std::isfinite(percent))
+        return false;
+    context.setPercent(std::clamp(percent, 0.0, 100.0));
+    return true;
+}
+
+TaskOutcome CommandTask::run(TaskContext &context)
+{
+    if (!m_workingDirectory.isEmpty() && !QFileInfo(m_workingDirectory).isDir()) {
+        return TaskOutcome::failure(
+            u"working_directory_not_found"_s,
+            tr("The working directory %1 does not exist.").arg(m_workingDirectory),
+            { { u"working_directory"_s, m_workingDirectory } });
+    }
+
+    // Resolve the program ourselves: a clear "not found" instead of QProcess's execve error.
+    QString program;
+    if (m_program.contains(u'/')) {
+        const QDir base(m_workingDirectory.isEmpty() ? QDir::currentPath() : m_workingDirectory);
+        const QFileInfo info(base.absoluteFilePath(m_program));
+        if (!info.exists()) {
+            return TaskOutcome::failure(u"program_not_found"_s,
+                                        tr("Program not found: %1").arg(m_program),
+                                        { { u"program"_s, m_program } });
+        }
+        if (info.isDir() || !info.isExecutable()) {
+            return TaskOutcome::failure(u"failed_to_start"_s,
+                                        tr("%1 is not an executable program.").arg(m_program),
+                                        { { u"program"_s, m_program } });
+        }
+        program = info.absoluteFilePath();
+    } else {
+        program = QStandardPaths::findExecutable(m_program);
+        if (program.isEmpty()) {
+            return TaskOutcome::failure(u"program_not_found"_s,
+                                        tr("Program not found in PATH: %1").arg(m_program),
+                                        { { u"program"_s, m_program } });
+        }
+    }
+    const QString name = QFileInfo(m_program).fileName();
+
+    // Created here, on the worker thread, and driven by the blocking waitFor* calls: the worker
+    // has no event loop and needs none.
+    QProcess process;
+    process.setProgram(program);
+    process.setArguments(m_arguments);
+    if (!m_workingDirectory.isEmpty())
+        process.setWorkingDirectory(m_workingDirectory);
+    process.setStandardInputFile(QProcess::nullDevice());
+    // Its own process group, so signals reach everything it starts (sh -c "sleep 30").
+    process.setChildProcessModifier([] { ::setpgid(0, 0); });
+    process.start();
+    if (!process.waitForStarted(-1)) {
+        return TaskOutcome::failure(u"failed_to_start"_s,
+                                    tr("Cannot start %1: %2").arg(m_program, process.errorString()),
+                                    { { u"program"_s, m_program } });
+    }
+    const qint64 pid = process.processId();
+    context.setMessage(tr("Running %1").arg(name));
+
+    QStringDecoder outDecoder(QStringDecoder::Utf8);
+    QStringDecoder errDecoder(QStringDecoder::Utf8);
+    QString tail;
+    QString line; // the stdout line being received
+    bool lineTooLong = false;
+    const auto drain = [&] {
+        const QByteArray out = process.readAllStandardOutput();
+        if (!out.isEmpty()) {
+            const QString text = outDecoder(out);
+            context.appendOutput(text);
+            keepTail(tail, text);
+            qsizetype start = 0;
+            for (qsizetype nl = text.indexOf(u'\n'); nl >= 0; nl = text.indexOf(u'\n', start)) {
+                if (!lineTooLong) {
+                    line.append(QStringView(text).sliced(start, nl - start));
+                    applyProgressLine(line, context);
+                }
+                line.clear();
+                lineTooLong = false;
+                start = nl + 1;
+            }
+            if (!lineTooLong)
+                line.append(QStringView(text).sliced(start));
+            if (line.size() > kMaxLineChars) {
+                line.clear();
+                lineTooLong = true;
+            }
+        }
+        const QByteArray err = process.readAllStandardError();
+        if (!err.isEmpty()) {
+            const QString text = errDecoder(err);
+            context.appendOutput(text);
+            keepTail(tail, text);
+        }
+    };
+
+    bool stopped = false;
+    for (;;) {
+        drain();
+        if (process.state() == QProcess::NotRunning)
+            break;
+        if (context.isCancelRequested())
+            return stop(process, context, drain);
+        // Pause by stopping the process group; the task never blocks in checkpoint() here, so
+        // a cancel while paused is still seen.
+        const bool pause = context.isPauseRequested();
+        if (pause != stopped) {
+            signalGroup(pid, pause ? SIGSTOP : SIGCONT);
+            stopped = pause;
+        }
+        process.waitForFinished(kSliceMs);
+    }
+    if (!line.isEmpty() && !lineTooLong)
+        applyProgressLine(line, context); // a last line without a newline
+
+    if (context.isCancelRequested())
+        return TaskOutcome::failure(u"canceled"_s, tr("Canceled."));
+    if (process.exitStatus() == QProcess::CrashExit) {
+        return TaskOutcome::failure(
+            u"crashed"_s, tr("%1 crashed (signal %2).").arg(name).arg(process.exitCode()),
+            { { u"signal"_s, process.exitCode() }, { u"output_tail"_s, tail } });
+    }
+    if (process.exitCode() != 0) {
+        return TaskOutcome::failure(
+            u"exit_code"_s, tr("%1 exited with code %2.").arg(name).arg(process.exitCode()),
+            { { u"exit_code"_s, process.exitCode() }, { u"output_tail"_s, tail } });
+    }
+    return TaskOutcome::success(QJsonObject { { u"exit_code"_s, 0 }, { u"output_tail"_s, tail } });
+}
+
+TaskOutcome CommandTask::stop(QProcess &process, TaskContext &context,
+                              const std::function<void()> &drain)
+{
+    const qint64 pid = process.processId();
+    // SIGCONT too: a stopped process only acts on SIGTERM once it runs again.
+    signalGroup(pid, SIGTERM);
+    signalGroup(pid, SIGCONT);
+    const QDeadlineTimer grace(std::max(0, context.cancelGraceMs()));
+    while (process.state() != QProcess::NotRunning && !grace.hasExpired()) {
+        process.waitForFinished(kSliceMs);
+        drain();
+    }
+    if (process.state() != QProcess::NotRunning) {
+        signalGroup(pid, SIGKILL);
+        process.waitForFinished(5000);
+    }
+    drain();
+    return TaskOutcome::failure(u"canceled"_s, tr("Canceled."));
+}

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "taskerror.h"
+#include "taskprogress.h"
+#include "taskstate.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+#include <optional>
+
+// A copy of everything known about one task at one moment. The engine owns the live data;
+// observers, the store and the API only ever see snapshots, so no lock is ever shared with them.
+struct TaskSnapshot
+{
+    QString id; // UUID without braces
+    QString type;
+    QString title;
+    QJsonObject params;
+    TaskState state = TaskState::Queued;
+    int priority = 0; // higher runs first
+    QDateTime created;
+    QDateTime started;
+    QDateTime finished;
+    int attempt = 1;
+    TaskProgress progress;
+    QJsonValue result;               // null until succeeded
+    std::optional<TaskError> error;  // set when failed (or canceled/interrupted, with why)
+    QString output;                  // tail of a command's output, newest last
+
+    // Policy, chosen at submit time.
+    int maxRetries = 0;
+    int backoffMs = 1000;
+    int timeoutMs = 0; // 0 = none
+    QDateTime retryAt; // while retrying: when the next attempt is queued
+
+    // The one JSON representation everywhere (API, sync, WebSocket, SSE, store).
+    QJsonObject toJson() const;
+    static std::optional<TaskSnapshot> fromJson(const QJsonObject &json);
+};

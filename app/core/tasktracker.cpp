@@ -1,0 +1,3 @@
+#include "tasktracker.h"
+
+TaskTracker::~TaskTracker() = default;

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "engineerror.h"
+#include "taskrunner.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <functional>
+#include <memory>
+
+// One kind of task the engine can run: its parameter schema (a small JSON Schema subset that
+// the registry checks and that forms and the API show), extra checks and a factory.
+struct TaskType
+{
+    QString name;        // "checksum"
+    QString title;       // "Checksum a file" (translated by the caller)
+    QString description;
+    // {"type": "object", "properties": {NAME: {"type": "string"|"integer"|"number"|"boolean"|
+    //  "array"|"object", "default", "nullable", "enum", "minimum", "maximum", "minLength",
+    //  "format": "file"|"directory"|"path", "title", "description"}}, "required": [...]}
+    QJsonObject schema;
+    // Checks beyond the schema, on params already completed with defaults. Field names are
+    // relative to params ("path", "steps[1].type").
+    std::function<QList<FieldError>(const QJsonObject &params)> validate;
+    // Empty for external types (run by an ExternalTaskDriver, see TaskEngine::setExternalDriver).
+    std::function<std::unique_ptr<TaskRunner>(const QJsonObject &params)> create;
+    // A title for tasks submitted without one; empty function: the type's title.
+    std::function<QString(const QJsonObject &params)> defaultTitle;
+
+    QJsonObject toJson() const;
+};

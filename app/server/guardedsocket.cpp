@@ -1,0 +1,307 @@
+#include "app/server/guardedsocket.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcGuard, "headway.server.guard", QtInfoMsg)
+
+namespace {
+
+HttpHeadScanner::Limits scannerLimits(const HttpGuardOptions &options)
+{
+    HttpHeadScanner::Limits limits = options.scanner;
+    // QHttpServer holds a whole request in the socket buffer: it must fit the backstop.
+    if (options.readBufferSize > 0)
+        limits.maxMessageBytes = options.readBufferSize;
+    return limits;
+}
+
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Error";
+    }
+}
+
+// While lingering, QAbstractSocket buffers at most this much; we skip it as it comes.
+constexpr qint64 kLingerReadBuffer = 64 * 1024;
+
+} // namespace
+
+GuardedSocket::GuardedSocket(std::shared_ptr<const HttpGuardOptions> options, QObject *parent)
+    : QTcpSocket(parent),
+      m_options(options ? std::move(options) : std::make_shared<const HttpGuardOptions>()),
+      m_scanner(scannerLimits(*m_options))
+{
+    m_clock.start();
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &GuardedSocket::onTimeout);
+    // Connected before addPendingConnection() hands the socket to QHttpServer, so this slot
+    // runs before QHttpServer's readyRead slot and sees bytes before they are buffered.
+    m_readConnection = connect(this, &QIODevice::readyRead, this, &GuardedSocket::onReadyRead);
+    connect(this, &QIODevice::bytesWritten, this, &GuardedSocket::onBytesWritten);
+    connect(this, &QAbstractSocket::disconnected, this, [this] {
+        m_timer.stop();
+        m_scheduled = -1;
+    });
+    // Backstop only: over-limit requests are refused by the scanner long before this fills.
+    setReadBufferSize(m_options->readBufferSize);
+    armTimer();
+}
+
+void GuardedSocket::setLongLived(bool longLived)
+{
+    m_longLived = longLived;
+    m_timer.stop();
+    m_scheduled = -1;
+    armTimer();
+}
+
+QByteArray GuardedSocket::errorResponse(int status, QByteArrayView code, const QString &message)
+{
+    const QJsonObject error{{u"code"_s, QString::fromLatin1(code)}, {u"message"_s, message}};
+    const QByteArray body = QJsonDocument(QJsonObject{{u"error"_s, error}}).toJson(QJsonDocument::Compact);
+    QByteArray response;
+    response.reserve(512 + body.size());
+    response += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status).toByteArray()
+        + "\r\nContent-Type: application/json"
+          "\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nConnection: close"
+          "\r\nCache-Control: no-store"
+          "\r\nX-Content-Type-Options: nosniff"
+          "\r\nX-Frame-Options: SAMEORIGIN"
+          "\r\nReferrer-Policy: no-referrer"
+          "\r\nContent-Security-Policy: default-src 'self'; frame-ancestors 'self'"
+          "\r\n\r\n"
+        + body;
+    return response;
+}
+
+void GuardedSocket::onReadyRead()
+{
+    if (m_mode != Mode::Guarding)
+        return;
+    // Inside QHttpServer's read transaction, bytesAvailable() counts only the bytes it has not
+    // read yet: exactly those that arrived since the previous readyRead.
+    const qint64 available = bytesAvailable();
+    if (available <= 0)
+        return;
+    m_lastActivity = now();
+
+    // Body payload needs counting, not reading: skip the copy for it.
+    const qint64 opaque = std::min(available, m_scanner.opaqueBytesAhead());
+    m_scanner.skipOpaque(opaque);
+    QByteArray bytes;
+    if (available > opaque)
+        bytes = peek(available).sliced(opaque);
+    QByteArrayView rest(bytes);
+
+    for (bool more = true; more;) {
+        const bool headWasPending = m_scanner.inHead();
+        qsizetype used = 0;
+        const HttpHeadScanner::Event event = m_scanner.scan(rest, &used);
+        rest = rest.sliced(used);
+        if (!headWasPending && m_scanner.inHead())
+            m_headStart = m_lastActivity; // a new request started in these bytes
+        switch (event) {
+        case HttpHeadScanner::Event::NeedMore:
+            more = false;
+            break;
+        case HttpHeadScanner::Event::HeadComplete: {
+            const HttpHeadScanner::Head &head = m_scanner.head();
+            const qint64 limit = m_options->bodyLimit ? m_options->bodyLimit(head.method, head.path)
+                                                      : m_options->defaultBodyLimit;
+            m_scanner.setBodyLimit(limit);
+            if (m_scanner.awaitsBodyStart() && !m_continueQueued) {
+                // After QHttpServer's slot has run on these bytes, so any response it wrote
+                // for an earlier request goes out first.
+                m_continueQueued = true;
+                QMetaObject::invokeMethod(this, &GuardedSocket::maybeSendContinue,
+                                          Qt::QueuedConnection);
+            }
+            break;
+        }
+        case HttpHeadScanner::Event::MessageComplete:
+            break;
+        case HttpHeadScanner::Event::Upgrade:
+            stepAside();
+            return;
+        case HttpHeadScanner::Event::Error: {
+            const HttpHeadScanner::Failure failure = m_scanner.failure();
+            reject(failure.status, failure.code, failure.message);
+            return;
+        }
+        }
+    }
+    armTimer();
+}
+
+void GuardedSocket::maybeSendContinue()
+{
+    m_continueQueued = false;
+    if (m_mode != Mode::Guarding || state() != QAbstractSocket::ConnectedState)
+        return;
+    // QHttpServer read everything and waits for the body; the client waits for us.
+    if (m_scanner.awaitsBodyStart() && bytesAvailable() == 0)
+        write("HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+void GuardedSocket::stepAside()
+{
+    // QHttpServer hands the socket to QWebSocketServer in this same readyRead emission (and
+    // disconnects every slot, ours included); the WebSocket layer bounds frames from then on.
+    m_mode = Mode::SteppedAside;
+    m_timer.stop();
+    m_scheduled = -1;
+    QMetaObject::invokeMethod(this, &GuardedSocket::verifyHandedOver, Qt::QueuedConnection);
+}
+
+void GuardedSocket::verifyHandedOver()
+{
+    // Still wired to us and open means QHttpServer did not take the upgrade: this connection
+    // would go on unguarded, so end it.
+    if (m_readConnection && state() == QAbstractSocket::ConnectedState) {
+        qCWarning(lcGuard, "upgrade request was not taken over; closing the connection");
+        abort();
+    }
+}
+
+void GuardedSocket::reject(int status, const QByteArray &code, const QString &message)
+{
+    if (m_mode == Mode::Rejecting)
+        return;
+    m_mode = Mode::Rejecting;
+    qCDebug(lcGuard) << "refusing request:" << status << code << peerAddress();
+
+    // Detach QHttpServer: it must neither parse nor buffer another byte of this connection.
+    disconnect(this, &QIODevice::readyRead, nullptr, nullptr);
+    connect(this, &QIODevice::readyRead, this, &GuardedSocket::drain);
+    if (isTransactionStarted())
+        commitTransaction(); // drops what QHttpServer had read of the refused request
+    setReadBufferSize(kLingerReadBuffer);
+
+    m_lingerStart = now();
+    m_timer.stop();
+    m_scheduled = -1;
+    armTimer();
+
+    write(errorResponse(status, code, message));
+    flush();
+    onBytesWritten();
+    drain();
+    Q_EMIT rejected(status, code);
+}
+
+void GuardedSocket::drain()
+{
+    if (m_mode != Mode::Rejecting)
+        return;
+    const qint64 budget = m_options->lingerMaxBytes - m_drained;
+    if (budget > 0)
+        m_drained += skip(std::min(bytesAvailable(), budget));
+    // Past the budget, leave bytes unread (TCP flow control stops the client) until the
+    // response is out; then close.
+    if (m_drained >= m_options->lingerMaxBytes && m_writeShutDown)
+        finishLinger();
+}
+
+void GuardedSocket::finishLinger()
+{
+    m_timer.stop();
+    m_scheduled = -1;
+    if (state() != QAbstractSocket::UnconnectedState)
+        abort();
+}
+
+void GuardedSocket::onBytesWritten()
+{
+    m_lastActivity = now();
+    if (m_mode != Mode::Rejecting || m_writeShutDown || bytesToWrite() > 0)
+        return;
+    // The error response is out: half-close so the client reads it to the end and sees EOF,
+    // while we keep reading (and discarding) so the kernel sends no RST over unread data.
+    if (state() == QAbstractSocket::ConnectedState)
+        ::shutdown(int(socketDescriptor()), SHUT_WR);
+    m_writeShutDown = true;
+    if (m_drained >= m_options->lingerMaxBytes)
+        finishLinger();
+}
+
+qint64 GuardedSocket::deadline() const
+{
+    using std::chrono::milliseconds;
+    const auto ms = [](milliseconds d) { return qint64(d.count()); };
+    switch (m_mode) {
+    case Mode::SteppedAside:
+        return -1;
+    case Mode::Rejecting:
+        return m_lingerStart + ms(m_options->lingerTimeout);
+    case Mode::Guarding:
+        break;
+    }
+    if (m_scanner.inHead())
+        return m_headStart + ms(m_options->headTimeout);
+    if (m_scanner.inBody())
+        return m_lastActivity + ms(m_options->bodyIdleTimeout);
+    return m_longLived ? -1 : m_lastActivity + ms(m_options->idleTimeout);
+}
+
+void GuardedSocket::armTimer()
+{
+    // Activity only pushes deadlines later, so the timer is re-armed only when a deadline
+    // moves earlier; onTimeout() re-checks and re-arms for the remainder.
+    const qint64 due = deadline();
+    if (due < 0) {
+        m_timer.stop();
+        m_scheduled = -1;
+        return;
+    }
+    if (m_timer.isActive() && m_scheduled >= 0 && m_scheduled <= due)
+        return;
+    m_scheduled = due;
+    m_timer.start(int(std::clamp<qint64>(due - now(), 0, std::numeric_limits<int>::max())));
+}
+
+void GuardedSocket::onTimeout()
+{
+    m_scheduled = -1;
+    const qint64 due = deadline();
+    if (due < 0 || state() == QAbstractSocket::UnconnectedState)
+        return;
+    if (now() < due) {
+        armTimer();
+        return;
+    }
+    switch (m_mode) {
+    case Mode::SteppedAside:
+        return;
+    case Mode::Rejecting:
+        finishLinger();
+        return;
+    case Mode::Guarding:
+        break;
+    }
+    if (!m_readConnection) {
+        m_mode = Mode::SteppedAside; // someone else took the socket over
+        return;
+    }
+    if (m_scanner.isIdle()) {
+        qCDebug(lcGuard) << "closing idle connection" << peerAddress();
+        disconnectFromHost();
+        return;
+    }
+    reject(408, "request_timeout", tr("The request was not received in time."));
+}

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "app/server/httpheadscanner.h"
+
+#include <QByteArrayView>
+#include <QElapsedTimer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+// What the transport guard enforces; shared by GuardedTcpServer and its sockets.
+struct HttpGuardOptions
+{
+    using BodyLimit = std::function<qint64(QByteArrayView method, QByteArrayView path)>;
+
+    HttpHeadScanner::Limits scanner; // head size and header count (431), chunk line length
+    // Largest body per request; unset = defaultBodyLimit for every route.
+    BodyLimit bodyLimit;
+    qint64 defaultBodyLimit = 1024 * 1024;
+    // Backstop for QAbstractSocket's buffer; every accepted request must fit in it (head and
+    // framed body), so requests bigger than this get 413 even if bodyLimit allows them.
+    qint64 readBufferSize = 16 * 1024 * 1024;
+    std::chrono::milliseconds headTimeout{10'000};     // whole head from its first byte
+    std::chrono::milliseconds bodyIdleTimeout{30'000}; // silence in the middle of a body
+    std::chrono::milliseconds idleTimeout{60'000};     // keep-alive silence (reads or writes)
+    std::chrono::milliseconds lingerTimeout{2'000};    // draining after an error response
+    qint64 lingerMaxBytes = 1024 * 1024;
+};
+
+// A QTcpSocket that guards QHttpServer (Qt 6.4) against requests it would buffer without
+// limit. Its first readyRead slot is connected in the constructor, so it runs before
+// QHttpServer's; it peek()s the bytes QHttpServer has not consumed yet and feeds
+// HttpHeadScanner. Over a limit it detaches QHttpServer from the socket, answers 413/431/400
+// itself with Connection: close and closes lingeringly. It also answers Expect: 100-continue,
+// times out slow and idle connections and steps aside on a WebSocket upgrade.
+class GuardedSocket final : public QTcpSocket
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GuardedSocket)
+
+public:
+    enum class Mode { Guarding, SteppedAside, Rejecting };
+
+    explicit GuardedSocket(std::shared_ptr<const HttpGuardOptions> options,
+                           QObject *parent = nullptr);
+
+    Mode mode() const { return m_mode; }
+    // A long-lived response (Server-Sent Events) keeps the connection open without traffic:
+    // no idle timeout for it. Head and body timeouts still apply to requests that follow.
+    void setLongLived(bool longLived);
+    bool isLongLived() const { return m_longLived; }
+
+    // Builds the guard's error response: JSON {"error":{"code","message"}}, Connection: close.
+    static QByteArray errorResponse(int status, QByteArrayView code, const QString &message);
+
+Q_SIGNALS:
+    // The guard refused a request (status 400/405/408/413/431) and is closing the connection.
+    void rejected(int status, const QByteArray &code);
+
+private:
+    void onReadyRead();
+    void onBytesWritten();
+    void onTimeout();
+    void maybeSendContinue();
+    void verifyHandedOver();
+    void reject(int status, const QByteArray &code, const QString &message);
+    void drain();
+    void finishLinger();
+    void stepAside();
+    void armTimer();
+    qint64 deadline() const;
+    qint64 now() const { return m_clock.elapsed(); }
+
+    std::shared_ptr<const HttpGuardOptions> m_options;
+    HttpHeadScanner m_scanner;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    QMetaObject::Connection m_readConnection;
+    Mode m_mode = Mode::Guarding;
+    qint64 m_lastActivity = 0;
+    qint64 m_headStart = 0;
+    qint64 m_lingerStart = 0;
+    qint64 m_drained = 0;
+    qint64 m_scheduled = -1; // when m_timer fires, on m_clock
+    bool m_continueQueued = false;
+    bool m_writeShutDown = false;
+    bool m_longLived = false;
+};

@@ -1,0 +1,491 @@
+#include "headwayserver.h"
+
+#include "httpfrontend.h"
+#include "plainpage.h"
+#include "router.h"
+#include "securitypolicy.h"
+#include "seedapi.h"
+#include "sseclient.h"
+#include "synchub.h"
+#include "taskapi.h"
+#include "websocketclient.h"
+
+#include "app/core/taskengine.h"
+#include "app/server/accesstoken.h"
+#include "app/server/authratelimiter.h"
+#include "app/server/guardedtcpserver.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+using Method = QHttpServerRequest::Method;
+
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value("upgrade").trimmed().toLower() == "websocket"
+        && request.value("connection").toLower().contains("upgrade");
+}
+
+bool isApiPath(const QString &path)
+{
+    return path.startsWith(u"/api/") || path == u"/start-task" || path.startsWith(u"/task-progress/")
+        || path.startsWith(u"/task-status/");
+}
+
+QByteArray mimeTypeFor(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"html")
+        return "text/html; charset=utf-8";
+    if (suffix == u"js" || suffix == u"mjs")
+        return "text/javascript; charset=utf-8";
+    if (suffix == u"css")
+        return "text/css; charset=utf-8";
+    if (suffix == u"json" || suffix == u"map")
+        return "application/json";
+    if (suffix == u"svg")
+        return "image/svg+xml";
+    if (suffix == u"png")
+        return "image/png";
+    if (suffix == u"ico")
+        return "image/x-icon";
+    if (suffix == u"woff2")
+        return "font/woff2";
+    if (suffix == u"txt")
+        return "text/plain; charset=utf-8";
+    return "application/octet-stream";
+}
+
+HttpReply unauthorized(const QString &path, const QString &message)
+{
+    if (isApiPath(path)) {
+        return HttpReply::error(401, u"unauthorized"_s, message)
+            .withHeader("WWW-Authenticate", "Bearer realm=\"headway\"");
+    }
+    const QString html = u"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"_s
+        + QCoreApplication::translate("HeadwayServer", "Headway: sign-in needed").toHtmlEscaped()
+        + u"</title></head><body><h1>"_s
+        + QCoreApplication::translate("HeadwayServer", "Sign-in needed").toHtmlEscaped()
+        + u"</h1><p>"_s + message.toHtmlEscaped() + u"</p><p>"_s
+        + QCoreApplication::translate("HeadwayServer",
+                                      "Open the address Headway printed when it started: it "
+                                      "ends with ?token=…")
+              .toHtmlEscaped()
+        + u"</p></body></html>\n"_s;
+    return HttpReply::html(html.toUtf8(), 401);
+}
+} // namespace
+
+HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_options(std::move(options))
+    , m_policy(std::make_unique<SecurityPolicy>())
+    , m_hub(std::make_unique<SyncHub>())
+    , m_router(std::make_unique<Router>())
+    , m_api(std::make_unique<TaskApi>(engine, *m_hub))
+    , m_seed(std::make_unique<SeedApi>(engine))
+    , m_plain(std::make_unique<PlainPage>(engine, *m_policy))
+    , m_limiter(std::make_unique<AuthRateLimiter>())
+    , m_front(new HttpFrontend(this))
+{
+    m_policy->setAllowedHosts(m_options.allowedHosts);
+    m_policy->setListenAddress(m_options.address);
+    m_engine.addTracker(m_hub.get(), 30);
+    m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
+
+    m_front->setHandlers(
+        [this](const QHttpServerRequest &request, QTcpSocket *socket) {
+            return handleRequest(request, socket);
+        },
+        [this](const QHttpServerRequest &request, QTcpSocket *socket) {
+            handleRefused(request, socket);
+        });
+    connect(m_front, &QAbstractHttpServer::newWebSocketConnection, this,
+            &HeadwayServer::acceptWebSockets);
+
+    // Routes. The OpenAPI test holds this table against resources/openapi.json.
+    m_router->add(Method::Get, u"/"_s, [this](RequestContext &c) {
+        if (!c.request.query().hasQueryItem(u"nojs"_s) && QFile::exists(u":/web/index.html"_s))
+            return staticFile(u"/index.html"_s);
+        return m_plain->render(c);
+    });
+    m_router->add(Method::Get, u"/api/openapi.json"_s, [](RequestContext &) {
+        QFile file(u":/headway/server/openapi.json"_s);
+        if (!file.open(QIODevice::ReadOnly))
+            return HttpReply::error(500, u"internal"_s, tr("The API description is missing."));
+        HttpReply reply;
+        reply.body = file.readAll();
+        reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
+        return reply;
+    });
+    m_router->add(Method::Get, u"/api/v1/health"_s, [](RequestContext &) {
+        return HttpReply::json(QJsonObject{{u"status"_s, u"ok"_s}});
+    });
+    m_router->add(Method::Get, u"/api/v1/ws"_s, [](RequestContext &) {
+        return HttpReply::error(426, u"upgrade_required"_s,
+                                tr("This is a WebSocket endpoint: connect with a WebSocket client."))
+            .withHeader("Upgrade", "websocket");
+    });
+    m_router->add(Method::Get, u"/api/v1/events"_s,
+                  [this](RequestContext &c) { return openEventStream(c); });
+    m_api->addRoutes(*m_router);
+    m_seed->addRoutes(*m_router);
+    m_plain->addRoutes(*m_router);
+}
+
+HeadwayServer::~HeadwayServer()
+{
+    if (m_engineAlive)
+        m_engine.removeTracker(m_hub.get());
+    for (const QPointer<PushClient> &client : std::as_const(m_pushClients))
+        delete client.data();
+}
+
+const Router &HeadwayServer::router() const
+{
+    return *m_router;
+}
+
+void HeadwayServer::setDemoTask(int steps, int delayMs)
+{
+    m_seed->setDemo(steps, delayMs);
+    m_plain->setDemo(steps, delayMs);
+}
+
+void HeadwayServer::setPingInterval(int ms)
+{
+    m_pingMs = ms;
+}
+
+int HeadwayServer::pushClientCount() const
+{
+    int count = 0;
+    for (const QPointer<PushClient> &client : m_pushClients)
+        count += client ? 1 : 0;
+    return count;
+}
+
+void HeadwayServer::setWorkersProvider(std::function<QJsonArray()> provider)
+{
+    m_api->setWorkersProvider(std::move(provider));
+}
+
+bool HeadwayServer::loadToken(QString *errorMessage)
+{
+    if (m_options.dataDir.isEmpty()) {
+        m_token = AccessToken::ephemeral().toString();
+        return true;
+    }
+    QString error;
+    const std::optional<AccessToken> token = m_options.rotateToken
+        ? AccessToken::rotate(m_options.dataDir, &error)
+        : AccessToken::loadOrCreate(m_options.dataDir, &error);
+    if (!token) {
+        if (errorMessage)
+            *errorMessage = error;
+        return false;
+    }
+    m_token = token->toString();
+    return true;
+}
+
+bool HeadwayServer::isRateLimited(const QHostAddress &address) const
+{
+    return m_limiter->isBlocked(address);
+}
+
+void HeadwayServer::noteFailedToken(const QHostAddress &address)
+{
+    m_limiter->recordFailure(address);
+}
+
+bool HeadwayServer::listen(QString *errorMessage)
+{
+    if (!loadToken(errorMessage))
+        return false;
+    m_policy->setToken(m_token.toLatin1());
+
+    auto *server = new GuardedTcpServer(this);
+    if (!server->listen(m_options.address, m_options.port)) {
+        if (errorMessage) {
+            *errorMessage = tr("Cannot listen on %1 port %2: %3")
+                                .arg(m_options.address.toString())
+                                .arg(m_options.port)
+                                .arg(server->errorString());
+        }
+        delete server;
+        return false;
+    }
+    m_port = server->serverPort();
+    m_front->bind(server);
+    // "Local host" means both loopbacks: browsers resolve localhost to ::1 first.
+    if (m_options.address == QHostAddress(QHostAddress::LocalHost)) {
+        auto *server6 = new GuardedTcpServer(this);
+        if (server6->listen(QHostAddress(QHostAddress::LocalHostIPv6), m_port))
+            m_front->bind(server6);
+        else
+            delete server6; // no IPv6 loopback here: 127.0.0.1 alone is fine
+    }
+    m_policy->setPort(m_port);
+    return true;
+}
+
+quint16 HeadwayServer::port() const
+{
+    return m_port;
+}
+
+QString HeadwayServer::token() const
+{
+    return m_token;
+}
+
+QUrl HeadwayServer::pageUrl(bool withToken) const
+{
+    QString host = u"127.0.0.1"_s;
+    const QHostAddress &address = m_options.address;
+    if (address == QHostAddress(QHostAddress::LocalHostIPv6)) {
+        host = u"[::1]"_s;
+    } else if (!address.isLoopback() && address != QHostAddress(QHostAddress::Any)
+        && address != QHostAddress(QHostAddress::AnyIPv4)
+        && address != QHostAddress(QHostAddress::AnyIPv6)) {
+        host = address.protocol() == QAbstractSocket::IPv6Protocol
+            ? u'[' + address.toString() + u']'
+            : address.toString();
+    }
+    QUrl url(u"http://"_s + host + u':' + QString::number(m_port) + u'/');
+    if (withToken)
+        url.setQuery(u"token="_s + m_token);
+    return url;
+}
+
+bool HeadwayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const bool upgrade = isWebSocketUpgrade(request);
+    RequestContext context{request, socket, request.url().path(), {}, {}, {}};
+    HttpReply reply = frontDoor(context, upgrade);
+    if (upgrade) {
+        if (reply.deferred)
+            return true; // Qt hands the socket to its WebSocket server now
+        // Refused: Qt calls handleRefused() next, which writes this, then closes.
+        m_refusal = std::move(reply);
+        m_refusalHost = context.host;
+        return false;
+    }
+    if (!reply.deferred)
+        writeReply(request, socket, context.host, std::move(reply));
+    return true;
+}
+
+void HeadwayServer::handleRefused(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    HttpReply reply = m_refusal.value_or(
+        HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address.")));
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Connection", "close"));
+    m_refusal.reset();
+    writeReply(request, socket, m_refusalHost, std::move(reply));
+}
+
+// The one place every request passes: Host, rate limit, Origin, token/cookie, then the route.
+HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
+{
+    const QHttpServerRequest &request = context.request;
+    const QByteArray host = request.value("host");
+    if (!m_policy->isHostAllowed(host)) {
+        return HttpReply::error(403, u"forbidden_host"_s,
+                                tr("This server only answers requests addressed to it by a "
+                                   "local name (localhost, 127.0.0.1, [::1]) and its port."));
+    }
+    context.host = host.trimmed();
+
+    const Method method = request.method();
+    if (method == Method::Get && context.path == u"/api/v1/health")
+        return route(context, upgrade); // the one route without a token
+
+    const bool changesState =
+        upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
+    const QByteArray origin = request.value("origin");
+    // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
+    // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
+    const bool plainForm = !upgrade && origin == "null" && context.path.startsWith(u"/plain/");
+    if (changesState && !origin.isEmpty() && !plainForm
+        && !m_policy->isOriginAllowed(origin, context.host)) {
+        return HttpReply::error(403, u"forbidden_origin"_s,
+                                tr("Requests that change something must come from this "
+                                   "server's own pages."));
+    }
+
+    const QHostAddress peer = context.socket ? context.socket->peerAddress() : QHostAddress();
+    if (isRateLimited(peer)) {
+        const qint64 seconds = (m_limiter->retryAfter(peer).count() + 999) / 1000;
+        return HttpReply::error(429, u"too_many_attempts"_s,
+                                tr("Too many wrong tokens from this address: wait a minute."))
+            .withHeader("Retry-After", QByteArray::number(qMax<qint64>(1, seconds)));
+    }
+
+    // ?token= on a page address: set the session cookie and drop the token from the address.
+    QUrlQuery query = request.query();
+    if (method == Method::Get && !upgrade && query.hasQueryItem(u"token"_s)
+        && !context.path.startsWith(u"/api/")) {
+        const QByteArray token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+        if (!m_policy->isTokenValid(token)) {
+            noteFailedToken(peer);
+            return unauthorized(context.path, tr("The token in the address is wrong."));
+        }
+            query.removeAllQueryItems(u"token"_s);
+        QUrl target;
+        target.setPath(context.path);
+        if (!query.isEmpty())
+            target.setQuery(query);
+        return HttpReply::redirect(target.toEncoded())
+            .withHeader("Set-Cookie", m_policy->setCookieHeader());
+    }
+
+    const QByteArray authorization = request.value("authorization").trimmed();
+    const QByteArray cookie =
+        SecurityPolicy::cookieValue(request.value("cookie"), m_policy->cookieName());
+    if (!authorization.isEmpty()) {
+        const bool bearer = authorization.size() > 7
+            && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
+        if (!bearer || !m_policy->isTokenValid(authorization.mid(7).trimmed())) {
+            noteFailedToken(peer);
+            return unauthorized(context.path, tr("The token is wrong."));
+        }
+        } else if (!cookie.isEmpty()) {
+        if (!m_policy->isSessionValid(cookie)) {
+            noteFailedToken(peer);
+            return unauthorized(context.path,
+                                tr("The session has expired (the token changed)."));
+        }
+        context.sessionCookie = cookie;
+    } else {
+        return unauthorized(context.path,
+                            tr("A token is needed: send Authorization: Bearer TOKEN."));
+    }
+    return route(context, upgrade);
+}
+
+HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
+{
+    const Method method = context.request.method();
+    if (upgrade) {
+        if (method == Method::Get && context.path == u"/api/v1/ws")
+            return HttpReply::taken();
+        return HttpReply::error(404, u"not_found"_s, tr("There is no WebSocket at this address."));
+    }
+    const Router::Match match = m_router->match(method, context.path);
+    if (match.route) {
+        context.args = match.args;
+        return match.route->handler(context);
+    }
+    if (!match.allowed.isEmpty()) {
+        QByteArrayList allowed;
+        for (const Method m : match.allowed)
+            allowed.append(Router::methodName(m));
+        return HttpReply::error(405, u"method_not_allowed"_s,
+                                tr("%1 is not allowed here; use %2.")
+                                    .arg(QString::fromLatin1(Router::methodName(method)),
+                                         QString::fromLatin1(allowed.join(", "))))
+            .withHeader("Allow", allowed.join(", "));
+    }
+    if (method == Method::Get && !context.path.startsWith(u"/api/")) {
+        HttpReply reply = staticFile(context.path);
+        if (reply.status == 200)
+            return reply;
+    }
+    return HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address."));
+}
+
+HttpReply HeadwayServer::staticFile(const QString &path) const
+{
+    if (path.contains(u"..") || path.contains(u'\\') || path.endsWith(u'/'))
+        return HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address."));
+    QFile file(u":/web"_s + path);
+    if (QFileInfo(file).isDir() || !file.open(QIODevice::ReadOnly))
+        return HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address."));
+    HttpReply reply;
+    reply.body = file.readAll();
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", mimeTypeFor(path)));
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Cache-Control", "no-cache"));
+    return reply;
+}
+
+HttpReply HeadwayServer::openEventStream(RequestContext &context)
+{
+    // A reconnecting EventSource says where it stopped; ?rid= does the same for scripts.
+    qint64 since = 0;
+    QByteArray lastId = context.request.value("last-event-id");
+    if (lastId.isEmpty())
+        lastId = context.request.query().queryItemValue(u"rid"_s).toLatin1();
+    if (!lastId.isEmpty()) {
+        bool ok = false;
+        since = lastId.toLongLong(&ok);
+        if (!ok || since < 0)
+            since = 0;
+    }
+    auto headers = m_policy->responseHeaders(context.host, true);
+    headers.append(std::pair<QByteArray, QByteArray>("Cache-Control", "no-store"));
+    GuardedTcpServer::setLongLived(context.socket);
+    auto *client = new SseClient(context.socket, headers, *m_hub, since);
+    client->setPingInterval(m_pingMs);
+    addPushClient(client);
+    connect(client, &SseClient::closed, client, &QObject::deleteLater);
+    return HttpReply::taken();
+}
+
+void HeadwayServer::acceptWebSockets()
+{
+    while (m_front->hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = m_front->nextPendingWebSocketConnection();
+        if (!socket)
+            break;
+        auto *client = new WebSocketClient(std::move(socket), *m_hub,
+                                           [this](const QJsonObject &command) {
+                                               return m_api->command(command);
+                                           });
+        client->setPingInterval(m_pingMs);
+        addPushClient(client);
+        connect(client, &WebSocketClient::closed, client, &QObject::deleteLater);
+    }
+}
+
+void HeadwayServer::addPushClient(PushClient *client)
+{
+    m_pushClients.removeAll(QPointer<PushClient>());
+    m_pushClients.append(client);
+}
+
+void HeadwayServer::writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
+                               const QByteArray &host, HttpReply reply)
+{
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    QHttpServerResponder responder = HttpFrontend::responderFor(request, socket);
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+    for (const auto &[name, value] : std::as_const(reply.headers))
+        responder.writeHeader(name, value);
+    for (const auto &[name, value] : m_policy->responseHeaders(host, false)) {
+        if (name == "Cache-Control" && !reply.header("Cache-Control").isEmpty())
+            continue;
+        responder.writeHeader(name, name == "Cache-Control" ? QByteArray("no-store") : value);
+    }
+    if (reply.status != 204 && reply.status != 304)
+        responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeBody(reply.body);
+    // Qt 6.4 keeps every connection open; honour a client's (or our own) Connection: close.
+    if (request.value("connection").toLower().contains("close")
+        || reply.header("Connection") == "close") {
+        socket->disconnectFromHost();
+    }
+}

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "httpreply.h"
+
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QUrl>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class AuthRateLimiter;
+class HttpFrontend;
+class PlainPage;
+class PushClient;
+class QHttpServerRequest;
+class QTcpServer;
+class QTcpSocket;
+class Router;
+class SecurityPolicy;
+class SeedApi;
+class SyncHub;
+class TaskApi;
+class TaskEngine;
+struct RequestContext;
+
+struct ServerOptions
+{
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost); // LocalHost also serves ::1
+    quint16 port = 8421; // the documented default; 0 = any free port
+    QString dataDir;     // the token file lives here; empty: a token for this run only
+    bool rotateToken = false;
+    QStringList allowedHosts; // extra Host names besides localhost/127.0.0.1/[::1]
+};
+
+// The local HTTP server: the REST API, incremental sync, WebSocket and Server-Sent Events
+// push, the tutorial's seed-compatible endpoints, the page's static files and the no-JS
+// page, all behind one front door that every request passes (Host, Origin, token or
+// session cookie, rate limit of failed attempts, security headers on every answer).
+class HeadwayServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HeadwayServer)
+
+public:
+    HeadwayServer(TaskEngine &engine, ServerOptions options, QObject *parent = nullptr);
+    ~HeadwayServer() override;
+
+    // False with a readable message (port busy, bad token file...).
+    bool listen(QString *errorMessage);
+    quint16 port() const;
+    QString token() const;
+    QUrl pageUrl(bool withToken = true) const; // http://127.0.0.1:PORT/ (+ ?token=TOKEN)
+
+    // For the Celery workers panel: what GET /api/v1/workers lists (unset: []).
+    void setWorkersProvider(std::function<QJsonArray()> provider);
+
+    // Tests: the route table (held against the OpenAPI document), the demo task the seed
+    // endpoints and the no-JS page start, and the push clients' ping period.
+    const Router &router() const;
+    void setDemoTask(int steps, int delayMs);
+    void setPingInterval(int ms);
+    int pushClientCount() const;
+
+private:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleRefused(const QHttpServerRequest &request, QTcpSocket *socket);
+    HttpReply frontDoor(RequestContext &context, bool upgrade);
+    HttpReply route(RequestContext &context, bool upgrade);
+    HttpReply staticFile(const QString &path) const;
+    HttpReply openEventStream(RequestContext &context);
+    void writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
+                    const QByteArray &host, HttpReply reply);
+    void acceptWebSockets();
+    void addPushClient(PushClient *client);
+
+    bool loadToken(QString *errorMessage);
+    bool isRateLimited(const QHostAddress &address) const;
+    void noteFailedToken(const QHostAddress &address);
+
+    TaskEngine &m_engine;
+    QPointer<TaskEngine> m_engineAlive;
+    ServerOptions m_options;
+    std::unique_ptr<SecurityPolicy> m_policy;
+    std::unique_ptr<SyncHub> m_hub;
+    std::unique_ptr<Router> m_router;
+    std::unique_ptr<TaskApi> m_api;
+    std::unique_ptr<SeedApi> m_seed;
+    std::unique_ptr<PlainPage> m_plain;
+    std::unique_ptr<AuthRateLimiter> m_limiter;
+    HttpFrontend *m_front = nullptr;
+    QList<QPointer<PushClient>> m_pushClients;
+    std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused
+    QByteArray m_refusalHost;
+    QString m_token;
+    quint16 m_port = 0;
+    int m_pingMs = 15000;
+};

@@ -1,0 +1,155 @@
+#include "securitypolicy.h"
+
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+
+using namespace Qt::StringLiterals;
+
+void SecurityPolicy::setAllowedHosts(const QStringList &hosts)
+{
+    m_allowedHosts.clear();
+    for (const QString &host : hosts)
+        m_allowedHosts.append(host.trimmed().toLower());
+}
+
+void SecurityPolicy::setToken(const QByteArray &token)
+{
+    m_token = token;
+    m_session = QMessageAuthenticationCode::hash("headway-session", token,
+                                                 QCryptographicHash::Sha256)
+                    .toHex();
+}
+
+bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
+{
+    const QByteArray host = hostHeader.trimmed().toLower();
+    if (host.isEmpty())
+        return false;
+    QByteArray name;
+    QByteArray portText;
+    if (host.startsWith('[')) {
+        const qsizetype close = host.indexOf(']');
+        if (close < 0)
+            return false;
+        name = host.left(close + 1);
+        const QByteArray rest = host.mid(close + 1);
+        if (!rest.isEmpty()) {
+            if (!rest.startsWith(':'))
+                return false;
+            portText = rest.mid(1);
+        }
+    } else {
+        const qsizetype colon = host.lastIndexOf(':');
+        name = colon < 0 ? host : host.left(colon);
+        if (colon >= 0)
+            portText = host.mid(colon + 1);
+    }
+    if (portText.isEmpty()) {
+        if (m_port != 80)
+            return false;
+    } else {
+        bool ok = false;
+        const uint port = portText.toUInt(&ok);
+        if (!ok || port != m_port)
+            return false;
+    }
+    if (name == "localhost" || name == "127.0.0.1" || name == "[::1]")
+        return true;
+    const QString nameText = QString::fromLatin1(name);
+    if (m_allowedHosts.contains(nameText))
+        return true;
+    // The literal address we listen on (an IP literal cannot be rebound by DNS).
+    if (!m_listenAddress.isNull() && m_listenAddress != QHostAddress(QHostAddress::Any)
+        && m_listenAddress != QHostAddress(QHostAddress::AnyIPv6)
+        && m_listenAddress != QHostAddress(QHostAddress::AnyIPv4)) {
+        QString literal = m_listenAddress.toString().toLower();
+        if (m_listenAddress.protocol() == QAbstractSocket::IPv6Protocol)
+            literal = u'[' + literal + u']';
+        return literal == nameText;
+    }
+    return false;
+}
+
+bool SecurityPolicy::isOriginAllowed(const QByteArray &origin, const QByteArray &host) const
+{
+    return origin.trimmed().toLower() == "http://" + host.trimmed().toLower();
+}
+
+QByteArray SecurityPolicy::cookieName() const
+{
+    return "headway_session_" + QByteArray::number(m_port);
+}
+
+QByteArray SecurityPolicy::sessionValue() const
+{
+    return m_session;
+}
+
+QByteArray SecurityPolicy::setCookieHeader() const
+{
+    return cookieName() + '=' + m_session + "; Path=/; HttpOnly; SameSite=Strict";
+}
+
+bool SecurityPolicy::isSessionValid(const QByteArray &cookieValue) const
+{
+    return !m_session.isEmpty() && constantTimeEquals(cookieValue, m_session);
+}
+
+bool SecurityPolicy::isTokenValid(const QByteArray &token) const
+{
+    return !m_token.isEmpty() && constantTimeEquals(token, m_token);
+}
+
+QByteArray SecurityPolicy::csrfToken(const QByteArray &session) const
+{
+    return QMessageAuthenticationCode::hash("headway-csrf:" + session, m_token,
+                                            QCryptographicHash::Sha256)
+        .toHex();
+}
+
+bool SecurityPolicy::isCsrfValid(const QByteArray &session, const QByteArray &csrf) const
+{
+    return !session.isEmpty() && constantTimeEquals(csrf, csrfToken(session));
+}
+
+QByteArray SecurityPolicy::cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
+{
+    for (const QByteArray &part : cookieHeader.split(';')) {
+        const QByteArray item = part.trimmed();
+        const qsizetype eq = item.indexOf('=');
+        if (eq > 0 && item.left(eq) == name)
+            return item.mid(eq + 1);
+    }
+    return {};
+}
+
+bool SecurityPolicy::constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    // Compare every byte whatever the lengths, so timing tells nothing about the secret.
+    const qsizetype n = qMax(a.size(), b.size());
+    unsigned diff = unsigned(a.size() ^ b.size());
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned char x = i < a.size() ? uchar(a.at(i)) : 0;
+        const unsigned char y = i < b.size() ? uchar(b.at(i)) : 0;
+        diff |= unsigned(x ^ y);
+    }
+    return diff == 0 && n > 0;
+}
+
+QList<std::pair<QByteArray, QByteArray>> SecurityPolicy::responseHeaders(const QByteArray &host,
+                                                                         bool noStore) const
+{
+    QByteArray csp = "default-src 'self'; connect-src 'self'";
+    if (!host.isEmpty())
+        csp += " ws://" + host;
+    csp += "; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+           "frame-ancestors 'self'";
+    QList<std::pair<QByteArray, QByteArray>> headers{
+        {"Content-Security-Policy", csp},
+        {"X-Frame-Options", "SAMEORIGIN"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+    };
+    headers.append({"Cache-Control", noStore ? QByteArray("no-store") : QByteArray("no-cache")});
+    return headers;
+}

@@ -1,0 +1,94 @@
+#include "seedapi.h"
+
+#include "app/core/taskengine.h"
+
+#include <QJsonObject>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+int wholePercent(const TaskSnapshot &task)
+{
+    if (task.state == TaskState::Succeeded)
+        return 100;
+    const double percent = task.progress.percent.value_or(0);
+    return qBound(0, int(std::floor(percent)), 100);
+}
+} // namespace
+
+SeedApi::SeedApi(TaskEngine &engine)
+    : m_engine(engine)
+{
+}
+
+void SeedApi::setDemo(int steps, int delayMs)
+{
+    m_steps = steps;
+    m_delayMs = delayMs;
+}
+
+void SeedApi::addRoutes(Router &router)
+{
+    using Method = QHttpServerRequest::Method;
+    router.add(Method::Get, u"/start-task"_s, [this](RequestContext &) { return startTask(); });
+    router.add(Method::Post, u"/start-task"_s, [this](RequestContext &) { return startTask(); });
+    router.add(Method::Get, u"/task-progress/{id}"_s,
+               [this](RequestContext &c) { return taskProgress(c.arg(u"id"_s)); });
+    router.add(Method::Get, u"/task-status/{id}"_s,
+               [this](RequestContext &c) { return taskStatus(c.arg(u"id"_s)); });
+}
+
+HttpReply SeedApi::startTask()
+{
+    TaskSpec spec;
+    spec.type = u"demo"_s;
+    spec.title = tr("Demo task");
+    spec.params = QJsonObject{{u"steps"_s, m_steps}, {u"delay_ms"_s, m_delayMs}};
+    const Result<TaskSnapshot> result = m_engine.submit(spec);
+    if (!result)
+        return HttpReply::fromEngineError(result.error());
+    return HttpReply::json(QJsonObject{{u"task_id"_s, result->id}});
+}
+
+HttpReply SeedApi::taskProgress(const QString &id)
+{
+    const auto task = m_engine.task(id);
+    if (!task)
+        return HttpReply::json(QJsonObject{}); // what the tutorial's dict.get(id, {}) answers
+    // Any end (also failure or cancel) is "completed" so the tutorial's poll loop stops.
+    return HttpReply::json(QJsonObject{
+        {u"progress"_s, wholePercent(*task)},
+        {u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s},
+    });
+}
+
+HttpReply SeedApi::taskStatus(const QString &id)
+{
+    const auto task = m_engine.task(id);
+    // Celery answers PENDING for ids it does not know; so do we.
+    if (!task || task->state == TaskState::Queued || task->state == TaskState::Retrying)
+        return HttpReply::json(QJsonObject{{u"state"_s, u"PENDING"_s}, {u"progress"_s, 0}});
+    switch (task->state) {
+    case TaskState::Running:
+    case TaskState::Paused:
+        return HttpReply::json(
+            QJsonObject{{u"state"_s, u"PROGRESS"_s}, {u"progress"_s, wholePercent(*task)}});
+    case TaskState::Succeeded:
+        // Both shapes seen in the wild: the tutorial's task return value and {"status"}.
+        return HttpReply::json(QJsonObject{
+            {u"state"_s, u"SUCCESS"_s},
+            {u"progress"_s, 100},
+            {u"result"_s, QJsonObject{{u"progress"_s, 100},
+                                      {u"result"_s, u"Task completed!"_s},
+                                      {u"status"_s, u"Task completed!"_s}}},
+        });
+    default: {
+        QString message = task->error ? task->error->message : QString();
+        if (message.isEmpty())
+            message = taskStateName(task->state);
+        return HttpReply::json(QJsonObject{
+            {u"state"_s, u"FAILURE"_s}, {u"progress"_s, 0}, {u"error"_s, message}});
+    }
+    }
+}

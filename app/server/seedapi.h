@@ -1,0 +1,31 @@
+#pragma once
+
+#include "router.h"
+
+#include <QCoreApplication>
+
+class TaskEngine;
+
+// The endpoints of the tutorial's Flask apps, so their client pages work unchanged:
+// GET|POST /start-task -> {"task_id"}; GET /task-progress/<id> -> {"progress", "status"}
+// ({} when unknown); GET /task-status/<id> -> Celery's {"state", "progress", "result"|"error"}.
+class SeedApi final
+{
+    Q_DECLARE_TR_FUNCTIONS(SeedApi)
+
+public:
+    explicit SeedApi(TaskEngine &engine);
+    void addRoutes(Router &router);
+
+    // The demo task the tutorial runs: 10 steps of 1 s (changeable for tests).
+    void setDemo(int steps, int delayMs);
+
+private:
+    HttpReply startTask();
+    HttpReply taskProgress(const QString &id);
+    HttpReply taskStatus(const QString &id);
+
+    TaskEngine &m_engine;
+    int m_steps = 10;
+    int m_delayMs = 1000;
+};

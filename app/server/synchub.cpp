@@ -1,0 +1,116 @@
+#include "synchub.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+SyncHub::SyncHub(QObject *parent)
+    : TaskTracker(parent)
+      // rids start at the start time in microseconds-ish so a rid from an earlier run of the
+      // server is never mistaken for one of this run (it is below the base: full update).
+    , m_base(QDateTime::currentMSecsSinceEpoch() * 1000)
+    , m_rid(m_base)
+    , m_forgottenUpTo(m_base)
+{
+}
+
+void SyncHub::tasksChanged(const TaskEvents &events)
+{
+    if (events.isEmpty())
+        return;
+    const qint64 rid = ++m_rid;
+    m_messageCache.clear();
+    for (const TaskEvent &event : events) {
+        const QString &id = event.task.id;
+        auto it = m_tasks.find(id);
+        if (event.kind == TaskEvent::Kind::Removed) {
+            if (it == m_tasks.end())
+                continue;
+            // Drop the old rid index entry of this task.
+            auto range = m_byRid.equal_range(it->rid);
+            for (auto r = range.first; r != range.second; ++r) {
+                if (r->second == id) {
+                    m_byRid.erase(r);
+                    break;
+                }
+            }
+            m_byOrder.erase(it->order);
+            m_tasks.erase(it);
+            m_removed.emplace(rid, id);
+            continue;
+        }
+        if (it == m_tasks.end()) {
+            it = m_tasks.insert(id, Entry{{}, 0, m_nextOrder++});
+            m_byOrder.emplace(it->order, id);
+            // A task that comes back is no longer removed.
+            for (auto r = m_removed.begin(); r != m_removed.end();) {
+                if (r->second == id)
+                    r = m_removed.erase(r);
+                else
+                    ++r;
+            }
+        } else {
+            auto range = m_byRid.equal_range(it->rid);
+            for (auto r = range.first; r != range.second; ++r) {
+                if (r->second == id) {
+                    m_byRid.erase(r);
+                    break;
+                }
+            }
+        }
+        it->json = event.task.toJson();
+        it->rid = rid;
+        m_byRid.emplace(rid, id);
+    }
+    while (qsizetype(m_removed.size()) > m_maxRemembered) {
+        m_forgottenUpTo = m_removed.begin()->first;
+        m_removed.erase(m_removed.begin());
+    }
+    Q_EMIT changed(m_rid);
+}
+
+bool SyncHub::isFull(qint64 since) const
+{
+    return since <= 0 || since > m_rid || since < m_forgottenUpTo;
+}
+
+QJsonObject SyncHub::diffSince(qint64 since) const
+{
+    const bool full = isFull(since);
+    QJsonArray tasks;
+    QJsonArray removed;
+    if (full) {
+        for (const auto &[order, id] : m_byOrder)
+            tasks.append(m_tasks.value(id).json);
+    } else {
+        for (auto it = m_byRid.upper_bound(since); it != m_byRid.end(); ++it)
+            tasks.append(m_tasks.value(it->second).json);
+        for (auto it = m_removed.upper_bound(since); it != m_removed.end(); ++it)
+            removed.append(it->second);
+    }
+    return QJsonObject{
+        {u"rid"_s, m_rid},
+        {u"full_update"_s, full},
+        {u"tasks"_s, tasks},
+        {u"removed"_s, removed},
+    };
+}
+
+QByteArray SyncHub::message(qint64 since) const
+{
+    if (isFull(since))
+        since = 0;
+    auto it = m_messageCache.constFind(since);
+    if (it != m_messageCache.constEnd())
+        return *it;
+    QJsonObject diff = diffSince(since);
+    diff.insert(u"type"_s, since == 0 ? u"snapshot"_s : u"changes"_s);
+    QByteArray bytes = QJsonDocument(diff).toJson(QJsonDocument::Compact);
+    // Only a handful of distinct starting points matter (clients up to date share one).
+    if (m_messageCache.size() > 64)
+        m_messageCache.clear();
+    m_messageCache.insert(since, bytes);
+    return bytes;
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "app/core/tasktracker.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <map>
+
+// The server's view of the tasks, as a TaskTracker: a revision counter (rid) and, per task,
+// the rid of its last change; removed ids are kept with their rid for a while. A poller or a
+// push client that has seen rid N gets exactly the tasks changed after N (latest snapshot
+// each) and the ids removed after N, so a slow client's backlog is merged, never queued.
+class SyncHub final : public TaskTracker
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncHub)
+
+public:
+    explicit SyncHub(QObject *parent = nullptr);
+
+    void tasksChanged(const TaskEvents &events) override;
+
+    qint64 rid() const { return m_rid; }
+    // {"rid", "full_update", "tasks", "removed"}; full_update when since is 0, unknown
+    // (ahead of rid, from another process) or older than the removals still remembered.
+    QJsonObject diffSince(qint64 since) const;
+    // The same, serialized with "type" ("snapshot" for a full update, else "changes") as a
+    // push message; cached per starting rid so fan-out to many clients serializes once.
+    QByteArray message(qint64 since) const;
+    bool hasChangesSince(qint64 since) const { return since != m_rid; }
+
+    void setMaxRemembered(int count) { m_maxRemembered = count; }
+
+Q_SIGNALS:
+    void changed(qint64 rid);
+
+private:
+    struct Entry
+    {
+        QJsonObject json;
+        qint64 rid = 0;
+        qint64 order = 0; // creation order for full updates
+    };
+
+    bool isFull(qint64 since) const;
+
+    QHash<QString, Entry> m_tasks;
+    std::map<qint64, QString> m_byOrder;   // order -> id
+    std::multimap<qint64, QString> m_byRid; // last-change rid -> id
+    std::multimap<qint64, QString> m_removed; // removal rid -> id
+    qint64 m_base = 0;   // rids of this process start above it
+    qint64 m_rid = 0;
+    qint64 m_forgottenUpTo = 0; // removals at or below this rid are forgotten
+    qint64 m_nextOrder = 0;
+    int m_maxRemembered = 10000;
+    mutable QHash<qint64, QByteArray> m_messageCache; // valid for m_rid only
+};

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "httpreply.h"
+#include "router.h"
+
+#include "app/core/tasksnapshot.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <functional>
+#include <optional>
+#include <variant>
+
+class SyncHub;
+class TaskEngine;
+
+// The JSON API under /api/v1 on top of the engine: task types, tasks (list with filters and
+// paging, create, get, actions, delete), incremental sync and the workers list; and the same
+// commands for WebSocket clients. Everything speaks TaskSnapshot::toJson().
+class TaskApi final
+{
+    Q_DECLARE_TR_FUNCTIONS(TaskApi)
+
+public:
+    static constexpr qsizetype MaxJsonBody = 1024 * 1024;
+    static constexpr int DefaultLimit = 100;
+    static constexpr int MaxLimit = 1000;
+
+    TaskApi(TaskEngine &engine, SyncHub &hub);
+
+    void addRoutes(Router &router);
+    void setWorkersProvider(std::function<QJsonArray()> provider);
+
+    // A WebSocket command {"id", "command": start|cancel|pause|resume|retry, ...} ->
+    // {"reply_to", "ok", "task"|"error"}.
+    QJsonObject command(const QJsonObject &command);
+
+    // Parses a JSON request body: 415 unless the content type is JSON, 413, 400 on bad JSON or
+    // a body that is not an object.
+    static std::optional<HttpReply> parseJsonObject(const RequestContext &context,
+                                                    QJsonObject *object);
+
+private:
+    HttpReply listTasks(RequestContext &context);
+    HttpReply createTask(RequestContext &context);
+    HttpReply getTask(RequestContext &context);
+    HttpReply deleteTask(RequestContext &context);
+    HttpReply deleteTasks(RequestContext &context);
+    HttpReply sync(RequestContext &context);
+    HttpReply action(RequestContext &context, const QString &name);
+
+    // Submits {"type", "title"?, "params"?, "priority"?, "max_retries"?, "backoff_ms"?,
+    // "timeout_ms"?}; on error returns the 400 reply naming each wrong field.
+    std::variant<TaskSnapshot, HttpReply> submit(const QJsonObject &body,
+                                                 const QStringList &ignoredKeys = {});
+    EngineError runAction(const QString &name, const QString &id);
+
+    TaskEngine &m_engine;
+    SyncHub &m_hub;
+    std::function<QJsonArray()> m_workersProvider;
+};

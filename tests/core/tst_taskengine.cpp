@@ -1,0 +1,448 @@
+#include "app/core/taskcontext.h"
+#include "app/core/taskengine.h"
+#include "app/core/tasktracker.h"
+#include "app/core/tasktyperegistry.h"
+
+#include <QJsonArray>
+#include <QMutex>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTest>
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Records every event it is told about, in order.
+class RecordingTracker final : public TaskTracker
+{
+public:
+    void tasksChanged(const TaskEvents &events) override { m_events.append(events); }
+
+    QList<TaskEvent> events(const QString &id) const
+    {
+        QList<TaskEvent> list;
+        for (const TaskEvent &e : m_events) {
+            if (e.task.id == id)
+                list.append(e);
+        }
+        return list;
+    }
+    QList<TaskState> states(const QString &id) const
+    {
+        QList<TaskState> list;
+        for (const TaskEvent &e : events(id)) {
+            if (e.kind == TaskEvent::Kind::StateChanged)
+                list.append(e.task.state);
+        }
+        return list;
+    }
+    int progressCount(const QString &id) const
+    {
+        int n = 0;
+        for (const TaskEvent &e : events(id))
+            n += e.kind == TaskEvent::Kind::Progress;
+        return n;
+    }
+    QList<TaskEvent> m_events;
+};
+
+// Shared switches the test flips to steer the runners of the "probe" type.
+struct Probe
+{
+    std::atomic<int> failuresLeft{0};
+    std::atomic<qint64> reports{0};
+    std::atomic<bool> ignoreCancel{false};
+    std::atomic<bool> loopForever{false};
+    std::atomic<int> returned{0};
+    QSemaphore gate{0};
+    std::atomic<bool> useGate{false};
+    QMutex orderMutex;
+    QStringList startOrder;
+};
+
+class ProbeRunner final : public TaskRunner
+{
+public:
+    explicit ProbeRunner(Probe *probe) : m_probe(probe) {}
+    TaskOutcome run(TaskContext &ctx) override
+    {
+        {
+            QMutexLocker lock(&m_probe->orderMutex);
+            m_probe->startOrder.append(ctx.params().value(u"name"_s).toString());
+        }
+        if (m_probe->useGate)
+            m_probe->gate.acquire();
+        const qint64 n = m_probe->reports;
+        ctx.setTotal(n, u"items"_s);
+        ctx.setMessage(u"working"_s);
+        for (qint64 i = 1; i <= n; ++i) {
+            ctx.setProcessed(i);
+            if ((i & 1023) == 0 && !ctx.checkpoint())
+                return {};
+        }
+        while (m_probe->loopForever) {
+            if (!ctx.checkpoint() && !m_probe->ignoreCancel) {
+                ++m_probe->returned;
+                return {};
+            }
+            QThread::msleep(1); // simulated work between checkpoints
+        }
+        struct Count
+        {
+            Probe *p;
+            ~Count() { ++p->returned; }
+        } count{m_probe};
+        if (m_probe->failuresLeft.fetch_sub(1) > 0)
+            return TaskOutcome::failure(u"probe_failure"_s, u"planned failure"_s);
+        return TaskOutcome::success(QJsonObject{{u"done"_s, n}});
+    }
+
+private:
+    Probe *m_probe;
+};
+} // namespace
+
+// The engine against a controllable task type: lifecycle, ordering, coalescing, control.
+class tst_TaskEngine final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void submitValidates_data();
+    void submitValidates();
+    void lifecycleEventsInOrder();
+    void coalescesProgress();
+    void cancelQueued();
+    void cancelRunning();
+    void cancelIgnoredIsAbandoned();
+    void pauseResume();
+    void retryWithBackoff();
+    void manualRetry();
+    void timeout();
+    void priorityThenFifo();
+    void illegalTransitions();
+    void removeAndClear();
+    void restoreFromStore();
+    void shutdownInterrupts();
+    void injectNeverRuns();
+
+private:
+    TaskSnapshot submit(const QJsonObject &params = {}, int priority = 0, int maxRetries = 0,
+                        int timeoutMs = 0);
+    std::unique_ptr<Probe> m_probe;
+    std::unique_ptr<TaskTypeRegistry> m_registry;
+    std::unique_ptr<TaskEngine> m_engine;
+    std::unique_ptr<RecordingTracker> m_tracker;
+};
+
+void tst_TaskEngine::init()
+{
+    m_probe = std::make_unique<Probe>();
+    m_registry = std::make_unique<TaskTypeRegistry>();
+    Probe *probe = m_probe.get();
+    m_registry->add(TaskType{
+        u"probe"_s, u"Probe"_s, u"test"_s,
+        QJsonObject{{u"type"_s, u"object"_s},
+                    {u"properties"_s,
+                     QJsonObject{{u"name"_s, QJsonObject{{u"type"_s, u"string"_s}, {u"default"_s, u""_s}}},
+                                 {u"count"_s, QJsonObject{{u"type"_s, u"integer"_s}, {u"minimum"_s, 0}}}}}},
+        {},
+        [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); },
+        {}});
+    EngineOptions options;
+    options.concurrency = 2;
+    options.cancelGraceMs = 300;
+    options.etaWarmupSeconds = 0;
+    m_engine = std::make_unique<TaskEngine>(*m_registry, options);
+    m_tracker = std::make_unique<RecordingTracker>();
+    m_engine->addTracker(m_tracker.get(), 30);
+}
+
+void tst_TaskEngine::cleanup()
+{
+    m_probe->loopForever = false;
+    m_probe->gate.release(100);
+    m_engine.reset();
+    m_tracker.reset();
+    m_registry.reset();
+    m_probe.reset();
+}
+
+TaskSnapshot tst_TaskEngine::submit(const QJsonObject &params, int priority, int maxRetries, int timeoutMs)
+{
+    TaskSpec spec;
+    spec.type = u"probe"_s;
+    spec.params = params;
+    spec.priority = priority;
+    spec.maxRetries = maxRetries;
+    spec.backoffMs = 20;
+    spec.timeoutMs = timeoutMs;
+    const Result<TaskSnapshot> r = m_engine->submit(spec);
+    if (!r)
+        qWarning() << r.error().message;
+    return r ? *r : TaskSnapshot{};
+}
+
+void tst_TaskEngine::submitValidates_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QJsonObject>("params");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QStringList>("fields");
+    QTest::newRow("unknown type") << u"nope"_s << QJsonObject{} << u"unknown_type"_s << QStringList{u"type"_s};
+    QTest::newRow("wrong type") << u"probe"_s << QJsonObject{{u"count"_s, u"x"_s}} << u"invalid_params"_s
+                                << QStringList{u"params.count"_s};
+    QTest::newRow("below minimum and unknown")
+        << u"probe"_s << QJsonObject{{u"count"_s, -1}, {u"bogus"_s, 1}} << u"invalid_params"_s
+        << QStringList{u"params.bogus"_s, u"params.count"_s};
+}
+
+void tst_TaskEngine::submitValidates()
+{
+    QFETCH(QString, type);
+    QFETCH(QJsonObject, params);
+    QFETCH(QString, code);
+    QFETCH(QStringList, fields);
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec{type, {}, params, 0, 0, 1000, 0});
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, code);
+    QStringList got;
+    for (const FieldError &f : r.error().fields)
+        got.append(f.field);
+    got.sort();
+    QCOMPARE(got, fields);
+    QCOMPARE(m_engine->taskCount(), 0);
+}
+
+void tst_TaskEngine::lifecycleEventsInOrder()
+{
+    m_probe->reports = 100;
+    QSignalSpy idle(m_engine.get(), &TaskEngine::idle);
+    const TaskSnapshot t = submit({{u"name"_s, u"a"_s}});
+    QCOMPARE(t.state, TaskState::Queued);
+    QCOMPARE(t.params.value(u"name"_s).toString(), u"a"_s);
+    QVERIFY(t.created.isValid());
+    QTRY_COMPARE(m_tracker->states(t.id), (QList<TaskState>{TaskState::Running, TaskState::Succeeded}));
+    QCOMPARE(m_tracker->events(t.id).first().kind, TaskEvent::Kind::Added);
+    QCOMPARE(idle.count(), 1);
+    const TaskSnapshot done = *m_engine->task(t.id);
+    QCOMPARE(done.state, TaskState::Succeeded);
+    QCOMPARE(done.result.toObject().value(u"done"_s).toInt(), 100);
+    QCOMPARE(done.progress.processed, 100);
+    QCOMPARE(done.progress.percent, std::optional<double>(100.0));
+    QVERIFY(done.started.isValid() && done.finished >= done.started);
+}
+
+void tst_TaskEngine::coalescesProgress()
+{
+    m_probe->reports = 1'000'000;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
+    QTRY_VERIFY(!m_tracker->states(t.id).isEmpty() && m_tracker->states(t.id).last() == TaskState::Succeeded);
+    // Bounded, whatever the task reported; and the final state carries the exact final amount.
+    QVERIFY2(m_tracker->progressCount(t.id) < 100, qPrintable(QString::number(m_tracker->progressCount(t.id))));
+    const TaskEvent last = m_tracker->events(t.id).last();
+    QCOMPARE(last.task.progress.processed, 1'000'000);
+    QCOMPARE(last.task.progress.total, 1'000'000);
+}
+
+void tst_TaskEngine::cancelQueued()
+{
+    m_engine->setConcurrency(1);
+    m_probe->useGate = true;
+    const TaskSnapshot blocker = submit({{u"name"_s, u"blocker"_s}});
+    QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Running);
+    const TaskSnapshot waiting = submit({{u"name"_s, u"waiting"_s}});
+    QVERIFY(!m_engine->cancel(waiting.id));
+    QCOMPARE(m_engine->task(waiting.id)->state, TaskState::Canceled);
+    const EngineError again = m_engine->cancel(waiting.id);
+    QCOMPARE(again.code, u"invalid_transition"_s);
+    m_probe->gate.release();
+    QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Succeeded);
+    QCOMPARE(m_probe->startOrder, QStringList{u"blocker"_s}); // the canceled one never ran
+}
+
+void tst_TaskEngine::cancelRunning()
+{
+    m_probe->loopForever = true;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    QVERIFY(!m_engine->cancel(t.id));
+    QCOMPARE(m_engine->cancel(t.id).code, u"invalid_transition"_s); // already being canceled
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Canceled);
+    QCOMPARE(m_tracker->states(t.id).last(), TaskState::Canceled);
+}
+
+void tst_TaskEngine::cancelIgnoredIsAbandoned()
+{
+    m_probe->loopForever = true;
+    m_probe->ignoreCancel = true;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    QVERIFY(!m_engine->cancel(t.id));
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Canceled); // after the 300 ms grace
+    m_probe->loopForever = false; // let the abandoned attempt return; its end is ignored
+    QTRY_COMPARE(m_probe->returned.load(), 1);
+    QCoreApplication::sendPostedEvents(); // the late report has been handled
+    QCOMPARE(m_engine->task(t.id)->state, TaskState::Canceled);
+}
+
+void tst_TaskEngine::pauseResume()
+{
+    m_probe->loopForever = true;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    QVERIFY(!m_engine->pause(t.id));
+    QCOMPARE(m_engine->task(t.id)->state, TaskState::Paused);
+    QCOMPARE(m_engine->pause(t.id).code, u"invalid_transition"_s);
+    QVERIFY(!m_engine->resume(t.id));
+    QCOMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    QCOMPARE(m_engine->resume(t.id).code, u"invalid_transition"_s);
+    m_probe->loopForever = false;
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
+    QCOMPARE(m_tracker->states(t.id), (QList<TaskState>{TaskState::Running, TaskState::Paused,
+                                                         TaskState::Running, TaskState::Succeeded}));
+}
+
+void tst_TaskEngine::retryWithBackoff()
+{
+    m_probe->failuresLeft = 2;
+    const TaskSnapshot t = submit({}, 0, 2);
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->task(t.id)->attempt, 3);
+    QCOMPARE(m_tracker->states(t.id),
+             (QList<TaskState>{TaskState::Running, TaskState::Retrying, TaskState::Queued, TaskState::Running,
+                               TaskState::Retrying, TaskState::Queued, TaskState::Running, TaskState::Succeeded}));
+    // Out of retries: the failure stands.
+    m_probe->failuresLeft = 5;
+    const TaskSnapshot u = submit({}, 0, 1);
+    QTRY_COMPARE(m_engine->task(u.id)->state, TaskState::Failed);
+    QCOMPARE(m_engine->task(u.id)->attempt, 2);
+    QCOMPARE(m_engine->task(u.id)->error->code, u"probe_failure"_s);
+}
+
+void tst_TaskEngine::manualRetry()
+{
+    m_probe->failuresLeft = 1;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Failed);
+    QVERIFY(!m_engine->retry(t.id));
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->task(t.id)->attempt, 2);
+    QVERIFY(!m_engine->task(t.id)->error);
+    QCOMPARE(m_engine->retry(t.id).code, u"invalid_transition"_s);
+}
+
+void tst_TaskEngine::timeout()
+{
+    m_probe->loopForever = true;
+    const TaskSnapshot t = submit({}, 0, 0, 100);
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Failed);
+    QCOMPARE(m_engine->task(t.id)->error->code, u"timeout"_s);
+}
+
+void tst_TaskEngine::priorityThenFifo()
+{
+    m_engine->setConcurrency(1);
+    m_probe->useGate = true;
+    const TaskSnapshot blocker = submit({{u"name"_s, u"blocker"_s}});
+    QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Running);
+    submit({{u"name"_s, u"low1"_s}}, 0);
+    submit({{u"name"_s, u"high"_s}}, 5);
+    submit({{u"name"_s, u"low2"_s}}, 0);
+    submit({{u"name"_s, u"mid"_s}}, 1);
+    m_probe->gate.release(5);
+    QTRY_COMPARE(m_engine->activeCount(), 0);
+    QCOMPARE(m_probe->startOrder,
+             (QStringList{u"blocker"_s, u"high"_s, u"mid"_s, u"low1"_s, u"low2"_s}));
+}
+
+void tst_TaskEngine::illegalTransitions()
+{
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->resume(t.id).code, u"invalid_transition"_s);
+    QCOMPARE(m_engine->pause(t.id).code, u"invalid_transition"_s);
+    QCOMPARE(m_engine->cancel(t.id).code, u"invalid_transition"_s);
+    QCOMPARE(m_engine->retry(t.id).code, u"invalid_transition"_s);
+    QVERIFY(!m_engine->cancel(t.id).message.isEmpty());
+    QCOMPARE(m_engine->cancel(u"missing"_s).code, u"not_found"_s);
+    QCOMPARE(m_engine->task(t.id)->state, TaskState::Succeeded); // nothing changed
+}
+
+void tst_TaskEngine::removeAndClear()
+{
+    m_probe->loopForever = true;
+    const TaskSnapshot running = submit();
+    QTRY_COMPARE(m_engine->task(running.id)->state, TaskState::Running);
+    QCOMPARE(m_engine->remove(running.id).code, u"not_finished"_s);
+    QVERIFY(!m_engine->cancel(running.id));
+    QTRY_COMPARE(m_engine->task(running.id)->state, TaskState::Canceled);
+    m_probe->loopForever = false;
+    const TaskSnapshot a = submit();
+    const TaskSnapshot b = submit();
+    QTRY_COMPARE(m_engine->activeCount(), 0);
+    QVERIFY(!m_engine->remove(a.id));
+    QVERIFY(!m_engine->task(a.id));
+    QTRY_VERIFY(!m_tracker->events(a.id).isEmpty() && m_tracker->events(a.id).last().kind == TaskEvent::Kind::Removed);
+    QCOMPARE(m_engine->removeFinished(), 2);
+    QCOMPARE(m_engine->taskCount(), 0);
+    QCOMPARE(m_engine->remove(b.id).code, u"not_found"_s);
+}
+
+void tst_TaskEngine::restoreFromStore()
+{
+    TaskSnapshot running;
+    running.id = u"r1"_s;
+    running.type = u"probe"_s;
+    running.state = TaskState::Running;
+    running.progress.processed = 42;
+    TaskSnapshot queued = running;
+    queued.id = u"q1"_s;
+    queued.state = TaskState::Queued;
+    TaskSnapshot done = running;
+    done.id = u"d1"_s;
+    done.state = TaskState::Succeeded;
+    m_engine->restore({running, queued, done});
+    const TaskSnapshot r = *m_engine->task(u"r1"_s);
+    QCOMPARE(r.state, TaskState::Interrupted);
+    QCOMPARE(r.progress.processed, 42);
+    QCOMPARE(r.error->code, u"interrupted"_s);
+    QTRY_COMPARE(m_engine->task(u"q1"_s)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->task(u"d1"_s)->state, TaskState::Succeeded);
+    QVERIFY(!m_engine->retry(u"r1"_s));
+    QTRY_COMPARE(m_engine->task(u"r1"_s)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->tasks().size(), 3);
+    QCOMPARE(m_engine->tasks().first().id, u"r1"_s);
+}
+
+void tst_TaskEngine::shutdownInterrupts()
+{
+    m_probe->loopForever = true;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    m_engine->shutdown();
+    QCOMPARE(m_engine->task(t.id)->state, TaskState::Interrupted);
+    QCOMPARE(m_tracker->states(t.id).last(), TaskState::Interrupted); // delivered synchronously
+    QCOMPARE(m_engine->submit(TaskSpec{u"probe"_s, {}, {}, 0, 0, 1000, 0}).error().code, u"shutting_down"_s);
+}
+
+void tst_TaskEngine::injectNeverRuns()
+{
+    TaskSnapshot s;
+    s.id = u"fixed"_s;
+    s.type = u"probe"_s;
+    s.title = u"Frozen"_s;
+    s.state = TaskState::Running;
+    s.progress.percent = 40;
+    m_engine->inject(s);
+    QTRY_COMPARE(m_tracker->events(u"fixed"_s).size(), 1);
+    QCOMPARE(m_engine->task(u"fixed"_s)->progress.percent, std::optional<double>(40));
+    QVERIFY(m_probe->startOrder.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_TaskEngine)
+#include "tst_taskengine.moc"

@@ -1,0 +1,239 @@
+// TaskTypeRegistry with the built-in types: every wrong field named (nested pipeline steps
+// included), defaults filled in, unknown types refused, factories and default titles.
+#include "app/core/tasktyperegistry.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QJsonObject json(const char *text)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+    if (error.error != QJsonParseError::NoError)
+        qFatal("bad JSON in a test row: %s", text);
+    return doc.object();
+}
+} // namespace
+
+class tst_TaskTypeRegistry : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void builtinTypes();
+    void defaultsFilled_data();
+    void defaultsFilled();
+    void invalidParams_data();
+    void invalidParams();
+    void unknownType();
+    void createEachType();
+    void defaultTitles();
+
+private:
+    TaskTypeRegistry m_registry;
+};
+
+void tst_TaskTypeRegistry::initTestCase()
+{
+    registerBuiltinTaskTypes(m_registry);
+}
+
+void tst_TaskTypeRegistry::builtinTypes()
+{
+    QStringList names;
+    for (const TaskType *t : m_registry.types()) {
+        names.append(t->name);
+        QVERIFY(!t->title.isEmpty());
+        QVERIFY(!t->description.isEmpty());
+        QVERIFY(t->create);
+        QVERIFY(t->defaultTitle);
+        QCOMPARE(t->schema.value(u"type"_s).toString(), u"object"_s);
+        const QJsonObject properties = t->schema.value(u"properties"_s).toObject();
+        QVERIFY(!properties.isEmpty());
+        for (const QJsonValue &p : properties) {
+            QVERIFY(!p.toObject().value(u"type"_s).toString().isEmpty());
+            QVERIFY(!p.toObject().value(u"title"_s).toString().isEmpty());
+        }
+        const QJsonObject asJson = t->toJson();
+        QCOMPARE(asJson.value(u"name"_s).toString(), t->name);
+        QCOMPARE(asJson.value(u"schema"_s).toObject(), t->schema);
+    }
+    QCOMPARE(names,
+             (QStringList { u"checksum"_s, u"command"_s, u"copy"_s, u"demo"_s, u"pipeline"_s }));
+}
+
+void tst_TaskTypeRegistry::defaultsFilled_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QJsonObject>("params");
+    QTest::addColumn<QJsonObject>("expected");
+    QTest::newRow("demo empty") << u"demo"_s << QJsonObject()
+                                << json(R"({"steps": 10, "delay_ms": 1000, "fail_at_step": null})");
+    QTest::newRow("demo partial") << u"demo"_s << json(R"({"steps": 3, "fail_at_step": 2})")
+                                  << json(R"({"steps": 3, "delay_ms": 1000, "fail_at_step": 2})");
+    QTest::newRow("demo zero steps")
+        << u"demo"_s << json(R"({"steps": 0, "delay_ms": 0})")
+        << json(R"({"steps": 0, "delay_ms": 0, "fail_at_step": null})");
+    QTest::newRow("checksum") << u"checksum"_s << json(R"({"path": "/x"})")
+                              << json(R"({"path": "/x", "algorithm": "sha256"})");
+    QTest::newRow("copy") << u"copy"_s << json(R"({"source": "/a", "destination": "/b"})")
+                          << json(R"({"source": "/a", "destination": "/b", "overwrite": false})");
+    QTest::newRow("command")
+        << u"command"_s << json(R"({"program": "ls"})")
+        << json(R"({"program": "ls", "arguments": [], "working_directory": null})");
+    QTest::newRow("pipeline")
+        << u"pipeline"_s
+        << json(
+               R"({"steps": [{"type": "demo"}, {"label": "x", "type": "checksum", "params": {"path": "/x"}}]})")
+        << json(
+               R"({"steps": [{"type": "demo"}, {"label": "x", "type": "checksum", "params": {"path": "/x"}}]})");
+}
+
+void tst_TaskTypeRegistry::defaultsFilled()
+{
+    QFETCH(QString, type);
+    QFETCH(QJsonObject, params);
+    QFETCH(QJsonObject, expected);
+    const Result<QJsonObject> result = m_registry.validate(type, params);
+    QVERIFY2(result.ok(), result.ok() ? "" : qPrintable(result.error().message));
+    QCOMPARE(result.value(), expected);
+}
+
+void tst_TaskTypeRegistry::invalidParams_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QJsonObject>("params");
+    QTest::addColumn<QStringList>("fields");
+
+    QTest::newRow("demo wrong types and unknown")
+        << u"demo"_s << json(R"({"steps": "ten", "delay_ms": -1, "bogus": 1})")
+        << QStringList { u"params.bogus"_s, u"params.delay_ms"_s, u"params.steps"_s };
+    QTest::newRow("demo fraction")
+        << u"demo"_s << json(R"({"steps": 1.5})") << QStringList { u"params.steps"_s };
+    QTest::newRow("demo fail after the end")
+        << u"demo"_s << json(R"({"steps": 3, "fail_at_step": 5})")
+        << QStringList { u"params.fail_at_step"_s };
+    QTest::newRow("demo fail at zero") << u"demo"_s << json(R"({"steps": 3, "fail_at_step": 0})")
+                                       << QStringList { u"params.fail_at_step"_s };
+    QTest::newRow("checksum no path")
+        << u"checksum"_s << QJsonObject() << QStringList { u"params.path"_s };
+    QTest::newRow("checksum null path")
+        << u"checksum"_s << json(R"({"path": null})") << QStringList { u"params.path"_s };
+    QTest::newRow("checksum empty path, bad algorithm")
+        << u"checksum"_s << json(R"({"path": "", "algorithm": "sha512"})")
+        << QStringList { u"params.algorithm"_s, u"params.path"_s };
+    QTest::newRow("copy") << u"copy"_s << json(R"({"source": 1, "overwrite": "yes"})")
+                          << QStringList { u"params.destination"_s, u"params.overwrite"_s,
+                                           u"params.source"_s };
+    QTest::newRow("command") << u"command"_s
+                             << json(R"({"arguments": ["a", 2, null], "working_directory": 5})")
+                             << QStringList { u"params.arguments[1]"_s, u"params.arguments[2]"_s,
+                                              u"params.program"_s, u"params.working_directory"_s };
+    QTest::newRow("command arguments not a list")
+        << u"command"_s << json(R"({"program": "ls", "arguments": "-l"})")
+        << QStringList { u"params.arguments"_s };
+    QTest::newRow("pipeline no steps")
+        << u"pipeline"_s << QJsonObject() << QStringList { u"params.steps"_s };
+    QTest::newRow("pipeline empty")
+        << u"pipeline"_s << json(R"({"steps": []})") << QStringList { u"params.steps"_s };
+    QTest::newRow("pipeline step not an object")
+        << u"pipeline"_s << json(R"({"steps": [1]})") << QStringList { u"params.steps[0]"_s };
+    QTest::newRow("pipeline in pipeline")
+        << u"pipeline"_s
+        << json(R"({"steps": [{"type": "pipeline", "params": {"steps": [{"type": "demo"}]}}]})")
+        << QStringList { u"params.steps[0].type"_s };
+    QTest::newRow("pipeline unknown step type")
+        << u"pipeline"_s << json(R"({"steps": [{"type": "demo"}, {"type": "nope"}]})")
+        << QStringList { u"params.steps[1].type"_s };
+    QTest::newRow("pipeline step missing type, bad label")
+        << u"pipeline"_s << json(R"({"steps": [{"label": 3}]})")
+        << QStringList { u"params.steps[0].label"_s, u"params.steps[0].type"_s };
+    QTest::newRow("pipeline nested params")
+        << u"pipeline"_s
+        << json(R"({"steps": [{"label": "a", "type": "checksum", "params": {"algorithm": "x"}},
+                               {"type": "demo", "extra": 1},
+                               {"type": "demo", "params": {"steps": -1, "delay_ms": "slow"}},
+                               {"type": "copy", "params": "oops"}]})")
+        << QStringList { u"params.steps[0].params.algorithm"_s,
+                         u"params.steps[0].params.path"_s,
+                         u"params.steps[1].extra"_s,
+                         u"params.steps[2].params.delay_ms"_s,
+                         u"params.steps[2].params.steps"_s,
+                         u"params.steps[3].params"_s };
+}
+
+void tst_TaskTypeRegistry::invalidParams()
+{
+    QFETCH(QString, type);
+    QFETCH(QJsonObject, params);
+    QFETCH(QStringList, fields);
+
+    const Result<QJsonObject> result = m_registry.validate(type, params);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, u"invalid_params"_s);
+    QStringList named;
+    for (const FieldError &e : result.error().fields) {
+        named.append(e.field);
+        QVERIFY2(!e.message.isEmpty(), qPrintable(e.field));
+        // The summary message names every field too.
+        QVERIFY2(result.error().message.contains(e.field), qPrintable(result.error().message));
+    }
+    named.sort();
+    QCOMPARE(named, fields);
+}
+
+void tst_TaskTypeRegistry::unknownType()
+{
+    const Result<QJsonObject> result = m_registry.validate(u"frobnicate"_s, {});
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, u"unknown_type"_s);
+    QCOMPARE(result.error().fields.size(), 1);
+    QCOMPARE(result.error().fields.at(0).field, u"type"_s);
+    QVERIFY(result.error().message.contains(u"frobnicate"_s));
+    QVERIFY(result.error().message.contains(u"checksum"_s)); // lists the known ones
+    QVERIFY(!m_registry.create(u"frobnicate"_s, {}));
+}
+
+void tst_TaskTypeRegistry::createEachType()
+{
+    const QList<std::pair<QString, QJsonObject>> valid {
+        { u"demo"_s, {} },
+        { u"checksum"_s, json(R"({"path": "/x"})") },
+        { u"copy"_s, json(R"({"source": "/a", "destination": "/b"})") },
+        { u"command"_s, json(R"({"program": "true"})") },
+        { u"pipeline"_s, json(R"({"steps": [{"type": "demo"}]})") },
+    };
+    for (const auto &[type, params] : valid) {
+        const Result<QJsonObject> checked = m_registry.validate(type, params);
+        QVERIFY2(checked.ok(), qPrintable(type));
+        QVERIFY2(m_registry.create(type, checked.value()), qPrintable(type));
+    }
+}
+
+void tst_TaskTypeRegistry::defaultTitles()
+{
+    const auto title = [this](const QString &type, const char *params) {
+        const TaskType *t = m_registry.find(type);
+        return t->defaultTitle(m_registry.validate(type, json(params)).value());
+    };
+    QCOMPARE(title(u"demo"_s, R"({"steps": 3})"), u"Demo (3 steps)"_s);
+    QCOMPARE(title(u"checksum"_s, R"({"path": "/srv/images/debian.iso"})"),
+             u"Checksum of debian.iso"_s);
+    QCOMPARE(title(u"copy"_s, R"({"source": "/a/payload", "destination": "/opt/app"})"),
+             u"Copy payload to /opt/app"_s);
+    QCOMPARE(title(u"command"_s, R"({"program": "/usr/bin/rsync", "arguments": ["-a", "x", "y"]})"),
+             u"Run rsync -a x y"_s);
+    QCOMPARE(
+        title(
+            u"pipeline"_s,
+            R"({"steps": [{"label": "Copy", "type": "demo"}, {"label": "Verify", "type": "demo"}]})"),
+        u"Pipeline: Copy → Verify"_s);
+}
+
+QTEST_GUILESS_MAIN(tst_TaskTypeRegistry)
+#include "tst_tasktyperegistry.moc"

@@ -1,0 +1,464 @@
+#include "app/server/guardedtcpserver.h"
+
+#include <QFile>
+#include <QHttpServer>
+#include <QHttpServerResponder>
+#include <QSignalSpy>
+#include <QSocketNotifier>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+#include <memory>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+qint64 residentKiB()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// A raw client: exact bytes out, everything received kept.
+struct RawClient
+{
+    QTcpSocket socket;
+    QByteArray received;
+    QObject context;
+
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&socket, &QIODevice::readyRead, &context,
+                         [this] { received += socket.readAll(); });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    bool connected() const { return socket.state() == QAbstractSocket::ConnectedState; }
+    bool closed() const { return socket.state() == QAbstractSocket::UnconnectedState; }
+    int count(QByteArrayView needle) const { return int(received.count(needle)); }
+};
+
+} // namespace
+
+class TestGuardedTcpServer final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void keepAliveGets();
+    void postWithinLimit();
+    void bodySplitAcrossReadsPinsQtInternals();
+    void hugeDeclaredBodyRefusedMemoryFlat();
+    void hostileClientIgnoringCloseMemoryFlat();
+    void chunkedBodyOverLimit();
+    void perPathBodyLimit();
+    void expectContinue();
+    void expectContinueOverLimit();
+    void malformedFraming_data();
+    void malformedFraming();
+    void oversizedHead();
+    void slowLorisHeadTimesOut();
+    void idleKeepAliveTimesOut();
+    void webSocketUpgradePassesThrough();
+
+private:
+    void start(HttpGuardOptions options = {});
+    GuardedSocket *serverSocket() const;
+
+    std::unique_ptr<QHttpServer> m_http;
+    GuardedTcpServer *m_tcp = nullptr;
+    quint16 m_port = 0;
+    int m_handled = 0;
+};
+
+void TestGuardedTcpServer::start(HttpGuardOptions options)
+{
+    m_http = std::make_unique<QHttpServer>();
+    m_handled = 0;
+    m_http->route(u"/"_s, [this] {
+        ++m_handled;
+        return QHttpServerResponse(u"hello"_s);
+    });
+    m_http->route(u"/echo"_s, QHttpServerRequest::Method::Post,
+                  [this](const QHttpServerRequest &request) {
+                      ++m_handled;
+                      return QHttpServerResponse(QString::number(request.body().size()));
+                  });
+    m_http->route(u"/upload"_s, QHttpServerRequest::Method::Post,
+                  [this](const QHttpServerRequest &request) {
+                      ++m_handled;
+                      return QHttpServerResponse(QString::number(request.body().size()));
+                  });
+    // A WebSocket upgrade needs a route that writes nothing.
+    m_http->route(u"/ws"_s, [](QHttpServerResponder &&) {});
+    connect(m_http.get(), &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (auto ws = m_http->nextPendingWebSocketConnection()) {
+            QWebSocket *socket = ws.release();
+            socket->setParent(m_http.get());
+            connect(socket, &QWebSocket::textMessageReceived, socket,
+                    [socket](const QString &text) { socket->sendTextMessage(u"echo:"_s + text); });
+        }
+    });
+
+    m_tcp = new GuardedTcpServer(std::move(options));
+    QVERIFY(m_tcp->listen(QHostAddress::LocalHost, 0));
+    m_port = m_tcp->serverPort();
+    m_http->bind(m_tcp);
+}
+
+GuardedSocket *TestGuardedTcpServer::serverSocket() const
+{
+    const auto sockets = m_tcp->findChildren<GuardedSocket *>();
+    return sockets.isEmpty() ? nullptr : sockets.constLast();
+}
+
+void TestGuardedTcpServer::init()
+{
+}
+
+void TestGuardedTcpServer::cleanup()
+{
+    m_http.reset();
+    m_tcp = nullptr;
+}
+
+void TestGuardedTcpServer::keepAliveGets()
+{
+    start();
+    RawClient client(m_port);
+    QTRY_VERIFY(client.connected());
+    for (int i = 1; i <= 3; ++i) {
+        client.socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_COMPARE(client.count("hello"), i);
+    }
+    QCOMPARE(client.count("HTTP/1.1 200"), 3);
+    QVERIFY(client.connected());
+    QCOMPARE(m_handled, 3);
+    QCOMPARE(m_tcp->findChildren<GuardedSocket *>().size(), 1); // one connection for all
+}
+
+void TestGuardedTcpServer::postWithinLimit()
+{
+    start();
+    RawClient client(m_port);
+    const QByteArray body(1000 * 1000, 'b');
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+                        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QTRY_VERIFY(client.received.endsWith("1000000"));
+    QVERIFY(client.received.startsWith("HTTP/1.1 200"));
+    // And chunked within the limit.
+    client.received.clear();
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "5\r\nhello\r\n3;x=y\r\nabc\r\n0\r\n\r\n");
+    QTRY_VERIFY(client.received.endsWith("\r\n8"));
+    QVERIFY(client.connected());
+}
+
+// Pins the Qt 6.4 internals the guard relies on: our readyRead slot runs before
+// QHttpServer's, which reads everything inside a transaction, so bytesAvailable() in our slot
+// counts exactly the new bytes.
+void TestGuardedTcpServer::bodySplitAcrossReadsPinsQtInternals()
+{
+    start();
+    RawClient client(m_port);
+    QTRY_VERIFY(client.connected());
+    QTRY_VERIFY(serverSocket());
+    GuardedSocket *server = serverSocket();
+    QList<qint64> leftAfterQHttpServer;
+    QList<bool> inTransaction;
+    connect(server, &QIODevice::readyRead, this, [&] {
+        leftAfterQHttpServer.append(server->bytesAvailable());
+        inTransaction.append(server->isTransactionStarted());
+    });
+
+    const QList<QByteArray> pieces{"POST /echo HTTP/1.1\r\nHost: a\r\nContent-", "Length: 10\r\n\r\n",
+                                   "abcd", "efg", "hij"};
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        client.socket.write(pieces.at(i));
+        QTRY_COMPARE(leftAfterQHttpServer.size(), i + 1);
+    }
+    QTRY_VERIFY(client.received.endsWith("\r\n10"));
+    QCOMPARE(leftAfterQHttpServer, QList<qint64>(pieces.size(), 0));
+    // Partial requests stay inside QHttpServer's read transaction; the complete one is committed.
+    QCOMPARE(inTransaction.first(), true);
+    QCOMPARE(inTransaction.last(), false);
+
+    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTRY_VERIFY(client.received.endsWith("hello"));
+    QVERIFY(client.connected());
+}
+
+void TestGuardedTcpServer::hugeDeclaredBodyRefusedMemoryFlat()
+{
+    start();
+    QSignalSpy rejected(m_tcp, &GuardedTcpServer::requestRejected);
+    RawClient client(m_port);
+    QTRY_VERIFY(client.connected());
+    const qint64 rssBefore = residentKiB();
+    QVERIFY(rssBefore > 0);
+
+    client.socket.write("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2147483648\r\n\r\n");
+    // A hostile client keeps sending regardless; bounded at 64 MB, 64 KiB in flight at a time.
+    const QByteArray block(64 * 1024, 'x');
+    qint64 sent = 0;
+    const auto pump = [&] {
+        while (client.connected() && client.socket.bytesToWrite() < 2 * block.size()
+               && sent < 64 * 1024 * 1024) {
+            client.socket.write(block);
+            sent += block.size();
+        }
+    };
+    connect(&client.socket, &QIODevice::bytesWritten, &client.context, pump);
+    pump();
+
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed(), 20000);
+    QVERIFY2(client.received.startsWith("HTTP/1.1 413 "), client.received.constData());
+    QVERIFY(client.received.contains("Connection: close"));
+    QVERIFY(client.received.contains(R"({"error":{"code":"payload_too_large","message":)"));
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.first().at(0).toInt(), 413);
+    QCOMPARE(m_handled, 0);
+    const qint64 grown = residentKiB() - rssBefore;
+    qInfo("client sent %lld body bytes; RSS grew by %lld KiB", sent, grown);
+    QVERIFY2(grown < 8 * 1024, qPrintable(u"RSS grew by %1 KiB"_s.arg(grown)));
+}
+
+// A client that ignores our half-close and keeps pushing (a raw POSIX socket: QTcpSocket would
+// close itself on the FIN). The guard drains a bounded amount, then resets the connection.
+void TestGuardedTcpServer::hostileClientIgnoringCloseMemoryFlat()
+{
+    start();
+    const qint64 rssBefore = residentKiB();
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(m_port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address);
+    QVERIFY(rc == 0 || errno == EINPROGRESS);
+
+    QByteArray pending = "PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2147483648\r\n\r\n";
+    const QByteArray block(64 * 1024, 'x');
+    qint64 sent = 0;
+    bool reset = false;
+    QByteArray received;
+    QSocketNotifier writable(qintptr(fd), QSocketNotifier::Write);
+    QSocketNotifier readable(qintptr(fd), QSocketNotifier::Read);
+    const auto stop = [&] {
+        reset = true;
+        writable.setEnabled(false);
+        readable.setEnabled(false);
+    };
+    connect(&writable, &QSocketNotifier::activated, this, [&] {
+        while (!reset && sent < 64 * 1024 * 1024) {
+            if (pending.isEmpty())
+                pending = block;
+            const ssize_t n = ::send(fd, pending.constData(), size_t(pending.size()), MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    stop();
+                return;
+            }
+            pending.remove(0, n);
+            sent += n;
+        }
+        writable.setEnabled(false);
+    });
+    connect(&readable, &QSocketNotifier::activated, this, [&] {
+        char buffer[4096];
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n > 0)
+            received.append(buffer, n);
+        else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            stop();
+        else if (n == 0)
+            readable.setEnabled(false); // FIN: ignored, we keep sending
+    });
+
+    QTRY_VERIFY_WITH_TIMEOUT(reset || sent >= 64 * 1024 * 1024, 30000);
+    ::close(fd);
+    QVERIFY2(received.startsWith("HTTP/1.1 413 "), received.constData());
+    QVERIFY(reset); // the guard cut the connection well before 64 MB
+    QCOMPARE(m_handled, 0);
+    const qint64 grown = residentKiB() - rssBefore;
+    qInfo("hostile client sent %lld bytes before the reset; RSS grew by %lld KiB", sent, grown);
+    QVERIFY2(grown < 8 * 1024, qPrintable(u"RSS grew by %1 KiB"_s.arg(grown)));
+}
+
+void TestGuardedTcpServer::chunkedBodyOverLimit()
+{
+    HttpGuardOptions options;
+    options.defaultBodyLimit = 64 * 1024;
+    start(options);
+    RawClient client(m_port);
+    QByteArray request = "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 20; ++i)
+        request += "1000\r\n" + QByteArray(4096, 'c') + "\r\n"; // 80 KiB in 4 KiB chunks
+    request += "0\r\n\r\n";
+    client.socket.write(request);
+    QTRY_VERIFY(client.closed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 413 "), client.received.constData());
+    QCOMPARE(m_handled, 0);
+}
+
+void TestGuardedTcpServer::perPathBodyLimit()
+{
+    HttpGuardOptions options;
+    options.defaultBodyLimit = 100;
+    options.bodyLimit = [](QByteArrayView method, QByteArrayView path) -> qint64 {
+        return method == "POST" && path == "/upload" ? 8 * 1024 * 1024 + 64 * 1024 : 100;
+    };
+    start(options);
+    {
+        RawClient client(m_port);
+        client.socket.write("POST /upload?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 200000\r\n\r\n"
+                            + QByteArray(200000, 'u'));
+        QTRY_VERIFY(client.received.endsWith("200000"));
+    }
+    {
+        RawClient client(m_port);
+        client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n");
+        QTRY_VERIFY(client.closed());
+        QVERIFY(client.received.startsWith("HTTP/1.1 413 "));
+    }
+}
+
+void TestGuardedTcpServer::expectContinue()
+{
+    start();
+    RawClient client(m_port);
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+    QTRY_COMPARE(client.received, "HTTP/1.1 100 Continue\r\n\r\n"_ba);
+    client.socket.write("12345");
+    QTRY_VERIFY(client.received.endsWith("\r\n5"));
+    QVERIFY(client.received.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"));
+    QCOMPARE(client.count("100 Continue"), 1);
+}
+
+void TestGuardedTcpServer::expectContinueOverLimit()
+{
+    start();
+    RawClient client(m_port);
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                        "Content-Length: 99999999\r\n\r\n");
+    QTRY_VERIFY(client.closed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 413 "), client.received.constData());
+    QVERIFY(!client.received.contains("100 Continue"));
+}
+
+void TestGuardedTcpServer::malformedFraming_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::newRow("duplicate content-length")
+        << "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc"_ba;
+    QTest::newRow("content-length and chunked")
+        << "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"_ba;
+    QTest::newRow("folded header") << "GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n 2\r\n\r\n"_ba;
+    QTest::newRow("bad chunk line")
+        << "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n"_ba;
+    QTest::newRow("trailer")
+        << "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\r\n\r\n"_ba;
+    QTest::newRow("other coding")
+        << "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"_ba;
+}
+
+void TestGuardedTcpServer::malformedFraming()
+{
+    QFETCH(QByteArray, request);
+    start();
+    RawClient client(m_port);
+    client.socket.write(request);
+    QTRY_VERIFY(client.closed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 400 Bad Request\r\n"), client.received.constData());
+    QVERIFY(client.received.contains(R"({"error":{"code":"bad_request","message":)"));
+    QCOMPARE(m_handled, 0);
+}
+
+void TestGuardedTcpServer::oversizedHead()
+{
+    start();
+    RawClient client(m_port);
+    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + QByteArray(64 * 1024, 'k') + "\r\n\r\n");
+    QTRY_VERIFY(client.closed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 431 "), client.received.constData());
+    QCOMPARE(m_handled, 0);
+}
+
+void TestGuardedTcpServer::slowLorisHeadTimesOut()
+{
+    HttpGuardOptions options;
+    options.headTimeout = 300ms;
+    start(options);
+    RawClient client(m_port);
+    client.socket.write("GET / HTTP/1.1\r\n");
+    // Trickling bytes does not extend the head's deadline.
+    QTimer trickle;
+    trickle.setInterval(50);
+    connect(&trickle, &QTimer::timeout, &client.context, [&] {
+        if (client.connected())
+            client.socket.write("X");
+    });
+    trickle.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed(), 5000);
+    QVERIFY2(client.received.startsWith("HTTP/1.1 408 "), client.received.constData());
+    QCOMPARE(m_handled, 0);
+}
+
+void TestGuardedTcpServer::idleKeepAliveTimesOut()
+{
+    HttpGuardOptions options;
+    options.idleTimeout = 300ms;
+    start(options);
+    RawClient client(m_port);
+    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTRY_VERIFY(client.received.endsWith("hello"));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed(), 5000);
+    QCOMPARE(client.count("HTTP/1.1"), 1); // closed quietly, no error response
+}
+
+void TestGuardedTcpServer::webSocketUpgradePassesThrough()
+{
+    HttpGuardOptions options;
+    options.headTimeout = 200ms;
+    options.idleTimeout = 200ms;
+    start(options);
+    QSignalSpy rejected(m_tcp, &GuardedTcpServer::requestRejected);
+    QWebSocket ws;
+    QStringList messages;
+    connect(&ws, &QWebSocket::textMessageReceived, this,
+            [&](const QString &text) { messages.append(text); });
+    ws.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_port)));
+    QTRY_COMPARE(ws.state(), QAbstractSocket::ConnectedState);
+    QTRY_VERIFY(serverSocket());
+    QCOMPARE(serverSocket()->mode(), GuardedSocket::Mode::SteppedAside);
+    ws.sendTextMessage(u"one"_s);
+    QTRY_COMPARE(messages, QStringList{u"echo:one"_s});
+
+    // The guard's timeouts no longer apply: the connection outlives them.
+    QSignalSpy closed(&ws, &QWebSocket::disconnected);
+    QVERIFY(!closed.wait(600));
+    ws.sendTextMessage(u"two"_s);
+    QTRY_COMPARE(messages.size(), 2);
+    QCOMPARE(rejected.size(), 0);
+    ws.close();
+}
+
+QTEST_GUILESS_MAIN(TestGuardedTcpServer)
+#include "tst_guardedtcpserver.moc"

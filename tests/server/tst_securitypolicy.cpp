@@ -1,0 +1,112 @@
+// Tests of SecurityPolicy: Host and Origin rules, the session cookie, CSRF values, headers.
+#include "app/server/securitypolicy.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_SecurityPolicy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void hosts_data()
+    {
+        QTest::addColumn<QByteArray>("host");
+        QTest::addColumn<bool>("allowed");
+        QTest::newRow("127") << QByteArray("127.0.0.1:8421") << true;
+        QTest::newRow("localhost") << QByteArray("LocalHost:8421") << true;
+        QTest::newRow("v6") << QByteArray("[::1]:8421") << true;
+        QTest::newRow("configured") << QByteArray("myhost.lan:8421") << true;
+        QTest::newRow("other name") << QByteArray("evil.example:8421") << false;
+        QTest::newRow("other port") << QByteArray("localhost:8422") << false;
+        QTest::newRow("no port") << QByteArray("localhost") << false;
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("bad v6") << QByteArray("[::1:8421") << false;
+        QTest::newRow("junk port") << QByteArray("localhost:84x21") << false;
+        QTest::newRow("userinfo trick") << QByteArray("localhost:8421@evil.example") << false;
+    }
+    void hosts()
+    {
+        QFETCH(QByteArray, host);
+        QFETCH(bool, allowed);
+        SecurityPolicy policy;
+        policy.setPort(8421);
+        policy.setAllowedHosts({u"MyHost.lan"_s});
+        QCOMPARE(policy.isHostAllowed(host), allowed);
+    }
+
+    void listenAddressIsAHost()
+    {
+        SecurityPolicy policy;
+        policy.setPort(9000);
+        policy.setListenAddress(QHostAddress(u"192.168.1.5"_s));
+        QVERIFY(policy.isHostAllowed("192.168.1.5:9000"));
+        QVERIFY(!policy.isHostAllowed("192.168.1.6:9000"));
+        policy.setListenAddress(QHostAddress(QHostAddress::Any));
+        QVERIFY(!policy.isHostAllowed("0.0.0.0:9000"));
+    }
+
+    void origins()
+    {
+        SecurityPolicy policy;
+        QVERIFY(policy.isOriginAllowed("http://127.0.0.1:8421", "127.0.0.1:8421"));
+        QVERIFY(!policy.isOriginAllowed("http://localhost:8421", "127.0.0.1:8421"));
+        QVERIFY(!policy.isOriginAllowed("null", "127.0.0.1:8421"));
+        QVERIFY(!policy.isOriginAllowed("https://127.0.0.1:8421", "127.0.0.1:8421"));
+    }
+
+    void sessionAndCsrf()
+    {
+        SecurityPolicy policy;
+        policy.setPort(8421);
+        policy.setToken("secret-token");
+        QVERIFY(policy.isTokenValid("secret-token"));
+        QVERIFY(!policy.isTokenValid("secret-tokem"));
+        QVERIFY(!policy.isTokenValid(""));
+        const QByteArray session = policy.sessionValue();
+        QVERIFY(!session.contains("secret"));
+        QVERIFY(policy.isSessionValid(session));
+        QVERIFY(!policy.isSessionValid("x"));
+        const QByteArray cookie = policy.setCookieHeader();
+        QVERIFY(cookie.startsWith(QByteArray("headway_session_8421=" + session)));
+        QVERIFY(cookie.contains("HttpOnly"));
+        QVERIFY(cookie.contains("SameSite=Strict"));
+        QCOMPARE(SecurityPolicy::cookieValue("a=1; headway_session_8421=" + session + "; b=2",
+                                             policy.cookieName()),
+                 session);
+        const QByteArray csrf = policy.csrfToken(session);
+        QVERIFY(policy.isCsrfValid(session, csrf));
+        QVERIFY(!policy.isCsrfValid(session, csrf.chopped(1)));
+        QVERIFY(!policy.isCsrfValid({}, policy.csrfToken({})));
+        // Rotating the token ends sessions.
+        policy.setToken("another");
+        QVERIFY(!policy.isSessionValid(session));
+    }
+
+    void constantTimeEquals()
+    {
+        QVERIFY(SecurityPolicy::constantTimeEquals("abc", "abc"));
+        QVERIFY(!SecurityPolicy::constantTimeEquals("abc", "abd"));
+        QVERIFY(!SecurityPolicy::constantTimeEquals("abc", "abcd"));
+        QVERIFY(!SecurityPolicy::constantTimeEquals("", ""));
+    }
+
+    void headers()
+    {
+        SecurityPolicy policy;
+        const auto headers = policy.responseHeaders("127.0.0.1:8421", true);
+        QByteArray csp;
+        for (const auto &[name, value] : headers) {
+            if (name == "Content-Security-Policy")
+                csp = value;
+            QVERIFY(!name.toLower().startsWith("access-control"));
+        }
+        QVERIFY(csp.contains("default-src 'self'"));
+        QVERIFY(csp.contains("connect-src 'self' ws://127.0.0.1:8421"));
+        QVERIFY(csp.contains("frame-ancestors 'self'"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_SecurityPolicy)
+#include "tst_securitypolicy.moc"

@@ -1,0 +1,127 @@
+// Tests of SyncHub: revisions, diffs since a rid, removals, full updates, cached messages.
+#include "app/server/synchub.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+TaskEvent makeEvent(TaskEvent::Kind kind, const QString &id, TaskState state = TaskState::Queued)
+{
+    TaskEvent e;
+    e.kind = kind;
+    e.task.id = id;
+    e.task.type = u"demo"_s;
+    e.task.state = state;
+    return e;
+}
+
+QStringList ids(const QJsonArray &tasks)
+{
+    QStringList list;
+    for (const QJsonValue &t : tasks)
+        list.append(t.toObject().value(u"id"_s).toString());
+    return list;
+}
+} // namespace
+
+class tst_SyncHub : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fullUpdateFirst()
+    {
+        SyncHub hub;
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s), makeEvent(TaskEvent::Kind::Added, u"b"_s)});
+        const QJsonObject diff = hub.diffSince(0);
+        QVERIFY(diff.value(u"full_update"_s).toBool());
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), (QStringList{u"a"_s, u"b"_s}));
+        QCOMPARE(qint64(diff.value(u"rid"_s).toDouble()), hub.rid());
+    }
+
+    void diffsAcrossChangesAndRemovals()
+    {
+        SyncHub hub;
+        QSignalSpy changed(&hub, &SyncHub::changed);
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s), makeEvent(TaskEvent::Kind::Added, u"b"_s),
+                          makeEvent(TaskEvent::Kind::Added, u"c"_s)});
+        const qint64 r1 = hub.rid();
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Running)});
+        const qint64 r2 = hub.rid();
+        QVERIFY(r2 > r1);
+        QCOMPARE(changed.size(), 2);
+
+        QJsonObject diff = hub.diffSince(r1);
+        QVERIFY(!diff.value(u"full_update"_s).toBool());
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"b"_s});
+        QCOMPARE(diff.value(u"tasks"_s).toArray().at(0).toObject().value(u"state"_s).toString(),
+                 u"running"_s);
+
+        // Several changes of one task since r1: one entry, the latest snapshot.
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Progress, u"b"_s, TaskState::Running)});
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Succeeded),
+                          makeEvent(TaskEvent::Kind::Removed, u"c"_s)});
+        diff = hub.diffSince(r1);
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"b"_s});
+        QCOMPARE(diff.value(u"tasks"_s).toArray().at(0).toObject().value(u"state"_s).toString(),
+                 u"succeeded"_s);
+        QCOMPARE(diff.value(u"removed"_s).toArray(), QJsonArray{u"c"_s});
+        // Nothing new since now.
+        diff = hub.diffSince(hub.rid());
+        QVERIFY(diff.value(u"tasks"_s).toArray().isEmpty());
+        QVERIFY(diff.value(u"removed"_s).toArray().isEmpty());
+        // A full update no longer lists the removed task.
+        QCOMPARE(ids(hub.diffSince(0).value(u"tasks"_s).toArray()), (QStringList{u"a"_s, u"b"_s}));
+        Q_UNUSED(r2);
+    }
+
+    void unknownOrForgottenRidsGetFullUpdates()
+    {
+        SyncHub hub;
+        hub.setMaxRemembered(2);
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        const qint64 r1 = hub.rid();
+        QVERIFY(hub.diffSince(r1 + 100).value(u"full_update"_s).toBool()); // ahead: another run
+        QVERIFY(hub.diffSince(1).value(u"full_update"_s).toBool());        // an earlier run
+        for (const QString &id : {u"x"_s, u"y"_s, u"z"_s}) {
+            hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, id)});
+            hub.tasksChanged({makeEvent(TaskEvent::Kind::Removed, id)});
+        }
+        // The removal of x is forgotten: a client from before it must start over.
+        QVERIFY(hub.diffSince(r1).value(u"full_update"_s).toBool());
+    }
+
+    void readdedTaskIsNotRemoved()
+    {
+        SyncHub hub;
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        const qint64 r1 = hub.rid();
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Removed, u"a"_s)});
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        const QJsonObject diff = hub.diffSince(r1);
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"a"_s});
+        QVERIFY(diff.value(u"removed"_s).toArray().isEmpty());
+    }
+
+    void messagesAreTypedAndCached()
+    {
+        SyncHub hub;
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        const qint64 r1 = hub.rid();
+        QCOMPARE(QJsonDocument::fromJson(hub.message(0)).object().value(u"type"_s).toString(),
+                 u"snapshot"_s);
+        hub.tasksChanged({makeEvent(TaskEvent::Kind::Progress, u"a"_s)});
+        const QByteArray m = hub.message(r1);
+        QCOMPARE(QJsonDocument::fromJson(m).object().value(u"type"_s).toString(), u"changes"_s);
+        QCOMPARE(hub.message(r1).constData(), m.constData()); // shared, serialized once
+        QVERIFY(hub.hasChangesSince(r1));
+        QVERIFY(!hub.hasChangesSince(hub.rid()));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_SyncHub)
+#include "tst_synchub.moc"

@@ -1,0 +1,312 @@
+#include "app/core/taskengine.h"
+#include "ui/animationpolicy.h"
+#include "ui/mainwindow.h"
+#include "ui/screenshotscenario.h"
+#include "ui/stepindicator.h"
+#include "ui/taskdetailpane.h"
+#include "ui/tasklistmodel.h"
+#include "ui/toaststack.h"
+#include "uitesthelpers.h"
+
+#include <QAction>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QListView>
+#include <QScopeGuard>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"HeadwayTest"_s);
+        QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        QSettings().clear();
+    }
+
+    void demoTaskStartToFinish()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        // Nothing selected: only global actions.
+        QVERIFY(w.newTaskAction()->isEnabled());
+        QVERIFY(!w.cancelAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QVERIFY(!w.resumeAction()->isEnabled());
+        QVERIFY(!w.retryAction()->isEnabled());
+        QVERIFY(!w.removeAction()->isEnabled());
+        QVERIFY(!w.clearFinishedAction()->isEnabled());
+        QVERIFY(!w.openInBrowserAction()->isEnabled());
+        QCOMPARE(w.newTaskAction()->shortcut(), QKeySequence(QKeySequence::New));
+
+        TaskSpec spec;
+        spec.type = u"demo"_s;
+        spec.title = u"Demo run"_s;
+        spec.params = QJsonObject { { u"steps"_s, 30 }, { u"delay_ms"_s, 40 } };
+        const Result<TaskSnapshot> r = engine.submit(spec);
+        QVERIFY(r.ok());
+        const QString id = r->id;
+        QTRY_VERIFY(w.selectTask(id));
+        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Running);
+        QTRY_VERIFY(w.pauseAction()->isEnabled());
+        QVERIFY(w.cancelAction()->isEnabled());
+        QVERIFY(!w.resumeAction()->isEnabled());
+        QVERIFY(!w.removeAction()->isEnabled());
+        QCOMPARE(w.detailPane()->taskId(), id);
+
+        w.pauseAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Paused);
+        QTRY_VERIFY(w.resumeAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QVERIFY(w.cancelAction()->isEnabled());
+        w.resumeAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Running);
+
+        // The end: a success toast whose "Show" selects the task; remove becomes legal.
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->snapshot(id)->state, TaskState::Succeeded, 15000);
+        QTRY_COMPARE(w.toastStack()->count(), 1);
+        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toast->kind(), Toast::Kind::Success);
+        QVERIFY(toast->text().contains(u"Demo run"_s));
+        w.taskView()->clearSelection();
+        QVERIFY(w.selectedIds().isEmpty());
+        Q_EMIT toast->actionTriggered();
+        QCOMPARE(w.selectedIds(), QStringList { id });
+        QTRY_VERIFY(w.removeAction()->isEnabled());
+        QVERIFY(!w.cancelAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QVERIFY(!w.retryAction()->isEnabled()); // succeeded is not retryable
+        QVERIFY(w.clearFinishedAction()->isEnabled());
+        QVERIFY(w.detailPane()->resultText().contains(u"Task completed!"_s));
+
+        w.removeAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 0);
+        QVERIFY(!w.removeAction()->isEnabled());
+        QVERIFY(!w.clearFinishedAction()->isEnabled());
+    }
+
+    void failureToastAndRetry()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        w.show();
+        TaskSpec spec;
+        spec.type = u"demo"_s;
+        spec.params
+            = QJsonObject { { u"steps"_s, 2 }, { u"delay_ms"_s, 10 }, { u"fail_at_step"_s, 2 } };
+        const QString id = engine.submit(spec)->id;
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
+                                      && w.taskModel()->snapshot(id)->state == TaskState::Failed,
+                                  true, 10000);
+        QTRY_COMPARE(w.toastStack()->count(), 1);
+        QCOMPARE(w.toastStack()->toasts().first()->kind(), Toast::Kind::Error);
+        QVERIFY(w.selectTask(id));
+        QVERIFY(w.retryAction()->isEnabled());
+        QVERIFY(w.removeAction()->isEnabled());
+        w.retryAction()->trigger();
+        QTRY_VERIFY(w.taskModel()->snapshot(id)->attempt == 2);
+    }
+
+    void cancelQueued()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false; // stays queued
+        TaskEngine engine(registry, options);
+        MainWindow w(engine);
+        TaskSpec spec;
+        spec.type = u"demo"_s;
+        const QString id = engine.submit(spec)->id;
+        QTRY_VERIFY(w.selectTask(id));
+        QVERIFY(w.cancelAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled()); // queued -> paused is not a transition
+        w.cancelAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Canceled);
+        QTRY_VERIFY(w.retryAction()->isEnabled());
+        QCOMPARE(w.toastStack()->count(), 0); // canceling is no news
+    }
+
+    void quitAsksWhenTasksRun()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        MainWindow w(engine);
+        QSignalSpy quit(&w, &MainWindow::quitRequested);
+        int asked = 0;
+        bool answer = false;
+        w.setQuitConfirmation([&](int active) {
+            ++asked;
+            return active == 1 && answer;
+        });
+        w.quitAction()->trigger();
+        QCOMPARE(asked, 0); // nothing runs: no question
+        QCOMPARE(quit.size(), 1);
+
+        TaskSpec spec;
+        spec.type = u"demo"_s;
+        engine.submit(spec);
+        w.quitAction()->trigger();
+        QCOMPARE(asked, 1);
+        QCOMPARE(quit.size(), 1); // declined
+        answer = true;
+        w.quitAction()->trigger();
+        QCOMPARE(quit.size(), 2);
+    }
+
+    void browserAction()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        QVERIFY(!w.openInBrowserAction()->isEnabled());
+        w.setBrowserUrl(QUrl(u"http://127.0.0.1:1234/?token=abc"_s));
+        QVERIFY(w.openInBrowserAction()->isEnabled());
+    }
+
+    void offersInterruptedTasks()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        TaskSnapshot t = makeSnapshot(u"was running"_s, TaskState::Running, 30);
+        engine.restore({ t });
+        MainWindow w(engine);
+        w.show();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        QCOMPARE(w.taskModel()->snapshot(0)->state, TaskState::Interrupted);
+        w.offerInterruptedTasks();
+        QCOMPARE(w.toastStack()->count(), 1);
+        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toast->kind(), Toast::Kind::Warning);
+        QCOMPARE(toast->actionLabel(), u"Retry all"_s);
+        Q_EMIT toast->actionTriggered();
+        QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
+    }
+
+    // 10,000 tasks: a batch updating every one of them is handled quickly, sorted and shown.
+    void tenThousandTasks()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        MainWindow w(engine);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        constexpr int n = 10000;
+        QList<TaskSnapshot> tasks;
+        TaskEvents add;
+        for (int i = 0; i < n; ++i) {
+            tasks.append(makeSnapshot(u"task %1"_s.arg(i), TaskState::Running, 0));
+            tasks.last().created = tasks.last().created.addSecs(i);
+            add.append(taskEvent(TaskEvent::Kind::Added, tasks.last()));
+        }
+        QElapsedTimer timer;
+        timer.start();
+        w.taskModel()->applyEvents(add);
+        QCoreApplication::processEvents();
+        const qint64 addMs = timer.elapsed();
+        QCOMPARE(w.taskView()->model()->rowCount(), n);
+        TaskEvents progress;
+        for (int i = 0; i < n; ++i) {
+            tasks[i].progress.percent = 50;
+            progress.append(taskEvent(TaskEvent::Kind::Progress, tasks[i]));
+        }
+        qint64 worst = 0;
+        for (int round = 0; round < 5; ++round) {
+            timer.restart();
+            w.taskModel()->applyEvents(progress);
+            w.taskView()->viewport()->repaint();
+            worst = std::max(worst, timer.elapsed());
+        }
+        qInfo("10,000 tasks: insert %lld ms, worst full update + repaint %lld ms", addMs, worst);
+        QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
+    }
+
+    // A deterministic picture of the window with injected tasks (the README screenshot).
+    void screenshot_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("light") << false << u"main-window.png"_s;
+        QTest::newRow("dark") << true << u"main-window-dark.png"_s;
+    }
+    void screenshot()
+    {
+        QFETCH(bool, dark);
+        QFETCH(QString, file);
+        const QPalette original = QApplication::palette();
+        if (dark) {
+            // What a dark desktop theme hands the app; the UI must follow it.
+            QPalette p;
+            p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+            p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+            p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+            p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x30));
+            p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+            p.setColor(QPalette::Button, QColor(0x3c, 0x3f, 0x41));
+            p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+            p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
+            p.setColor(QPalette::HighlightedText, Qt::white);
+            p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+            p.setColor(QPalette::Mid, QColor(0x5a, 0x5d, 0x61));
+            p.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x18));
+            p.setColor(QPalette::Light, QColor(0x50, 0x50, 0x50));
+            p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+            p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+            p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+            QApplication::setPalette(p);
+        }
+        const auto restore = qScopeGuard([&] { QApplication::setPalette(original); });
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        const QString selected = ScreenshotScenario::inject(engine);
+        MainWindow w(engine);
+        const QString dir = qEnvironmentVariable("HEADWAY_SCREENSHOT_DIR", QDir::tempPath());
+        const QString out = QDir(dir).filePath(file);
+        QVERIFY2(ScreenshotScenario::capture(w, selected, out), qPrintable(out));
+        QVERIFY(!AnimationPolicy::enabled());
+        QCOMPARE(w.taskModel()->rowCount(), 7);
+        QCOMPARE(w.selectedIds(), QStringList { selected });
+        QVERIFY(w.detailPane()->stepIndicator()->isVisible());
+        QCOMPARE(w.detailPane()->stepIndicator()->stepState(1), StepIndicator::StepState::Active);
+        QCOMPARE(w.toastStack()->count(), 1);
+        QVERIFY(!QImage(out).isNull());
+        qInfo("screenshot: %s", qPrintable(out));
+        AnimationPolicy::setEnabled(true);
+    }
+};
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,151 @@
+#include "app/core/taskengine.h"
+#include "ui/newtaskdialog.h"
+#include "uitesthelpers.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTest>
+
+class tst_NewTaskDialog : public QObject
+{
+    Q_OBJECT
+
+    static EngineOptions idleOptions()
+    {
+        EngineOptions o;
+        o.runTasks = false;
+        return o;
+    }
+
+private Q_SLOTS:
+    void formFromSchema()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        QCOMPARE(dialog.type(), u"demo"_s); // the default choice
+        QCOMPARE(dialog.fieldNames(),
+                 (QStringList { u"delay_ms"_s, u"fail_at_step"_s, u"steps"_s }));
+        QVERIFY(qobject_cast<QLineEdit *>(dialog.fieldWidget(u"steps"_s)));
+
+        QVERIFY(dialog.setType(u"copy"_s));
+        QVERIFY(!dialog.setType(u"nope"_s));
+        // Required first, then the rest; widgets by kind.
+        QCOMPARE(dialog.fieldNames().mid(0, 2), (QStringList { u"source"_s, u"destination"_s }));
+        QVERIFY(qobject_cast<QLineEdit *>(dialog.fieldWidget(u"source"_s)));
+        QVERIFY(qobject_cast<QCheckBox *>(dialog.fieldWidget(u"overwrite"_s)));
+        QVERIFY(qobject_cast<QComboBox *>(dialog.fieldWidget(u"mode"_s)));
+        QVERIFY(qobject_cast<QPlainTextEdit *>(dialog.fieldWidget(u"tags"_s)));
+        QCOMPARE(dialog.fieldWidget(u"source"_s)->accessibleName(), u"Source"_s);
+
+        // The file picker fills the field.
+        QString askedFormat;
+        dialog.setPathPicker([&](const QString &format, const QString &) {
+            askedFormat = format;
+            return u"/tmp/picked"_s;
+        });
+        QPushButton *browse = nullptr;
+        for (QPushButton *b : dialog.findChildren<QPushButton *>()) {
+            if (b->accessibleName() == u"Choose Destination"_s)
+                browse = b;
+        }
+        QVERIFY(browse);
+        browse->click();
+        QCOMPARE(askedFormat, u"directory"_s);
+        QCOMPARE(qobject_cast<QLineEdit *>(dialog.fieldWidget(u"destination"_s))->text(),
+                 u"/tmp/picked"_s);
+    }
+
+    void errorsNextToFields()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        dialog.setType(u"copy"_s);
+        dialog.setFieldText(u"tags"_s, u"[1, "_s);
+        QVERIFY(!dialog.submit());
+        QVERIFY(dialog.fieldError(u"tags"_s).startsWith(u"Not valid JSON"_s));
+
+        dialog.setFieldText(u"tags"_s, u"[\"a\", 2]"_s);
+        QVERIFY(!dialog.submit());
+        QCOMPARE(dialog.fieldError(u"source"_s), u"This parameter is required."_s);
+        QCOMPARE(dialog.fieldError(u"destination"_s), u"This parameter is required."_s);
+        QCOMPARE(dialog.fieldError(u"tags"_s), u"[1]: Must be a string."_s);
+        QCOMPARE(engine.taskCount(), 0);
+
+        dialog.setType(u"demo"_s);
+        dialog.setFieldText(u"steps"_s, u"abc"_s);
+        QVERIFY(!dialog.submit());
+        QCOMPARE(dialog.fieldError(u"steps"_s), u"Must be a whole number."_s);
+        dialog.setFieldText(u"steps"_s, u"0"_s);
+        QVERIFY(!dialog.submit());
+        QCOMPARE(dialog.fieldError(u"steps"_s), u"Must be at least 1."_s);
+
+        // HEADWAY_UI_GRAB=dir saves a picture of the dialog with its messages, for a person to look
+        // at.
+        dialog.setType(u"copy"_s);
+        dialog.setFieldText(u"tags"_s, u"[\"a\", 2]"_s);
+        QVERIFY(!dialog.submit());
+        if (const QString dir = qEnvironmentVariable("HEADWAY_UI_GRAB"); !dir.isEmpty()) {
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            dialog.grab().save(dir + u"/new-task-dialog.png"_s);
+        }
+    }
+
+    void submits()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        dialog.setFieldText(u"steps"_s, u"3"_s);
+        dialog.setFieldText(u"title"_s, u"Three steps"_s);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.submittedId().isEmpty());
+        const auto task = engine.task(dialog.submittedId());
+        QVERIFY(task);
+        QCOMPARE(task->title, u"Three steps"_s);
+        QCOMPARE(task->params.value(u"steps"_s).toInt(), 3);
+        QCOMPARE(task->params.value(u"delay_ms"_s).toInt(), 200); // default filled in
+        QVERIFY(dialog.fieldError(u"steps"_s).isEmpty());
+    }
+
+    // The real built-in types: every form builds, an empty form never crashes and either
+    // submits or names what is missing.
+    void builtinTypes()
+    {
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        for (const TaskType *type : registry.types()) {
+            if (!type->create)
+                continue;
+            QVERIFY2(dialog.setType(type->name), qPrintable(type->name));
+            QVERIFY(!dialog.fieldNames().isEmpty());
+            const int before = engine.taskCount();
+            if (!dialog.submit()) {
+                bool anyError = !dialog.fieldError(QString()).isEmpty();
+                for (const QString &f : dialog.fieldNames())
+                    anyError |= !dialog.fieldError(f).isEmpty();
+                QVERIFY2(anyError, qPrintable(type->name));
+                QCOMPARE(engine.taskCount(), before);
+            }
+            if (const QString dir = qEnvironmentVariable("HEADWAY_UI_GRAB"); !dir.isEmpty()) {
+                dialog.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+                dialog.grab().save(dir + u"/new-task-"_s + type->name + u".png"_s);
+            }
+        }
+    }
+};
+
+QTEST_MAIN(tst_NewTaskDialog)
+#include "tst_newtaskdialog.moc"

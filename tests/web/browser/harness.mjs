@@ -1,0 +1,108 @@
+// Starts the server under test and Chromium for the browser tests.
+// HEADWAY_BIN=/path/to/headway: the real app (`headway --headless --port 0 --data-dir TMP`);
+// without it, the node mock in ../mock (so the page can be worked on without a build).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output');
+mkdirSync(OUTPUT, { recursive: true });
+
+const CHROMIUM = process.env.HEADWAY_CHROMIUM || '/usr/bin/chromium';
+
+/** {url (with ?token=), origin, close()} for a fresh server with an empty data dir. */
+export async function startServer({ mockTasks = 0 } = {}) {
+    const bin = process.env.HEADWAY_BIN;
+    if (!bin) {
+        const { startMock } = await import('../mock/server.mjs');
+        const mock = await startMock({ tasks: mockTasks });
+        return { url: mock.url, origin: new URL(mock.url).origin, real: false, close: mock.close };
+    }
+    const dataDir = mkdtempSync(join(tmpdir(), 'headway-web-test-'));
+    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const url = await new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`headway printed no URL in 20 s. stderr:\n${stderr}`)), 20000);
+        child.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
+            if (m) {
+                clearTimeout(timer);
+                resolve(m[1]);
+            }
+        });
+        child.on('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`headway exited with ${code} before printing its URL. stderr:\n${stderr}`));
+        });
+    });
+    return {
+        url,
+        origin: new URL(url).origin,
+        real: true,
+        close: async () => {
+            if (child.exitCode === null) {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGTERM');
+                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+                await exited;
+                clearTimeout(t);
+            }
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
+
+export async function launchBrowser() {
+    return chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update',
+            '--disable-default-apps', '--disable-sync', '--no-first-run', '--disable-features=Translate,OptimizationHints,MediaRouter'],
+    });
+}
+
+/**
+ * A page signed in through the printed ?token= link, with every request recorded.
+ * options: browser context options (viewport, colorScheme, javaScriptEnabled...).
+ */
+export async function openPage(browser, server, { path = '/', beforeGoto = null, ...options } = {}) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const page = await context.newPage();
+    const requests = [];
+    const problems = [];
+    page.on('request', (r) => requests.push(r.url()));
+    context.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+        if (m.type() === 'error')
+            problems.push(`console: ${m.text()}`);
+    });
+    if (beforeGoto)
+        await beforeGoto(page);
+    await page.goto(server.url); // sets the session cookie, redirects to "/"
+    if (path !== '/')
+        await page.goto(server.origin + path);
+    return { context, page, requests, problems };
+}
+
+/** Requests whose host is not the loopback server's. */
+export function foreignRequests(requests) {
+    return requests.filter((u) => {
+        if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank')
+            return false;
+        try {
+            return new URL(u).hostname !== '127.0.0.1';
+        } catch {
+            return true;
+        }
+    });
+}

@@ -1,0 +1,360 @@
+// Real-browser tests of the bundled page: Debian's Chromium driven by playwright-core against
+// `headway --headless --port 0` (HEADWAY_BIN) or, without it, the node mock.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OUTPUT, foreignRequests, launchBrowser, openPage, startServer } from './harness.mjs';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const TIMEOUT = 20000;
+
+let server;
+let browser;
+const opened = [];
+
+before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+});
+
+after(async () => {
+    for (const o of opened)
+        await o.context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+});
+
+// Each test starts from an idle engine: the app runs only as many tasks at once as it has cores.
+afterEach(async () => {
+    const o = opened.pop();
+    if (!o)
+        return;
+    const api = o.context.request;
+    const sync = await (await api.get(`${server.origin}/api/v1/sync?rid=0`)).json().catch(() => ({ tasks: [] }));
+    for (const t of sync.tasks || []) {
+        if (['queued', 'running', 'paused', 'retrying'].includes(t.state))
+            await api.post(`${server.origin}/api/v1/tasks/${t.id}/cancel`).catch(() => {});
+    }
+    await o.context.close().catch(() => {});
+});
+
+async function open(options) {
+    const o = await openPage(browser, server, options);
+    opened.push(o);
+    return o;
+}
+
+function row(page, title) {
+    return page.locator('li.hw-task', { has: page.locator('.hw-title', { hasText: title }) });
+}
+
+async function waitLive(page, status = 'live') {
+    await page.locator(`#connection[data-status="${status}"]`).waitFor({ timeout: TIMEOUT });
+}
+
+async function startFromForm(page, title, { steps = 5, delay = 100 } = {}) {
+    await page.locator('#task-type').selectOption('demo');
+    await page.fill('#task-title', title);
+    await page.fill('#param-steps', String(steps));
+    await page.fill('#param-delay_ms', String(delay));
+    await page.click('#start-task');
+    await row(page, title).waitFor({ timeout: TIMEOUT });
+}
+
+// POSTs a task from inside the page (same origin, session cookie); resolves with its id.
+async function submitViaApi(page, spec) {
+    return page.evaluate(async (body) => {
+        const r = await fetch('/api/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!r.ok)
+            throw new Error(`POST /api/v1/tasks: ${r.status} ${await r.text()}`);
+        return (await r.json()).id;
+    }, spec);
+}
+
+// Starts a demo task through the API from inside the page (same origin, session cookie).
+async function startViaApi(page, title, steps, delayMs) {
+    return page.evaluate(async ([t, s, d]) => {
+        const r = await fetch('/api/v1/tasks', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ type: 'demo', title: t, params: { steps: s, delay_ms: d } }),
+        });
+        if (!r.ok)
+            throw new Error(`POST /api/v1/tasks: ${r.status} ${await r.text()}`);
+        return (await r.json()).id;
+    }, [title, steps, delayMs]);
+}
+
+function assertClean(requests, problems) {
+    assert.deepEqual(foreignRequests(requests), [], 'every request stays on 127.0.0.1');
+    assert.deepEqual(problems, [], 'no script errors, no CSP violations');
+}
+
+describe('the page', () => {
+    test('a demo task started from the form reaches 100% and a toast says so', async () => {
+        const { page, requests, problems } = await open();
+        await waitLive(page);
+        assert.equal(await page.title(), 'Headway');
+        await startFromForm(page, 'Form demo');
+        const r = row(page, 'Form demo');
+        const bar = r.locator('[role=progressbar]');
+        await r.locator('.hw-state', { hasText: 'Succeeded' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await bar.getAttribute('aria-valuenow'), '100');
+        assert.equal(await bar.getAttribute('aria-valuemin'), '0');
+        assert.equal(await bar.getAttribute('aria-valuemax'), '100');
+        await page.locator('#toasts .toast', { hasText: 'Form demo' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await page.locator('#toasts').getAttribute('aria-live'), 'polite');
+        // Finished: Remove and nothing else but Retry-when-failed is enabled.
+        assert.equal(await r.locator('[data-action=remove]').isEnabled(), true);
+        assert.equal(await r.locator('[data-action=cancel]').isEnabled(), false);
+
+        assertClean(requests, problems);
+    });
+
+    test('a running task can be paused, resumed and canceled with the keyboard', async () => {
+        const { page, requests, problems } = await open();
+        await waitLive(page);
+        await startFromForm(page, 'Long demo', { steps: 200, delay: 100 });
+        const r = row(page, 'Long demo');
+        await r.locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        await r.locator('[data-action=pause]').focus();
+        await page.keyboard.press('Enter');
+        await r.locator('.hw-state', { hasText: 'Paused' }).waitFor({ timeout: TIMEOUT });
+        // Focus moved from the now-disabled Pause to Resume.
+        assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'resume');
+        await page.keyboard.press('Enter');
+        await r.locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        await r.locator('[data-action=cancel]').click();
+        await r.locator('.hw-state', { hasText: 'Canceled' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await r.locator('[data-action=retry]').isEnabled(), true);
+        assert.equal(await r.locator('[data-action=pause]').isEnabled(), false);
+        await r.locator('[data-action=remove]').click();
+        await r.waitFor({ state: 'detached', timeout: TIMEOUT });
+        assertClean(requests, problems);
+    });
+
+    test('field errors from the API are shown next to the field', async () => {
+        const { page, problems } = await open();
+        await waitLive(page);
+        await page.locator('#task-type').selectOption('demo');
+        await page.fill('#param-steps', '-1');
+        await page.click('#start-task');
+        const field = page.locator('#param-steps');
+        await page.locator('#param-steps.is-invalid').waitFor({ timeout: TIMEOUT });
+        const message = await page.locator('#param-steps-error').textContent();
+        assert.match(message, /at least/i);
+        assert.equal(await field.evaluate((el) => el === document.activeElement), true);
+        assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+    });
+
+    test('when the WebSocket is closed by the server the page keeps updating over a fallback', async () => {
+        let first = null;
+        // The first socket goes through to the server; later ones are refused, so the page
+        // must step down to Server-Sent Events (or polling) after the server drops it.
+        const route = (page) => page.routeWebSocket(/\/api\/v1\/ws$/, (ws) => {
+            if (first) {
+                ws.close({ code: 1011, reason: 'refused by the test' });
+                return;
+            }
+            first = ws;
+            ws.connectToServer();
+        });
+        const { page, requests, problems } = await open({ beforeGoto: route });
+        await waitLive(page);
+        assert.ok(first, 'the page opened a WebSocket');
+        await first.close({ code: 1001, reason: 'server going away' });
+        await page.waitForFunction(() => ['sse', 'polling'].includes(document.querySelector('#connection').dataset.status), null, { timeout: TIMEOUT });
+        await startViaApi(page, 'After the socket', 5, 100);
+        const r = row(page, 'After the socket');
+        await r.locator('.hw-state', { hasText: 'Succeeded' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await r.locator('[role=progressbar]').getAttribute('aria-valuenow'), '100');
+        assertClean(requests, problems.filter((p) => !/WebSocket/.test(p)));
+    });
+
+    for (const [transport, status] of [['sse', 'sse'], ['poll', 'polling']]) {
+        test(`updates arrive over ?transport=${transport}`, async () => {
+            const { page, requests, problems } = await open({ path: `/?transport=${transport}` });
+            await waitLive(page, status);
+            const title = `Over ${transport}`;
+            await startViaApi(page, title, 5, 100);
+            const r = row(page, title);
+            await r.locator('.hw-state', { hasText: 'Succeeded' }).waitFor({ timeout: TIMEOUT });
+            assert.equal(await page.locator('#connection').textContent(), transport === 'sse' ? 'SSE' : 'Polling');
+            assert.equal(requests.some((u) => u.includes('/api/v1/ws')), false, 'no WebSocket when pinned');
+            assertClean(requests, problems);
+        });
+    }
+
+    test('polling shows Offline while Headway cannot be reached and recovers', async () => {
+        const { page, problems } = await open({ path: '/?transport=poll' });
+        await waitLive(page, 'polling');
+        await page.route('**/api/v1/sync*', (route) => route.abort('connectionrefused'));
+        await waitLive(page, 'offline');
+        await page.unroute('**/api/v1/sync*');
+        await page.evaluate(() => window.dispatchEvent(new Event('online'))); // resync at once
+        await waitLive(page, 'polling');
+        assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to load/.test(p)), []);
+    });
+
+    test('a slow action shows a spinner after the delay, a quick one never does', async () => {
+        const { page, problems } = await open();
+        await waitLive(page);
+        await startViaApi(page, 'Spinner demo', 300, 100);
+        const r = row(page, 'Spinner demo');
+        await r.locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        // Quick: pause answers in a few ms, no spinner may ever be drawn.
+        await page.evaluate(() => {
+            window.__spinnerSeen = false;
+            new MutationObserver(() => {
+                if (document.querySelector('.hw-busy-spinner'))
+                    window.__spinnerSeen = true;
+            }).observe(document.body, { childList: true, subtree: true });
+        });
+        await r.locator('[data-action=pause]').click();
+        await r.locator('.hw-state', { hasText: 'Paused' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await page.evaluate(() => window.__spinnerSeen), false);
+        // Slow: the resume request is held for 1.5 s.
+        await page.route('**/resume', async (route) => {
+            await new Promise((res) => setTimeout(res, 1500));
+            await route.continue();
+        });
+        const clicked = Date.now();
+        await r.locator('[data-action=resume]').click();
+        await r.locator('.hw-busy-spinner').waitFor({ timeout: TIMEOUT });
+        assert.ok(Date.now() - clicked >= 350, 'not before ~400 ms');
+        assert.equal(await r.locator('[data-action=resume]').getAttribute('aria-busy'), 'true');
+        await r.locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        await r.locator('.hw-busy-spinner').waitFor({ state: 'detached', timeout: TIMEOUT });
+        await r.locator('[data-action=cancel]').click();
+        assert.deepEqual(problems, []);
+    });
+
+    test('a thousand tasks update in animation-frame batches with keyed rows', async () => {
+        const { page, problems } = await open({ path: '/?transport=poll' });
+        await waitLive(page, 'polling');
+        const result = await page.evaluate(async () => {
+            const { store, view, connection } = window.__headway;
+            connection.stop(); // the server's answers would replace the synthetic tasks
+            const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+            const base = store.rid + 1;
+            const mk = (i, percent, state = 'running') => ({
+                id: `synthetic-${i}`, type: 'demo', title: `Synthetic ${i}`, state, attempt: 1,
+                created: `2000-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
+                progress: { percent, processed: percent, total: 100, unit: 'files', speed: 3.5, eta: 20, step: -1, steps: [], message: `Working on ${i}` },
+            });
+            const apply = (msg) => view.update(store.apply(msg));
+            apply({ rid: base, full_update: false, tasks: Array.from({ length: 1000 }, (_, i) => mk(i, 0)) });
+            await frame();
+            await frame();
+            const firstRow = document.querySelector('[data-id="synthetic-500"]');
+            const flushesBefore = view.flushes;
+            let worst = 0;
+            view.worstFlushMs = 0;
+            for (let round = 1; round <= 30; ++round) {
+                // 10 diffs per frame, each touching 100 tasks: one DOM pass per frame.
+                for (let k = 0; k < 10; ++k)
+                    apply({ rid: base + round * 10 + k, tasks: Array.from({ length: 100 }, (_, j) => mk(k * 100 + j, round * 3)) });
+                const t0 = performance.now();
+                await frame();
+                worst = Math.max(worst, performance.now() - t0);
+            }
+            return {
+                rows: document.querySelectorAll('li.hw-task[data-id^="synthetic-"]').length,
+                sameRow: firstRow === document.querySelector('[data-id="synthetic-500"]'),
+                flushes: view.flushes - flushesBefore,
+                percent: document.querySelector('[data-id="synthetic-999"] [role=progressbar]').getAttribute('aria-valuenow'),
+                worst,
+                worstFlush: view.worstFlushMs,
+            };
+        });
+        assert.equal(result.rows, 1000);
+        assert.equal(result.sameRow, true, 'rows are keyed, not re-created');
+        assert.ok(result.flushes <= 31, `one DOM pass per frame (${result.flushes})`);
+        assert.equal(result.percent, '90');
+        assert.ok(result.worst < 250, `frames stay short (worst ${result.worst.toFixed(0)} ms)`);
+        console.log(`# 1000 rows x 30 frames: worst frame ${result.worst.toFixed(1)} ms, worst DOM pass ${result.worstFlush.toFixed(1)} ms`);
+        assert.deepEqual(problems, []);
+    });
+
+    test('screenshots at 1280 and 375 px (the README picture)', async (t) => {
+        if (!server.real) {
+            t.skip('screenshots are taken against the real app');
+            return;
+        }
+        const { page, requests, problems } = await open({ viewport: { width: 1280, height: 860 } });
+        await waitLive(page);
+        await page.evaluate(() => document.querySelector('#remove-finished').click());
+        await submitViaApi(page, { type: 'demo', title: 'Import holiday photos', params: { steps: 10, delay_ms: 100 } });
+        await submitViaApi(page, { type: 'demo', title: 'Checksum ubuntu.iso', params: { steps: 40, delay_ms: 60, fail_at_step: 12 } });
+        const paused = await submitViaApi(page, { type: 'demo', title: 'Back up the music library', params: { steps: 300, delay_ms: 150 } });
+        await submitViaApi(page, {
+            type: 'pipeline', title: 'Publish release 2.1',
+            params: { steps: [
+                { label: 'Build', type: 'demo', params: { steps: 8, delay_ms: 150 } },
+                { label: 'Test', type: 'demo', params: { steps: 200, delay_ms: 150 } },
+                { label: 'Sign', type: 'demo', params: { steps: 5, delay_ms: 100 } },
+                { label: 'Upload', type: 'demo', params: { steps: 5, delay_ms: 100 } },
+            ] },
+        });
+        await submitViaApi(page, { type: 'demo', title: 'Encode interview.mov', params: { steps: 500, delay_ms: 40 } });
+        await row(page, 'Back up the music library').locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        await page.evaluate((id) => fetch(`/api/v1/tasks/${id}/pause`, { method: 'POST' }), paused);
+        await row(page, 'Checksum ubuntu.iso').locator('.hw-state', { hasText: 'Failed' }).waitFor({ timeout: TIMEOUT });
+        await row(page, 'Import holiday photos').locator('.hw-state', { hasText: 'Succeeded' }).waitFor({ timeout: TIMEOUT });
+        await row(page, 'Publish release 2.1').locator('li.hw-current', { hasText: 'Test' }).waitFor({ timeout: TIMEOUT });
+        await page.waitForTimeout(1500); // speeds and ETAs settle
+        await page.screenshot({ path: join(OUTPUT, 'page-1280.png') });
+        if (existsSync(join(REPO, 'resources'))) {
+            mkdirSync(join(REPO, 'resources', 'screenshots'), { recursive: true });
+            copyFileSync(join(OUTPUT, 'page-1280.png'), join(REPO, 'resources', 'screenshots', 'web-page.png'));
+        }
+        await page.setViewportSize({ width: 375, height: 800 });
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: join(OUTPUT, 'page-375.png'), fullPage: true });
+        assertClean(requests, problems);
+    });
+
+    test('at 375 px the page fits without sideways scrolling', async () => {
+        const { page, requests, problems } = await open({ viewport: { width: 375, height: 800 } });
+        await waitLive(page);
+        await startFromForm(page, 'Phone demo', { steps: 50, delay: 100 });
+        await row(page, 'Phone demo').locator('.hw-state', { hasText: 'Running' }).waitFor({ timeout: TIMEOUT });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
+        await page.screenshot({ path: join(OUTPUT, 'narrow-375.png'), fullPage: true });
+        assertClean(requests, problems);
+    });
+
+    test('dark mode follows prefers-color-scheme', async () => {
+        const { page } = await open({ colorScheme: 'dark' });
+        await waitLive(page);
+        assert.equal(await page.locator('html').getAttribute('data-bs-theme'), 'dark');
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.waitForFunction(() => document.documentElement.dataset.bsTheme === 'light', null, { timeout: TIMEOUT });
+    });
+
+    test('without JavaScript the plain list and its forms work', async (t) => {
+        if (!server.real) {
+            t.skip('the node mock has no /plain forms');
+            return;
+        }
+        const { page, requests } = await open({ javaScriptEnabled: false });
+        await page.goto(server.origin + '/');
+        await page.waitForURL(/\/plain/, { timeout: TIMEOUT });
+        const posted = page.waitForResponse((r) => r.url().endsWith('/plain/start'));
+        await page.locator('form[action="/plain/start"] button').click();
+        const answer = await posted;
+        // Referrer-Policy: no-referrer makes Chromium send "Origin: null" with a form POST.
+        assert.ok(answer.status() < 400, `POST /plain/start answered ${answer.status()}: ${await answer.text().catch(() => '')} `
+            + `(request Origin: ${answer.request().headers().origin})`);
+        await page.waitForURL(/\/plain/, { timeout: TIMEOUT });
+        const cancel = page.locator('form[action^="/plain/cancel/"] button').first();
+        await cancel.waitFor({ timeout: TIMEOUT });
+        await cancel.click();
+        await page.waitForURL(/\/plain/, { timeout: TIMEOUT });
+        await page.locator('td', { hasText: 'canceled' }).first().waitFor({ timeout: TIMEOUT });
+        assert.deepEqual(foreignRequests(requests), []);
+    });
+});

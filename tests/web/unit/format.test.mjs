@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatBytes, formatAmount, formatProcessed, formatSpeed, formatEta, formatPercent, clampPercent, stateLabel, formatStep } from '../../../web/js/format.js';
+
+const rows = (fn, cases) => {
+    for (const [input, expected] of cases)
+        assert.equal(fn(...(Array.isArray(input) ? input : [input])), expected, `${JSON.stringify(input)}`);
+};
+
+test('formatBytes', () => rows(formatBytes, [
+    [0, '0 B'], [1023, '1023 B'], [1024, '1 KB'], [1536, '1.5 KB'], [10 * 1024, '10 KB'],
+    [1048575, '1 MB'], [5.25 * 1024 ** 3, '5.3 GB'], [123.4 * 1024 ** 2, '123 MB'], [-1, ''], [NaN, ''],
+]));
+
+test('formatAmount', () => rows(formatAmount, [
+    [[3, 'files'], '3 files'], [[3, ''], '3'], [[2048, 'bytes'], '2 KB'], [[2.5, 'items'], '2.5 items'], [[null, 'x'], ''],
+]));
+
+test('formatProcessed', () => rows(formatProcessed, [
+    [{ processed: 12 * 1024 ** 2, total: 100 * 1024 ** 2, unit: 'bytes' }, '12 MB of 100 MB'],
+    [{ processed: 3, total: 10, unit: 'files' }, '3 of 10 files'],
+    [{ processed: 7, total: null, unit: 'files' }, '7 files'],
+    [{ processed: 0, total: null, unit: '' }, ''],
+    [{ processed: 0, total: 5, unit: '' }, '0 of 5'],
+    [null, ''],
+]));
+
+test('formatSpeed', () => rows(formatSpeed, [
+    [[1048576, 'bytes'], '1 MB/s'], [[2.5, 'files'], '2.5 files/s'], [[0.333, 'items'], '0.33 items/s'],
+    [[12.34, ''], '12.3 items/s'], [[250.4, 'files'], '250 files/s'], [[0, 'bytes'], ''], [[NaN, 'x'], ''],
+]));
+
+test('formatEta', () => rows(formatEta, [
+    [0, '0 s'], [5, '5 s'], [59.4, '59 s'], [60, '1 min'], [80, '1 min 20 s'], [3600, '1 h'],
+    [7500, '2 h 5 min'], [86400, '1 d'], [200000, '2 d 7 h'], [null, ''], [undefined, ''], [-3, ''], [Infinity, ''],
+]));
+
+test('formatPercent', () => rows(formatPercent, [
+    [0, '0%'], [0.4, '<1%'], [42.345, '42%'], [99.4, '99%'], [99.96, '99.9%'], [100, '100%'], [130, '100%'], [null, ''],
+]));
+
+test('clampPercent', () => rows(clampPercent, [[-5, 0], [50, 50], [101, 100], [null, null], [NaN, null]]));
+
+test('stateLabel', () => rows(stateLabel, [['running', 'Running'], ['interrupted', 'Interrupted'], ['weird', 'weird'], ['', 'Unknown']]));
+
+test('formatStep', () => rows(formatStep, [
+    [{ steps: ['Fetch', 'Hash', 'Copy'], step: 1 }, 'Step 2 of 3: Hash'],
+    [{ steps: ['Fetch', 'Hash'], step: -1 }, '2 steps'],
+    [{ steps: ['A', 'B'], step: 2 }, 'All 2 steps done'],
+    [{ steps: [], step: 0 }, ''],
+    [{}, ''],
+]));

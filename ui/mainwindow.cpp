@@ -1,0 +1,591 @@
+#include "mainwindow.h"
+
+#include "animationpolicy.h"
+#include "app/core/taskengine.h"
+#include "app/core/tasktyperegistry.h"
+#include "appicon.h"
+#include "busyspinner.h"
+#include "desktopnotifier.h"
+#include "launcherentry.h"
+#include "newtaskdialog.h"
+#include "settingsdialog.h"
+#include "taskdelegate.h"
+#include "taskdetailpane.h"
+#include "taskfiltermodel.h"
+#include "taskformat.h"
+#include "tasklistmodel.h"
+#include "toaststack.h"
+#include "trayicon.h"
+#include "uisettings.h"
+#include "webtab.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QThread>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine), m_settings(std::make_unique<UiSettings>()),
+      m_model(new TaskListModel(this)), m_filter(new TaskFilterModel(this)),
+      m_delegate(new TaskDelegate(this)), m_notifier(new DesktopNotifier(this)),
+      m_launcher(new LauncherEntry(u"io.github.headway.Headway.desktop"_s, this))
+{
+    setWindowTitle(tr("Headway"));
+    setWindowIcon(AppIcon::icon());
+    m_filter->setSourceModel(m_model);
+
+    createActions();
+    auto *central = new QWidget(this);
+    auto *cv = new QVBoxLayout(central);
+    cv->setContentsMargins(0, 0, 0, 0);
+    m_tabs = new QTabWidget(central);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(createTaskPage(), tr("&Tasks"));
+    m_webPlaceholder
+        = new QLabel(tr("The web page is not available: the server is not running."), m_tabs);
+    static_cast<QLabel *>(m_webPlaceholder)->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(m_webPlaceholder, tr("&Web"));
+    cv->addWidget(m_tabs);
+    setCentralWidget(central);
+    m_toasts = new ToastStack(central);
+    createMenus();
+
+    m_status = new QLabel(this);
+    m_spinner = new BusySpinner(this);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_spinner);
+
+    m_trayMenu = new QMenu(this);
+    m_trayMenu->addAction(m_showAct);
+    m_trayMenu->addAction(m_newAct);
+    m_trayMenu->addSeparator();
+    m_trayMenu->addAction(m_quitAct);
+    m_tray = new TrayIcon(m_trayMenu, this);
+    connect(m_tray, &TrayIcon::activated, this, &MainWindow::toggleWindow);
+    m_tray->setVisible(true);
+    m_notifier->setEnabled(m_settings->notifications());
+
+    m_animTimer.setInterval(50);
+    connect(&m_animTimer, &QTimer::timeout, this, [this] {
+        double phase = m_delegate->animationPhase() + 0.025;
+        if (phase > 1)
+            phase -= 1;
+        m_delegate->setAnimationPhase(phase);
+        m_view->viewport()->update();
+    });
+    // Aggregates (tray, launcher, status line) are O(n): refresh them on a slow single shot.
+    m_aggregateTimer.setSingleShot(true);
+    m_aggregateTimer.setInterval(250);
+    connect(&m_aggregateTimer, &QTimer::timeout, this, [this] {
+        if (m_aggregateDirty) {
+            m_aggregateDirty = false;
+            updateAggregate();
+            m_aggregateTimer.start();
+        }
+    });
+
+    connect(m_model, &TaskListModel::countsChanged, this, [this] {
+        // Throttled: at once when quiet, then at most every 250 ms.
+        if (!m_aggregateTimer.isActive()) {
+            updateAggregate();
+            m_aggregateDirty = false;
+            m_aggregateTimer.start();
+        } else {
+            m_aggregateDirty = true;
+        }
+        updateActions();
+        updateAnimation();
+    });
+    connect(m_model, &TaskListModel::dataChanged, this,
+            [this](const QModelIndex &tl, const QModelIndex &br) {
+                const int row = m_model->rowOf(m_detail->taskId());
+                if (row >= tl.row() && row <= br.row())
+                    updateDetail();
+            });
+    connect(m_model, &TaskListModel::taskFinished, this,
+            [this](const TaskSnapshot &task, TaskState) { onTaskFinished(task); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateActions();
+        updateDetail();
+    });
+
+    m_confirmQuit = [this](int active) {
+        return QMessageBox::question(
+                   this, tr("Quit Headway?"),
+                   tr("%n task(s) are still running or waiting. If you quit now they stop and are "
+                      "offered for retry at the next start.",
+                      nullptr, active),
+                   QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Yes;
+    };
+
+    m_model->attach(engine, 30);
+    updateActions();
+    updateAggregate();
+    const QFontMetrics fm = fontMetrics();
+    resize(fm.averageCharWidth() * 150, fm.height() * 40);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    const auto make = [this](const QString &text, const QString &name, const QKeySequence &key,
+                             QStyle::StandardPixmap icon, const QString &themeIcon) {
+        auto *a = new QAction(QIcon::fromTheme(themeIcon, style()->standardIcon(icon)), text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        a->setToolTip(key.isEmpty() ? a->text().remove(u'&')
+                                    : tr("%1 (%2)").arg(a->text().remove(u'&'),
+                                                        key.toString(QKeySequence::NativeText)));
+        return a;
+    };
+    m_newAct = make(tr("&New task…"), u"actionNewTask"_s, QKeySequence::New, QStyle::SP_FileIcon,
+                    u"document-new"_s);
+    m_cancelAct = make(tr("&Cancel"), u"actionCancel"_s, QKeySequence(u"Ctrl+."_s),
+                       QStyle::SP_BrowserStop, u"process-stop"_s);
+    m_pauseAct = make(tr("&Pause"), u"actionPause"_s, QKeySequence(u"Ctrl+P"_s),
+                      QStyle::SP_MediaPause, u"media-playback-pause"_s);
+    m_resumeAct = make(tr("Res&ume"), u"actionResume"_s, QKeySequence(u"Ctrl+R"_s),
+                       QStyle::SP_MediaPlay, u"media-playback-start"_s);
+    m_retryAct = make(tr("Re&try"), u"actionRetry"_s, QKeySequence(u"Ctrl+Shift+R"_s),
+                      QStyle::SP_BrowserReload, u"view-refresh"_s);
+    m_removeAct = make(tr("Re&move"), u"actionRemove"_s, QKeySequence::Delete, QStyle::SP_TrashIcon,
+                       u"edit-delete"_s);
+    m_clearAct
+        = make(tr("C&lear finished"), u"actionClearFinished"_s, QKeySequence(u"Ctrl+Shift+Del"_s),
+               QStyle::SP_DialogResetButton, u"edit-clear-all"_s);
+    m_browserAct = make(tr("Open in &browser"), u"actionOpenInBrowser"_s, QKeySequence(u"Ctrl+B"_s),
+                        QStyle::SP_DesktopIcon, u"internet-web-browser"_s);
+    m_settingsAct = make(tr("&Settings…"), u"actionSettings"_s, QKeySequence(u"Ctrl+,"_s),
+                         QStyle::SP_FileDialogDetailedView, u"preferences-system"_s);
+    m_quitAct = make(tr("&Quit"), u"actionQuit"_s, QKeySequence::Quit, QStyle::SP_DialogCloseButton,
+                     u"application-exit"_s);
+    m_quitAct->setMenuRole(QAction::QuitRole);
+    m_settingsAct->setMenuRole(QAction::PreferencesRole);
+    m_showAct = new QAction(tr("Show/hide window"), this);
+    m_showAct->setObjectName(u"actionShowWindow"_s);
+
+    connect(m_newAct, &QAction::triggered, this, &MainWindow::showNewTaskDialog);
+    connect(m_cancelAct, &QAction::triggered, this, [this] {
+        forEachSelected(TaskState::Canceled, [this](const QString &id) {
+            if (const EngineError e = m_engine.cancel(id))
+                reportError(tr("Could not cancel"), e.message);
+        });
+    });
+    connect(m_pauseAct, &QAction::triggered, this, [this] {
+        forEachSelected(TaskState::Paused, [this](const QString &id) {
+            if (const EngineError e = m_engine.pause(id))
+                reportError(tr("Could not pause"), e.message);
+        });
+    });
+    connect(m_resumeAct, &QAction::triggered, this, [this] {
+        forEachSelected(TaskState::Running, [this](const QString &id) {
+            const TaskSnapshot *t = m_model->snapshot(id);
+            if (!t || t->state != TaskState::Paused)
+                return;
+            if (const EngineError e = m_engine.resume(id))
+                reportError(tr("Could not resume"), e.message);
+        });
+    });
+    connect(m_retryAct, &QAction::triggered, this, [this] {
+        for (const QString &id : selectedIds()) {
+            const TaskSnapshot *t = m_model->snapshot(id);
+            if (!t || !isRetryable(t->state))
+                continue;
+            if (const EngineError e = m_engine.retry(id))
+                reportError(tr("Could not retry"), e.message);
+        }
+    });
+    connect(m_removeAct, &QAction::triggered, this, [this] {
+        for (const QString &id : selectedIds()) {
+            const TaskSnapshot *t = m_model->snapshot(id);
+            if (!t || !isFinished(t->state))
+                continue;
+            if (const EngineError e = m_engine.remove(id))
+                reportError(tr("Could not remove"), e.message);
+        }
+    });
+    connect(m_clearAct, &QAction::triggered, this, [this] { m_engine.removeFinished(); });
+    connect(m_browserAct, &QAction::triggered, this, [this] {
+        if (m_browserUrl.isValid())
+            QDesktopServices::openUrl(m_browserUrl);
+    });
+    connect(m_settingsAct, &QAction::triggered, this, &MainWindow::showSettings);
+    connect(m_quitAct, &QAction::triggered, this, &MainWindow::requestQuit);
+    connect(m_showAct, &QAction::triggered, this, &MainWindow::toggleWindow);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAct);
+    file->addSeparator();
+    file->addAction(m_browserAct);
+    file->addAction(m_settingsAct);
+    file->addSeparator();
+    file->addAction(m_quitAct);
+    QMenu *task = menuBar()->addMenu(tr("T&ask"));
+    for (QAction *a : { m_cancelAct, m_pauseAct, m_resumeAct, m_retryAct, m_removeAct })
+        task->addAction(a);
+    task->addSeparator();
+    task->addAction(m_clearAct);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_newAct);
+    bar->addSeparator();
+    for (QAction *a : { m_pauseAct, m_resumeAct, m_cancelAct, m_retryAct, m_removeAct })
+        bar->addAction(a);
+    bar->addSeparator();
+    bar->addAction(m_clearAct);
+    bar->addAction(m_browserAct);
+
+    // The same task actions on the list's context menu.
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (QAction *a : { m_pauseAct, m_resumeAct, m_cancelAct, m_retryAct, m_removeAct })
+        m_view->addAction(a);
+}
+
+QWidget *MainWindow::createTaskPage()
+{
+    auto *page = new QWidget(this);
+    auto *v = new QVBoxLayout(page);
+    const int em = fontMetrics().height();
+    v->setContentsMargins(em / 2, em / 2, em / 2, 0);
+
+    auto *filters = new QHBoxLayout;
+    m_stateCombo = new QComboBox(page);
+    m_stateCombo->setAccessibleName(tr("Show"));
+    m_stateCombo->addItem(tr("All tasks"), int(TaskFilterModel::StateFilter::All));
+    m_stateCombo->addItem(tr("Active"), int(TaskFilterModel::StateFilter::Active));
+    m_stateCombo->addItem(tr("Finished"), int(TaskFilterModel::StateFilter::Finished));
+    m_stateCombo->addItem(tr("Failed or interrupted"), int(TaskFilterModel::StateFilter::Failed));
+    m_typeCombo = new QComboBox(page);
+    m_typeCombo->setAccessibleName(tr("Type"));
+    m_typeCombo->addItem(tr("All types"), QString());
+    for (const TaskType *t : m_engine.registry().types())
+        m_typeCombo->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
+    m_sortCombo = new QComboBox(page);
+    m_sortCombo->setAccessibleName(tr("Sort by"));
+    m_sortCombo->addItem(tr("Oldest first"), int(TaskFilterModel::SortKey::Created));
+    m_sortCombo->addItem(tr("Newest first"), int(TaskFilterModel::SortKey::Created));
+    m_sortCombo->addItem(tr("Title"), int(TaskFilterModel::SortKey::Title));
+    m_sortCombo->addItem(tr("State"), int(TaskFilterModel::SortKey::State));
+    m_sortCombo->addItem(tr("Progress"), int(TaskFilterModel::SortKey::Progress));
+    m_sortCombo->addItem(tr("Type"), int(TaskFilterModel::SortKey::Type));
+    auto *showLabel = new QLabel(tr("&Show:"), page);
+    showLabel->setBuddy(m_stateCombo);
+    auto *sortLabel = new QLabel(tr("S&ort:"), page);
+    sortLabel->setBuddy(m_sortCombo);
+    filters->addWidget(showLabel);
+    filters->addWidget(m_stateCombo);
+    filters->addWidget(m_typeCombo);
+    filters->addStretch();
+    filters->addWidget(sortLabel);
+    filters->addWidget(m_sortCombo);
+    v->addLayout(filters);
+    connect(m_stateCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_filter->setStateFilter(TaskFilterModel::StateFilter(m_stateCombo->currentData().toInt()));
+    });
+    connect(m_typeCombo, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setTypeFilter(m_typeCombo->currentData().toString()); });
+    connect(m_sortCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_filter->setSortKey(TaskFilterModel::SortKey(m_sortCombo->currentData().toInt()),
+                             i == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
+
+    auto *split = new QSplitter(Qt::Horizontal, page);
+    m_view = new QListView(split);
+    m_view->setAccessibleName(tr("Tasks"));
+    m_view->setModel(m_filter);
+    m_view->setItemDelegate(m_delegate);
+    m_view->setUniformItemSizes(true); // O(1) layout with 10,000 rows
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_view->setAlternatingRowColors(false);
+    m_detail = new TaskDetailPane(split);
+    split->addWidget(m_view);
+    split->addWidget(m_detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({ em * 40, em * 26 });
+    v->addWidget(split, 1);
+    return page;
+}
+
+void MainWindow::setWebPage(const QUrl &baseUrl, const QString &token)
+{
+    if (!m_web) {
+        m_web = new WebTab(m_tabs);
+        const int index = m_tabs->indexOf(m_webPlaceholder);
+        m_tabs->removeTab(index);
+        m_webPlaceholder->deleteLater();
+        m_webPlaceholder = nullptr;
+        m_tabs->insertTab(index, m_web, tr("&Web"));
+        connect(m_web, &WebTab::loadFinished, this, [this](bool ok) {
+            m_spinner->stop();
+            if (!ok)
+                m_toasts->showToast(Toast::Kind::Warning, tr("The web page did not load"),
+                                    m_web->baseUrl().toString(QUrl::RemoveUserInfo));
+        });
+    }
+    m_spinner->start();
+    m_web->load(baseUrl, token);
+}
+
+void MainWindow::setBrowserUrl(const QUrl &urlWithToken)
+{
+    m_browserUrl = urlWithToken;
+    updateActions();
+}
+
+QStringList MainWindow::selectedIds() const
+{
+    QStringList ids;
+    for (const QModelIndex &i : m_view->selectionModel()->selectedIndexes())
+        ids.append(i.data(TaskListModel::IdRole).toString());
+    return ids;
+}
+
+bool MainWindow::selectTask(const QString &id)
+{
+    const QModelIndex source = m_model->indexOf(id);
+    QModelIndex proxy = m_filter->mapFromSource(source);
+    if (source.isValid() && !proxy.isValid()) {
+        // Hidden by a filter: show everything rather than select nothing.
+        m_stateCombo->setCurrentIndex(0);
+        m_typeCombo->setCurrentIndex(0);
+        proxy = m_filter->mapFromSource(source);
+    }
+    if (!proxy.isValid())
+        return false;
+    m_tabs->setCurrentIndex(0);
+    m_view->selectionModel()->setCurrentIndex(proxy, QItemSelectionModel::ClearAndSelect);
+    m_view->scrollTo(proxy);
+    return true;
+}
+
+void MainWindow::forEachSelected(TaskState target,
+                                 const std::function<void(const QString &)> &apply)
+{
+    for (const QString &id : selectedIds()) {
+        const TaskSnapshot *t = m_model->snapshot(id);
+        if (t && isTransitionAllowed(t->state, target))
+            apply(id);
+    }
+}
+
+void MainWindow::updateActions()
+{
+    bool cancel = false, pause = false, resume = false, retry = false, remove = false;
+    for (const QString &id : selectedIds()) {
+        const TaskSnapshot *t = m_model->snapshot(id);
+        if (!t)
+            continue;
+        cancel |= isTransitionAllowed(t->state, TaskState::Canceled);
+        pause |= isTransitionAllowed(t->state, TaskState::Paused);
+        resume
+            |= t->state == TaskState::Paused && isTransitionAllowed(t->state, TaskState::Running);
+        retry |= isRetryable(t->state);
+        remove |= isFinished(t->state);
+    }
+    m_cancelAct->setEnabled(cancel);
+    m_pauseAct->setEnabled(pause);
+    m_resumeAct->setEnabled(resume);
+    m_retryAct->setEnabled(retry);
+    m_removeAct->setEnabled(remove);
+    m_clearAct->setEnabled(m_model->finishedCount() > 0);
+    m_browserAct->setEnabled(m_browserUrl.isValid());
+}
+
+void MainWindow::updateDetail()
+{
+    const QStringList ids = selectedIds();
+    const QString id = ids.size() == 1 ? ids.first() : QString();
+    const TaskSnapshot *t = m_model->snapshot(id);
+    m_detail->setTask(t ? std::optional<TaskSnapshot>(*t) : std::nullopt);
+}
+
+void MainWindow::updateAggregate()
+{
+    const int active = m_model->activeCount();
+    const int running = m_model->runningCount();
+    const double percent = m_model->overallPercent();
+    m_status->setText(tr("%1 running · %2 waiting · %3 finished")
+                          .arg(running)
+                          .arg(active - running)
+                          .arg(m_model->finishedCount()));
+    m_tray->setProgress(active, percent);
+    m_launcher->update(active > 0 ? percent / 100.0 : -1, active);
+    setWindowTitle(active > 0 && percent >= 0 ? tr("Headway (%1%)").arg(qRound(percent))
+                                              : tr("Headway"));
+}
+
+void MainWindow::updateAnimation()
+{
+    const bool want = AnimationPolicy::enabled() && isVisible() && !isMinimized()
+        && m_model->indeterminateRunningCount() > 0;
+    if (want && !m_animTimer.isActive())
+        m_animTimer.start();
+    else if (!want)
+        m_animTimer.stop();
+}
+
+void MainWindow::onTaskFinished(const TaskSnapshot &task)
+{
+    Toast::Kind kind;
+    QString title;
+    QString text = task.title;
+    switch (task.state) {
+    case TaskState::Succeeded:
+        kind = Toast::Kind::Success;
+        title = tr("Task finished");
+        break;
+    case TaskState::Failed:
+        kind = Toast::Kind::Error;
+        title = tr("Task failed");
+        if (task.error)
+            text += u": "_s + task.error->message;
+        break;
+    default:
+        return; // canceled by the user, interrupted by a shutdown: no news
+    }
+    Toast *toast = m_toasts->showToast(kind, title, text, tr("Show"));
+    const QString id = task.id;
+    connect(toast, &Toast::actionTriggered, this, [this, id] {
+        if (isHidden())
+            show();
+        raise();
+        activateWindow();
+        selectTask(id);
+    });
+    if (!isActiveWindow() && m_settings->notifications())
+        m_notifier->notify(title, text, kind == Toast::Kind::Error);
+}
+
+void MainWindow::offerInterruptedTasks()
+{
+    QStringList ids;
+    for (const TaskSnapshot &t : m_model->tasks()) {
+        if (t.state == TaskState::Interrupted)
+            ids.append(t.id);
+    }
+    if (ids.isEmpty())
+        return;
+    Toast *toast = m_toasts->showToast(
+        Toast::Kind::Warning, tr("%n task(s) interrupted", nullptr, int(ids.size())),
+        tr("They were running when Headway last stopped."), tr("Retry all"));
+    toast->setTimeout(0);
+    connect(toast, &Toast::actionTriggered, this, [this, ids] {
+        for (const QString &id : ids) {
+            const TaskSnapshot *t = m_model->snapshot(id);
+            if (t && t->state == TaskState::Interrupted)
+                m_engine.retry(id);
+        }
+    });
+}
+
+void MainWindow::reportError(const QString &what, const QString &message)
+{
+    m_toasts->showToast(Toast::Kind::Error, what, message);
+}
+
+void MainWindow::showNewTaskDialog()
+{
+    auto *dialog = new NewTaskDialog(m_engine, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString id = dialog->submittedId();
+        // The Added event arrives queued; select the row once it is there.
+        QTimer::singleShot(100, this, [this, id] { selectTask(id); });
+    });
+    dialog->open();
+}
+
+void MainWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(*m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        const int workers = m_settings->concurrency();
+        m_engine.setConcurrency(workers > 0 ? workers : QThread::idealThreadCount());
+        m_notifier->setEnabled(m_settings->notifications());
+    });
+    dialog->open();
+}
+
+void MainWindow::toggleWindow()
+{
+    if (isVisible() && !isMinimized()) {
+        hide();
+    } else {
+        showNormal();
+        raise();
+        activateWindow();
+    }
+}
+
+void MainWindow::requestQuit()
+{
+    const int active = m_engine.activeCount();
+    if (active > 0 && m_confirmQuit && !m_confirmQuit(active))
+        return;
+    m_quitting = true;
+    Q_EMIT quitRequested();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_quitting) {
+        event->accept();
+        return;
+    }
+    if (m_settings->closeToTray() && m_tray->isVisible()) {
+        hide();
+        event->ignore();
+        return;
+    }
+    // No tray to live in: closing is quitting. The app quits on quitRequested.
+    event->ignore();
+    requestQuit();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        m_view->viewport()->update(); // badge colours follow light/dark
+    if (event->type() == QEvent::WindowStateChange)
+        updateAnimation();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    updateAnimation();
+}
+
+void MainWindow::hideEvent(QHideEvent *event)
+{
+    QMainWindow::hideEvent(event);
+    updateAnimation();
+}
