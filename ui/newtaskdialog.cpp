@@ -130,9 +130,16 @@ void NewTaskDialog::buildForm()
         return;
     const QJsonObject props = type->schema.value(u"properties"_s).toObject();
     const QJsonArray required = type->schema.value(u"required"_s).toArray();
+    // The schema's "x-order" first (JSON objects sort their keys), then required, then the rest.
     QStringList names;
-    for (const QJsonValue &r : required)
-        names.append(r.toString());
+    for (const QJsonValue &n : type->schema.value(u"x-order"_s).toArray()) {
+        if (props.contains(n.toString()))
+            names.append(n.toString());
+    }
+    for (const QJsonValue &r : required) {
+        if (!names.contains(r.toString()))
+            names.append(r.toString());
+    }
     for (auto it = props.constBegin(); it != props.constEnd(); ++it) {
         if (!names.contains(it.key()))
             names.append(it.key());

@@ -35,11 +35,21 @@ QJsonObject field(const QString &type, const QString &title, const QString &desc
     return f;
 }
 
-QJsonObject schema(const QJsonObject &properties, const QStringList &required = {})
+// Fields in the order forms should show them: JSON objects sort their keys, so the order
+// travels separately as "x-order".
+using Fields = std::initializer_list<std::pair<QString, QJsonValue>>;
+QJsonObject schema(Fields fields, const QStringList &required = {})
 {
+    QJsonObject properties;
+    QJsonArray order;
+    for (const auto &[name, field] : fields) {
+        properties.insert(name, field);
+        order.append(name);
+    }
     return QJsonObject { { u"type"_s, u"object"_s },
                          { u"properties"_s, properties },
-                         { u"required"_s, QJsonArray::fromStringList(required) } };
+                         { u"required"_s, QJsonArray::fromStringList(required) },
+                         { u"x-order"_s, order } };
 }
 
 QString fileName(const QString &path)
@@ -55,7 +65,7 @@ TaskType demoType()
     t.title = tr("Demo");
     t.description = tr("Counts through a number of steps with a delay each; can fail on purpose. "
                        "For trying Headway out and for tests.");
-    t.schema = schema(QJsonObject {
+    t.schema = schema({
         { u"steps"_s,
           field(u"integer"_s, tr("Steps"), tr("How many steps to run."),
                 { { u"default"_s, 10 }, { u"minimum"_s, 0 }, { u"maximum"_s, 1000000 } }) },
@@ -96,7 +106,7 @@ TaskType checksumType()
     t.title = tr("Checksum a file");
     t.description = tr("Computes the SHA-256, SHA-1 or MD5 digest of a file.");
     t.schema = schema(
-        QJsonObject {
+        {
             { u"path"_s,
               field(u"string"_s, tr("File"), tr("The file to checksum."),
                     { { u"minLength"_s, 1 }, { u"format"_s, u"file"_s } }) },
@@ -126,7 +136,7 @@ TaskType copyType()
     t.description = tr("Copies a file or a directory tree. Into the destination when it is an "
                        "existing directory; each file appears complete or not at all.");
     t.schema = schema(
-        QJsonObject {
+        {
             { u"source"_s,
               field(u"string"_s, tr("Source"), tr("The file or directory to copy."),
                     { { u"minLength"_s, 1 }, { u"format"_s, u"path"_s } }) },
@@ -162,7 +172,7 @@ TaskType commandType()
                        "in the zenity protocol show progress: a number is the percent, \"# text\" "
                        "the message.");
     t.schema = schema(
-        QJsonObject {
+        {
             { u"program"_s,
               field(u"string"_s, tr("Program"),
                     tr("A program name found in PATH, or a path to it."),
@@ -206,7 +216,7 @@ TaskType pipelineType(const TaskTypeRegistry *registry)
     t.description
         = tr("Runs steps of the other types in order and stops at the first one that fails.");
     t.schema = schema(
-        QJsonObject {
+        {
             { u"steps"_s,
               field(u"array"_s, tr("Steps"),
                     tr("The steps, in order: {\"label\", \"type\", \"params\"} each."),

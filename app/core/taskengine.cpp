@@ -201,7 +201,7 @@ void TaskEngine::transition(EngineTask &task, TaskState to)
         m_running.insert(&task);
     else
         m_running.remove(&task);
-    if (to == TaskState::Retrying)
+    if (to == TaskState::Retrying && !task.external) // a cluster runs its own retries
         m_retrying.insert(&task);
     else
         m_retrying.remove(&task);

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void restoreFromStore();
     void shutdownInterrupts();
     void injectNeverRuns();
+    void externalTasks();
 
 private:
     TaskSnapshot submit(const QJsonObject &params = {}, int priority = 0, int maxRetries = 0,
@@ -442,6 +443,55 @@ void tst_TaskEngine::injectNeverRuns()
     QTRY_COMPARE(m_tracker->events(u"fixed"_s).size(), 1);
     QCOMPARE(m_engine->task(u"fixed"_s)->progress.percent, std::optional<double>(40));
     QVERIFY(m_probe->startOrder.isEmpty());
+}
+
+namespace {
+// Stands in for a cluster: records what the engine asked of it.
+class FakeDriver final : public ExternalTaskDriver
+{
+public:
+    void startTask(const TaskSnapshot &task) override { started.append(task.id); }
+    void cancelTask(const TaskSnapshot &task) override { canceled.append(task.id); }
+    QStringList started;
+    QStringList canceled;
+};
+} // namespace
+
+void tst_TaskEngine::externalTasks()
+{
+    m_registry->add(TaskType{u"remote"_s, u"Remote"_s, {}, QJsonObject{{u"type"_s, u"object"_s}}, {}, {}, {}});
+    FakeDriver driver;
+    m_engine->setExternalDriver(u"remote"_s, &driver);
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 3, 10, 0});
+    QVERIFY(r);
+    const QString id = r->id;
+    QCOMPARE(driver.started, QStringList{id});
+    QVERIFY(!m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}));
+    TaskProgress p;
+    p.percent = 40;
+    p.message = u"remote work"_s;
+    QVERIFY(!m_engine->updateExternal(id, {{}, p, {}, {}}));
+    QCOMPARE(m_engine->task(id)->progress.message, u"remote work"_s);
+    // The cluster retries by itself: the engine must not queue a new attempt.
+    QVERIFY(!m_engine->updateExternal(id, {TaskState::Retrying, {}, {}, {}}));
+    QTRY_VERIFY(m_tracker->states(id).contains(TaskState::Retrying));
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(m_engine->task(id)->state, TaskState::Retrying);
+    QCOMPARE(driver.started.size(), 1);
+    QVERIFY(!m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}));
+    QVERIFY(!m_engine->updateExternal(id, {TaskState::Succeeded, {}, QJsonValue(7), {}}));
+    QCOMPARE(m_engine->task(id)->state, TaskState::Succeeded);
+    QCOMPARE(m_engine->task(id)->result.toInt(), 7);
+    QCOMPARE(m_engine->task(id)->progress.percent, std::optional<double>(100));
+    QCOMPARE(m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}).code, u"invalid_transition"_s);
+
+    const Result<TaskSnapshot> q = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 0, 10, 0});
+    QVERIFY(!m_engine->cancel(q->id));
+    QCOMPARE(driver.canceled, QStringList{q->id});
+    QCOMPARE(m_engine->task(q->id)->state, TaskState::Canceled);
+    m_engine->setExternalDriver(u"remote"_s, nullptr);
+    const Result<TaskSnapshot> orphan = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 0, 10, 0});
+    QCOMPARE(m_engine->task(orphan->id)->error->code, u"no_driver"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_TaskEngine)
