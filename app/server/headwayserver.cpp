@@ -257,9 +257,7 @@ QUrl HeadwayServer::pageUrl(bool withToken) const
     const QHostAddress &address = m_options.address;
     if (address == QHostAddress(QHostAddress::LocalHostIPv6)) {
         host = u"[::1]"_s;
-    } else if (!address.isLoopback() && address != QHostAddress(QHostAddress::Any)
-        && address != QHostAddress(QHostAddress::AnyIPv4)
-        && address != QHostAddress(QHostAddress::AnyIPv6)) {
+    } else if (!address.isLoopback() && !SecurityPolicy::isWildcardAddress(address)) {
         host = address.protocol() == QAbstractSocket::IPv6Protocol
             ? u'[' + address.toString() + u']'
             : address.toString();

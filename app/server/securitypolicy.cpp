@@ -59,9 +59,7 @@ bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
     if (m_allowedHosts.contains(nameText))
         return true;
     // The literal address we listen on (an IP literal cannot be rebound by DNS).
-    if (!m_listenAddress.isNull() && m_listenAddress != QHostAddress(QHostAddress::Any)
-        && m_listenAddress != QHostAddress(QHostAddress::AnyIPv6)
-        && m_listenAddress != QHostAddress(QHostAddress::AnyIPv4)) {
+    if (!m_listenAddress.isNull() && !isWildcardAddress(m_listenAddress)) {
         QString literal = m_listenAddress.toString().toLower();
         if (m_listenAddress.protocol() == QAbstractSocket::IPv6Protocol)
             literal = u'[' + literal + u']';
@@ -152,4 +150,13 @@ QList<std::pair<QByteArray, QByteArray>> SecurityPolicy::responseHeaders(const Q
     };
     headers.append({"Cache-Control", noStore ? QByteArray("no-store") : QByteArray("no-cache")});
     return headers;
+}
+
+bool SecurityPolicy::isWildcardAddress(const QHostAddress &address)
+{
+    // Compared by text so the IPv4 and IPv6 spellings (and v4-mapped forms) all match.
+    static const QHostAddress any4(u"0.0.0.0"_s);
+    static const QHostAddress any6(u"::"_s);
+    return address.isEqual(any4, QHostAddress::TolerantConversion)
+           || address.isEqual(any6, QHostAddress::TolerantConversion);
 }

@@ -35,6 +35,8 @@ public:
     QByteArray csrfToken(const QByteArray &session) const;
     bool isCsrfValid(const QByteArray &session, const QByteArray &csrf) const;
 
+    // 0.0.0.0 or :: (every interface): never a Host literal, never a page address.
+    static bool isWildcardAddress(const QHostAddress &address);
     static QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
     static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 

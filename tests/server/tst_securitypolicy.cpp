@@ -10,6 +10,22 @@ class tst_SecurityPolicy : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void wildcard_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<bool>("wildcard");
+        QTest::newRow("0.0.0.0") << u"0.0.0.0"_s << true;
+        QTest::newRow("::") << u"::"_s << true;
+        QTest::newRow("127.0.0.1") << u"127.0.0.1"_s << false;
+        QTest::newRow("::1") << u"::1"_s << false;
+        QTest::newRow("192.0.2.7") << u"192.0.2.7"_s << false;
+    }
+    void wildcard()
+    {
+        QFETCH(QString, address);
+        QFETCH(bool, wildcard);
+        QCOMPARE(SecurityPolicy::isWildcardAddress(QHostAddress(address)), wildcard);
+    }
     void hosts_data()
     {
         QTest::addColumn<QByteArray>("host");
