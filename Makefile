@@ -34,8 +34,9 @@ run: deps build
 test: test-deps build
 	QTWEBENGINE_DISABLE_SANDBOX=1 ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
 
-bench: deps build
-	$(BUILD_DIR)/tests/bench/headway_bench
+# Figures, not tests: engine, checksum, polling vs the Flask peer, push fan-out, GUI stall.
+bench: test-deps build
+	tests/bench/run.sh $(BUILD_DIR)
 
 package: deps build
 	cd $(BUILD_DIR) && cpack -G DEB

@@ -9,7 +9,7 @@
 
 #ifdef HEADWAY_HAVE_UI
 #include "ui/mainwindow.h"
-#include "ui/screenshotscenario.h"
+#include "ui/screenshotrunner.h"
 #include "ui/uisettings.h"
 
 #include <QApplication>
@@ -20,7 +20,6 @@
 #include <QDir>
 #include <QSocketNotifier>
 #include <QStandardPaths>
-#include <QTimeZone>
 #include <QTextStream>
 #include <csignal>
 #include <cstdio>
@@ -78,6 +77,11 @@ void quitOnSignals(QObject *context)
 
 int Application::run(int argc, char *argv[])
 {
+#ifdef HEADWAY_HAVE_UI
+    // `headway screenshot ...` pins platform, DPI and fonts before it creates its own QApplication.
+    if (argc > 1 && QByteArrayView(argv[1]) == "screenshot")
+        return ScreenshotRunner::main(argc, argv);
+#endif
     // The window needs a QApplication, headless a QCoreApplication: look before creating either.
     bool wantGui = true;
     for (int i = 1; i < argc; ++i) {
@@ -108,7 +112,8 @@ int Application::run(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Headway runs long tasks and shows their progress: in a window, in any browser, to scripts."));
+        tr("Headway runs long tasks and shows their progress: in a window, in any browser, to scripts.\n"
+           "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headlessOption(u"headless"_s, tr("Run the engine and the web server without a window."));
@@ -122,11 +127,8 @@ int Application::run(int argc, char *argv[])
     const QCommandLineOption celeryOption(u"celery"_s,
                                           tr("Run \"celery\" tasks on the Celery cluster at <url> (redis://HOST:PORT/DB)."),
                                           u"url"_s);
-    const QCommandLineOption screenshotOption(u"screenshot"_s,
-                                              tr("Render the main window with fixed sample tasks to <file.png> and exit."),
-                                              u"file"_s);
     parser.addOptions({headlessOption, portOption, listenOption, dataDirOption, rotateOption, concurrencyOption,
-                       celeryOption, screenshotOption});
+                       celeryOption});
     parser.process(*app);
 
     // --- options ---
@@ -178,24 +180,6 @@ int Application::run(int argc, char *argv[])
     registerBuiltinTaskTypes(registry);
     registerCeleryTaskType(registry);
 
-#ifdef HEADWAY_HAVE_UI
-    if (parser.isSet(screenshotOption)) {
-        if (!gui) {
-            printError(tr("--screenshot needs a display (or QT_QPA_PLATFORM=offscreen)."));
-            return 2;
-        }
-        EngineOptions frozen;
-        frozen.runTasks = false;
-        frozen.clock = [] { return QDateTime(QDate(2026, 1, 15), QTime(9, 30), Qt::UTC); };
-        TaskEngine engine(registry, frozen);
-        const QString selected = ScreenshotScenario::inject(engine);
-        MainWindow window(engine);
-        const bool ok = ScreenshotScenario::capture(window, selected, parser.value(screenshotOption));
-        if (!ok)
-            printError(tr("Could not write %1.").arg(parser.value(screenshotOption)));
-        return ok ? 0 : 1;
-    }
-#endif
 
     // --- engine and store ---
     TaskStore store;

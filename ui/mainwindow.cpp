@@ -452,6 +452,47 @@ void MainWindow::updateAnimation()
 
 void MainWindow::onTaskFinished(const TaskSnapshot &task)
 {
+    if (task.state != TaskState::Succeeded && task.state != TaskState::Failed)
+        return; // canceled by the user, interrupted by a shutdown: no news
+    if (m_finishedBatch.isEmpty())
+        QMetaObject::invokeMethod(this, &MainWindow::showFinishedToasts, Qt::QueuedConnection);
+    m_finishedBatch.append(task);
+}
+
+void MainWindow::showFinishedToasts()
+{
+    const QList<TaskSnapshot> batch = std::exchange(m_finishedBatch, {});
+    constexpr int kMaxSingleToasts = 3;
+    if (batch.size() > kMaxSingleToasts) {
+        int failed = 0;
+        QString target = batch.last().id;
+        for (const TaskSnapshot &t : batch) {
+            if (t.state == TaskState::Failed) {
+                if (failed++ == 0)
+                    target = t.id; // "Show" leads to the first failure
+            }
+        }
+        const Toast::Kind kind = failed ? Toast::Kind::Error : Toast::Kind::Success;
+        const QString title = tr("%n task(s) finished", nullptr, int(batch.size()));
+        const QString text = failed ? tr("%n failed.", nullptr, failed) : tr("All succeeded.");
+        Toast *toast = m_toasts->showToast(kind, title, text, tr("Show"));
+        connect(toast, &Toast::actionTriggered, this, [this, target] {
+            if (isHidden())
+                show();
+            raise();
+            activateWindow();
+            selectTask(target);
+        });
+        if (!isActiveWindow() && m_settings->notifications())
+            m_notifier->notify(title, text, failed > 0);
+        return;
+    }
+    for (const TaskSnapshot &task : batch)
+        showFinishedToast(task);
+}
+
+void MainWindow::showFinishedToast(const TaskSnapshot &task)
+{
     Toast::Kind kind;
     QString title;
     QString text = task.title;

@@ -93,6 +93,8 @@ private:
     void updateAggregate();
     void updateAnimation();
     void onTaskFinished(const TaskSnapshot &task);
+    void showFinishedToasts();
+    void showFinishedToast(const TaskSnapshot &task);
     void requestQuit();
     void showNewTaskDialog();
     void showSettings();
@@ -120,6 +122,9 @@ private:
     TrayIcon *m_tray = nullptr;
     DesktopNotifier *m_notifier = nullptr;
     LauncherEntry *m_launcher = nullptr;
+    // Tasks that finished in the current batch of engine events: a few get a toast each,
+    // many get one summary toast (200 toasts at once stalled the GUI for 30 ms).
+    QList<TaskSnapshot> m_finishedBatch;
     QTimer m_animTimer;
     QTimer m_aggregateTimer;
     QUrl m_browserUrl;

@@ -51,13 +51,18 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QWidget(parent)
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // content wraps to the width
     scroll->setFrameShape(QFrame::NoFrame);
     auto *content = new QWidget(scroll);
     auto *v = new QVBoxLayout(content);
 
     m_title = new QLabel(content);
     QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
+    // A font set in pixels has no point size (-1): scale whichever the font has.
+    if (big.pointSizeF() > 0)
+        big.setPointSizeF(big.pointSizeF() * 1.3);
+    else
+        big.setPixelSize(qRound(big.pixelSize() * 1.3));
     big.setBold(true);
     m_title->setFont(big);
     m_title->setWordWrap(true);
@@ -65,6 +70,7 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QWidget(parent)
     m_title->setTextFormat(Qt::PlainText);
     m_subtitle = new QLabel(content);
     m_subtitle->setTextFormat(Qt::PlainText);
+    m_subtitle->setWordWrap(true); // long amounts and speeds wrap instead of widening the pane
     m_progress = new QProgressBar(content);
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
@@ -160,6 +166,10 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
         m_progress->setRange(0, 1000);
         m_progress->setValue(0);
     }
+    // The same state colour as the row in the list (red when failed, amber when paused...).
+    QPalette barPalette = palette();
+    barPalette.setColor(QPalette::Highlight, TaskFormat::stateColor(t.state, palette()));
+    m_progress->setPalette(barPalette);
     m_message->setText(t.progress.message);
     m_message->setVisible(!t.progress.message.isEmpty());
 

@@ -1,6 +1,7 @@
 #include "plainpage.h"
 
 #include "securitypolicy.h"
+#include "seedapi.h"
 
 #include "app/core/taskengine.h"
 
@@ -28,11 +29,7 @@ void PlainPage::addRoutes(Router &router)
     router.add(Method::Post, u"/plain/start"_s, [this](RequestContext &c) {
         if (auto bad = checkForm(c))
             return *bad;
-        TaskSpec spec;
-        spec.type = u"demo"_s;
-        spec.title = tr("Demo task");
-        spec.params = QJsonObject{{u"steps"_s, m_steps}, {u"delay_ms"_s, m_delayMs}};
-        const Result<TaskSnapshot> result = m_engine.submit(spec);
+        const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
         if (!result)
             return HttpReply::fromEngineError(result.error());
         return HttpReply::redirect("/plain");

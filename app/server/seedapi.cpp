@@ -39,13 +39,18 @@ void SeedApi::addRoutes(Router &router)
                [this](RequestContext &c) { return taskStatus(c.arg(u"id"_s)); });
 }
 
-HttpReply SeedApi::startTask()
+TaskSpec tutorialDemoTask(int steps, int delayMs)
 {
     TaskSpec spec;
     spec.type = u"demo"_s;
-    spec.title = tr("Demo task");
-    spec.params = QJsonObject{{u"steps"_s, m_steps}, {u"delay_ms"_s, m_delayMs}};
-    const Result<TaskSnapshot> result = m_engine.submit(spec);
+    spec.title = QCoreApplication::translate("SeedApi", "Demo task");
+    spec.params = QJsonObject{{u"steps"_s, steps}, {u"delay_ms"_s, delayMs}};
+    return spec;
+}
+
+HttpReply SeedApi::startTask()
+{
+    const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
     if (!result)
         return HttpReply::fromEngineError(result.error());
     return HttpReply::json(QJsonObject{{u"task_id"_s, result->id}});

@@ -6,6 +6,11 @@
 
 class TaskEngine;
 
+struct TaskSpec;
+
+// The tutorial's demo task (the seed endpoints and the no-JS page both start it).
+TaskSpec tutorialDemoTask(int steps, int delayMs);
+
 // The endpoints of the tutorial's Flask apps, so their client pages work unchanged:
 // GET|POST /start-task -> {"task_id"}; GET /task-progress/<id> -> {"progress", "status"}
 // ({} when unknown); GET /task-status/<id> -> Celery's {"state", "progress", "result"|"error"}.

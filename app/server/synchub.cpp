@@ -42,7 +42,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
             continue;
         }
         if (it == m_tasks.end()) {
-            it = m_tasks.insert(id, Entry{{}, 0, m_nextOrder++});
+            it = m_tasks.insert(id, Entry{{}, {}, {}, 0, m_nextOrder++});
             m_byOrder.emplace(it->order, id);
             // A task that comes back is no longer removed.
             for (auto r = m_removed.begin(); r != m_removed.end();) {
@@ -61,6 +61,8 @@ void SyncHub::tasksChanged(const TaskEvents &events)
             }
         }
         it->json = event.task.toJson();
+        it->snapshot = event.task;
+        it->bytes.clear();
         it->rid = rid;
         m_byRid.emplace(rid, id);
     }
@@ -113,4 +115,19 @@ QByteArray SyncHub::message(qint64 since) const
         m_messageCache.clear();
     m_messageCache.insert(since, bytes);
     return bytes;
+}
+
+QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
+{
+    const auto it = m_tasks.constFind(live.id);
+    // Everything but state, attempt, progress and output is fixed between transitions.
+    const bool current = it != m_tasks.cend() && it->snapshot.state == live.state
+                         && it->snapshot.attempt == live.attempt
+                         && it->snapshot.progress == live.progress
+                         && it->snapshot.output.size() == live.output.size();
+    if (!current)
+        return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
+    if (it->bytes.isEmpty())
+        it->bytes = QJsonDocument(it->json).toJson(QJsonDocument::Compact);
+    return it->bytes;
 }

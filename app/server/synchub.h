@@ -34,6 +34,11 @@ public:
 
     void setMaxRemembered(int count) { m_maxRemembered = count; }
 
+    // The task's JSON, serialized once per change: polling one task is the hottest route and
+    // serializing dominated it. `live` is the engine's current snapshot; when the hub has not
+    // yet heard of its latest change (events arrive a tick later), it is serialized afresh.
+    QByteArray taskJson(const TaskSnapshot &live) const;
+
 Q_SIGNALS:
     void changed(qint64 rid);
 
@@ -41,6 +46,8 @@ private:
     struct Entry
     {
         QJsonObject json;
+        TaskSnapshot snapshot;
+        mutable QByteArray bytes; // json serialized, made on first use
         qint64 rid = 0;
         qint64 order = 0; // creation order for full updates
     };

@@ -232,7 +232,10 @@ HttpReply TaskApi::getTask(RequestContext &context)
     const auto task = m_engine.task(id);
     if (!task)
         return HttpReply::fromEngineError(EngineError::notFound(id));
-    return HttpReply::json(task->toJson());
+    HttpReply reply;
+    reply.body = m_hub.taskJson(*task);
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
+    return reply;
 }
 
 EngineError TaskApi::runAction(const QString &name, const QString &id)
@@ -256,7 +259,10 @@ HttpReply TaskApi::action(RequestContext &context, const QString &name)
     const auto task = m_engine.task(id);
     if (!task)
         return HttpReply::fromEngineError(EngineError::notFound(id));
-    return HttpReply::json(task->toJson());
+    HttpReply reply;
+    reply.body = m_hub.taskJson(*task);
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
+    return reply;
 }
 
 HttpReply TaskApi::deleteTask(RequestContext &context)

@@ -33,6 +33,23 @@ class tst_SyncHub : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void taskJsonFollowsTheLiveTask()
+    {
+        SyncHub hub;
+        const TaskEvent added = makeEvent(TaskEvent::Kind::Added, u"a"_s);
+        hub.tasksChanged({added});
+        const QByteArray expected = QJsonDocument(added.task.toJson()).toJson(QJsonDocument::Compact);
+        QCOMPARE(hub.taskJson(added.task), expected);
+        QCOMPARE(hub.taskJson(added.task), expected); // cached
+        // The engine moved on before the hub heard of it: never the stale copy.
+        TaskSnapshot live = added.task;
+        live.state = TaskState::Running;
+        live.progress.percent = 12;
+        QCOMPARE(hub.taskJson(live), QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact));
+        TaskSnapshot unknown = live;
+        unknown.id = u"zz"_s;
+        QCOMPARE(hub.taskJson(unknown), QJsonDocument(unknown.toJson()).toJson(QJsonDocument::Compact));
+    }
     void fullUpdateFirst()
     {
         SyncHub hub;

@@ -28,6 +28,37 @@ private:
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
+    void manyFinishesMakeOneToast()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        MainWindow w(engine);
+        QList<TaskSnapshot> tasks;
+        for (int i = 0; i < 20; ++i) {
+            TaskSnapshot t;
+            t.id = u"t%1"_s.arg(i);
+            t.type = u"demo"_s;
+            t.title = u"Task %1"_s.arg(i);
+            t.state = TaskState::Running;
+            engine.inject(t);
+            tasks.append(t);
+        }
+        QTRY_COMPARE(w.taskModel()->rowCount(), 20);
+        // All finish in one pass of the event loop (one batch of engine events).
+        for (TaskSnapshot &t : tasks) {
+            t.state = t.id == u"t7"_s ? TaskState::Failed : TaskState::Succeeded;
+            engine.inject(t);
+        }
+        QTRY_COMPARE(w.toastStack()->count(), 1);
+        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toast->kind(), Toast::Kind::Error);
+        QVERIFY2(toast->title().contains(u"20"_s), qPrintable(toast->title()));
+        Q_EMIT toast->actionTriggered();
+        QCOMPARE(w.selectedIds(), QStringList{u"t7"_s}); // "Show" leads to the failure
+    }
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Runs every Headway benchmark and prints one table (Markdown). Loopback only, bounded in time,
+# stops what it started (by PID). Figures, not assertions: the exit code is non-zero only when
+# a measurement could not be made.
+#
+#   tests/bench/run.sh [BUILD_DIR]        (default: build; `make bench` runs it)
+#   env: PEERS=../shared/peers  WRK_D=5s  SKIP_PEER=1 (no Flask run)  SKIP_GUI=1  QUICK=1
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+BENCH=$BUILD/tests/bench
+HEADWAY=$BUILD/app/headway
+PEERS=${PEERS:-$ROOT/../shared/peers}
+WRK_D=${WRK_D:-5s}
+PY=/usr/bin/python3   # Debian's python: sees python3-flask / gunicorn
+TMP=$(mktemp -d /tmp/headway-bench.XXXXXX)
+PIDS=()
+ROWS=()
+FAILED=0
+
+cleanup() {
+  for p in "${PIDS[@]}"; do
+    kill -TERM "$p" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { echo "== $*" >&2; }
+row() { ROWS+=("$1"); }
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_headway NAME ARGS... -> sets HW_PORT HW_TOKEN HW_PID
+start_headway() {
+  local name=$1; shift
+  mkdir -p "$TMP/$name"
+  "$HEADWAY" --headless --port 0 --data-dir "$TMP/$name" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" &
+  HW_PID=$!; PIDS+=("$HW_PID")
+  local line=""
+  for _ in $(seq 150); do
+    line=$(grep -m1 'Headway is serving at' "$TMP/$name.out" 2>/dev/null) && break
+    kill -0 "$HW_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$line" ] || { echo "headway did not start:"; cat "$TMP/$name.err"; return 1; }
+  HW_PORT=$(sed -E 's|.*127\.0\.0\.1:([0-9]+)/.*|\1|' <<< "$line")
+  HW_TOKEN=$(sed -E 's|.*token=([^ ]+).*|\1|' <<< "$line")
+}
+
+# wrk_run NAME URL [HEADER] -> "rps p50_ms p99_ms non2xx errors"
+wrk_run() {
+  local name=$1 url=$2 header=${3:-}
+  local args=(-t2 -c50 -d"$WRK_D" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  timeout 60 wrk "${args[@]}" "$url" > "$TMP/$name.wrk" 2>&1
+  "$PY" - "$TMP/$name.wrk" <<'PYEOF'
+import re, sys
+t = open(sys.argv[1]).read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
+rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
+p50 = re.search(r"^\s+50%\s+(\S+)", t, re.M)
+p99 = re.search(r"^\s+99%\s+(\S+)", t, re.M)
+non = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+err = re.search(r"Socket errors: (.*)", t)
+print(rps.group(1) if rps else "nan", ms(p50.group(1)) if p50 else "nan",
+      ms(p99.group(1)) if p99 else "nan", non.group(1) if non else 0,
+      "'" + (err.group(1).strip() if err else "none") + "'")
+PYEOF
+}
+json_field() { "$PY" -c 'import sys,json; d=json.load(sys.stdin); print(d'"$1"')'; }
+
+echo "Headway benchmarks ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, build $BUILD)" >&2
+
+# ---------------------------------------------------------------- engine (issue 2) ----
+log "headway_bench (engine + store, progress overhead, checksum vs sha256sum)"
+QARG=(); [ -n "${QUICK:-}" ] && QARG=(--quick)
+if timeout 300 "$BENCH/headway_bench" "${QARG[@]}" > "$TMP/engine.txt" 2>&1; then :; else FAILED=1; fi
+cat "$TMP/engine.txt" >&2
+ENGINE_TXT=$(cat "$TMP/engine.txt")
+
+# ---------------------------------------------------------------- polling (issue 3) ----
+H_RPS=nan; H_P50=nan; H_P99=nan; H_NON=0; H_ERR=skipped
+S_RPS=nan; S_P50=nan; S_P99=nan; S_NON=0; S_ERR=skipped
+F_RPS=nan; F_P50=nan; F_P99=nan; F_NON=0; F_ERR=skipped
+if ! command -v wrk > /dev/null; then
+  log "wrk is missing (apt-get install wrk): polling rows skipped"
+else
+  log "polling: headway --headless, one demo task (1000 x 10 ms) polled by wrk -t2 -c50 -d$WRK_D"
+  start_headway poll || exit 1
+  AUTH="Authorization: Bearer $HW_TOKEN"
+  ID=$(curl -s -m 5 -H "$AUTH" -H 'Content-Type: application/json' \
+    -d '{"type":"demo","params":{"steps":1000,"delay_ms":10}}' \
+    "http://127.0.0.1:$HW_PORT/api/v1/tasks" | json_field '["id"]')
+  [ -n "$ID" ] || { echo "could not start a task on headway"; exit 1; }
+  read -r H_RPS H_P50 H_P99 H_NON H_ERR <<< "$(wrk_run hw_api "http://127.0.0.1:$HW_PORT/api/v1/tasks/$ID" "$AUTH")"
+  read -r S_RPS S_P50 S_P99 S_NON S_ERR <<< "$(wrk_run hw_seed "http://127.0.0.1:$HW_PORT/task-progress/$ID" "$AUTH")"
+  kill -TERM "$HW_PID"; wait "$HW_PID" 2>/dev/null
+
+  if [ -z "${SKIP_PEER:-}" ] && [ -f "$PEERS/flask_polling.py" ] && "$PY" -c 'import flask, gunicorn' 2>/dev/null; then
+    log "polling: Flask peer (flask_polling.py) under gunicorn -w 1, same task, same wrk"
+    FP=$(free_port)
+    (cd "$PEERS" && STEPS=1000 DELAY=0.01 exec "$PY" -m gunicorn -w 1 --graceful-timeout 5 \
+       --log-level warning -b "127.0.0.1:$FP" flask_polling:app) > "$TMP/flask.log" 2>&1 &
+    FPID=$!; PIDS+=("$FPID")
+    for _ in $(seq 150); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$FP/task-progress/x" && break; sleep 0.1; done
+    FID=$(curl -s -m 5 "http://127.0.0.1:$FP/start-task" | json_field '["task_id"]')
+    read -r F_RPS F_P50 F_P99 F_NON F_ERR <<< "$(wrk_run flask "http://127.0.0.1:$FP/task-progress/$FID")"
+    kill -TERM "$FPID"; wait "$FPID" 2>/dev/null
+  else
+    log "Flask peer skipped (SKIP_PEER set, $PEERS missing, or python3-flask/gunicorn not installed)"
+  fi
+fi
+
+# ------------------------------------------------------------------- push (issue 3) ----
+log "push: 50 WebSocket clients x 50 demo tasks (100 x 10 ms), headway --concurrency 50, 3 runs"
+start_headway push --concurrency 50 || exit 1
+PUSH_RUNS=()
+for r in 1 2 3; do
+  out=$(timeout 60 "$BENCH/bench_push" --url "http://127.0.0.1:$HW_PORT" --token "$HW_TOKEN" \
+        --clients 50 --tasks 50 --steps 100 --delay-ms 10 --timeout 30 2>&1) || FAILED=1
+  echo "   run $r: $out" >&2
+  PUSH_RUNS+=("$(sed -nE 's/.*all_delivered_ms=([-0-9.]+).*/\1/p' <<< "$out" | tail -1)")
+  PUSH_LAST=$out
+done
+kill -TERM "$HW_PID"; wait "$HW_PID" 2>/dev/null
+PUSH_MED=$(printf '%s\n' "${PUSH_RUNS[@]}" | sort -n | sed -n 2p)
+
+# --------------------------------------------------------------- GUI stall (issue 4) ----
+GUI_TXT="not run"
+if [ -z "${SKIP_GUI:-}" ] && [ -x "$BENCH/bench_gui" ]; then
+  log "bench_gui: MainWindow, 200 demo tasks (100 x 20 ms) at once, offscreen"
+  QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 timeout 120 "$BENCH/bench_gui" \
+    > "$TMP/gui.txt" 2> "$TMP/gui.err" || FAILED=1
+  GUI_TXT=$(grep -v '^RESULT' "$TMP/gui.txt")
+  sed 's/^/   /' "$TMP/gui.txt" >&2
+fi
+
+# ------------------------------------------------------------------------ table ----
+ratio() { "$PY" -c "import sys; a,b=float('$1'),float('$2'); print('x%.1f' % (a/b) if b==b and b>0 and a==a else 'n/a')"; }
+{
+echo
+echo "### Engine (headway_bench)"
+echo '```'
+echo "$ENGINE_TXT"
+echo '```'
+echo
+echo "### Server (wrk -t2 -c50 -d$WRK_D --latency; one task; same run)"
+echo
+echo "| what | req/s | p50 ms | p99 ms | non-2xx | socket errors | vs Flask | goal |"
+echo "|---|---|---|---|---|---|---|---|"
+echo "| headway GET /api/v1/tasks/ID | $H_RPS | $H_P50 | $H_P99 | $H_NON | $H_ERR | $(ratio "$H_RPS" "$F_RPS") | >= x10, p99 < 2 ms |"
+echo "| headway GET /task-progress/ID (seed) | $S_RPS | $S_P50 | $S_P99 | $S_NON | $S_ERR | $(ratio "$S_RPS" "$F_RPS") | >= x10, p99 < 2 ms |"
+echo "| Flask polling, gunicorn -w 1: GET /task-progress/ID | $F_RPS | $F_P50 | $F_P99 | $F_NON | $F_ERR | x1 | |"
+echo
+echo "### Push fan-out (bench_push: 50 WebSocket clients x 50 tasks x 100 steps @ 10 ms)"
+echo
+echo "| runs: all delivered ms | median | ideal | ratio | goal |"
+echo "|---|---|---|---|---|"
+echo "| ${PUSH_RUNS[*]} | $PUSH_MED | 1000 | $("$PY" -c "print('x%.3f' % (float('${PUSH_MED:-nan}')/1000))") | <= x1.1 |"
+echo
+echo "last run: $PUSH_LAST"
+echo
+echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
+echo
+echo '```'
+echo "$GUI_TXT"
+echo '```'
+}
+exit $FAILED

@@ -1,0 +1,17 @@
+# update-screenshots (cmake -P): re-render every scenario into the reference directory,
+# dropping references of views or scenarios that no longer exist.
+file(GLOB old ${REFERENCE}/*.png)
+if(old)
+    file(REMOVE ${old})
+endif()
+file(GLOB scenarios ${SCENARIOS}/*.json)
+list(SORT scenarios)
+set(args)
+foreach(s IN LISTS scenarios)
+    list(APPEND args --scenario ${s})
+endforeach()
+set(ENV{QT_QPA_PLATFORM} offscreen)
+execute_process(COMMAND ${HEADWAY} screenshot ${args} --out ${REFERENCE} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "headway screenshot failed (${rc})")
+endif()

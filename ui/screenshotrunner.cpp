@@ -1,0 +1,528 @@
+#include "screenshotrunner.h"
+
+#include "animationpolicy.h"
+#include "app/core/taskengine.h"
+#include "app/core/tasktyperegistry.h"
+#include "mainwindow.h"
+#include "stepindicator.h"
+#include "taskdetailpane.h"
+#include "tasklistmodel.h"
+#include "toaststack.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QIcon>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QPalette>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStyleFactory>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <ctime>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ScreenshotRunner", text);
+}
+
+void printError(const QString &message)
+{
+    QTextStream(stderr) << u"headway screenshot: "_s << message << Qt::endl;
+}
+
+struct ToastSpec
+{
+    Toast::Kind kind = Toast::Kind::Info;
+    QString title;
+    QString text;
+    QString action;
+};
+
+// One parsed scenario file.
+struct Scenario
+{
+    QString name;
+    QSize window { 1000, 640 };
+    bool dark = false;
+    QString fontFamily = u"DejaVu Sans"_s;
+    double fontPointSize = 10; // at the pinned 96 DPI: 13.3 px
+    QString locale = u"en_US"_s;
+    QDateTime now { QDate(2026, 1, 15), QTime(9, 30), Qt::UTC };
+    QString select;
+    QList<TaskSnapshot> tasks;
+    QList<ToastSpec> toasts;
+    QStringList views { u"main-window"_s };
+};
+
+std::optional<Toast::Kind> toastKind(const QString &name)
+{
+    if (name == u"info")
+        return Toast::Kind::Info;
+    if (name == u"success")
+        return Toast::Kind::Success;
+    if (name == u"warning")
+        return Toast::Kind::Warning;
+    if (name == u"error")
+        return Toast::Kind::Error;
+    return std::nullopt;
+}
+
+// The toast MainWindow shows when a task ends (see MainWindow::onTaskFinished).
+std::optional<ToastSpec> finishedToast(const TaskSnapshot &task)
+{
+    ToastSpec t;
+    t.text = task.title;
+    t.action = QCoreApplication::translate("MainWindow", "Show");
+    if (task.state == TaskState::Succeeded) {
+        t.kind = Toast::Kind::Success;
+        t.title = QCoreApplication::translate("MainWindow", "Task finished");
+    } else if (task.state == TaskState::Failed) {
+        t.kind = Toast::Kind::Error;
+        t.title = QCoreApplication::translate("MainWindow", "Task failed");
+        if (task.error)
+            t.text += u": "_s + task.error->message;
+    } else {
+        return std::nullopt;
+    }
+    return t;
+}
+
+bool checkKeys(const QJsonObject &o, const QStringList &allowed, const QString &where,
+               QString *error)
+{
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (!allowed.contains(it.key())) {
+            *error = tr("%1: unknown key \"%2\" (allowed: %3).")
+                         .arg(where, it.key(), allowed.join(u", "_s));
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<Scenario> parseScenario(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = tr("%1 is not a JSON object: %2").arg(path, parseError.errorString());
+        return std::nullopt;
+    }
+    const QJsonObject json = doc.object();
+    if (!checkKeys(json,
+                   { u"name"_s, u"description"_s, u"window"_s, u"theme"_s, u"font"_s,
+                     u"locale"_s, u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s },
+                   path, error))
+        return std::nullopt;
+
+    Scenario s;
+    s.name = json.value(u"name"_s).toString(QFileInfo(path).completeBaseName());
+    static const QRegularExpression nameRe(u"^[A-Za-z0-9._-]+$"_s);
+    if (!nameRe.match(s.name).hasMatch()) {
+        *error = tr("%1: \"name\" may only hold letters, digits, '.', '_' and '-'.").arg(path);
+        return std::nullopt;
+    }
+    if (json.contains(u"window"_s)) {
+        const QJsonObject w = json.value(u"window"_s).toObject();
+        const int width = w.value(u"width"_s).toInt(-1);
+        const int height = w.value(u"height"_s).toInt(-1);
+        if (!checkKeys(w, { u"width"_s, u"height"_s }, path + u": window"_s, error))
+            return std::nullopt;
+        if (width < 200 || height < 150 || width > 8000 || height > 8000) {
+            *error = tr("%1: \"window\" needs a width from 200 to 8000 and a height from 150 to "
+                        "8000.")
+                         .arg(path);
+            return std::nullopt;
+        }
+        s.window = QSize(width, height);
+    }
+    const QString theme = json.value(u"theme"_s).toString(u"light"_s);
+    if (theme != u"light" && theme != u"dark") {
+        *error = tr("%1: \"theme\" is \"light\" or \"dark\".").arg(path);
+        return std::nullopt;
+    }
+    s.dark = theme == u"dark";
+    if (json.contains(u"font"_s)) {
+        const QJsonObject f = json.value(u"font"_s).toObject();
+        if (!checkKeys(f, { u"family"_s, u"pointSize"_s }, path + u": font"_s, error))
+            return std::nullopt;
+        s.fontFamily = f.value(u"family"_s).toString(s.fontFamily);
+        s.fontPointSize = f.value(u"pointSize"_s).toDouble(s.fontPointSize);
+        if (s.fontPointSize < 5 || s.fontPointSize > 48) {
+            *error = tr("%1: \"font.pointSize\" is from 5 to 48.").arg(path);
+            return std::nullopt;
+        }
+    }
+    s.locale = json.value(u"locale"_s).toString(s.locale);
+    if (json.contains(u"now"_s)) {
+        s.now = QDateTime::fromString(json.value(u"now"_s).toString(), Qt::ISODateWithMs);
+        if (!s.now.isValid()) {
+            *error = tr("%1: \"now\" needs an ISO 8601 date and time.").arg(path);
+            return std::nullopt;
+        }
+    }
+
+    const QJsonArray tasks = json.value(u"tasks"_s).toArray();
+    // Default timestamps follow the list order so the list sorts the same way every run.
+    const QDateTime base = s.now.addSecs(-3600);
+    for (qsizetype i = 0; i < tasks.size(); ++i) {
+        QJsonObject t = tasks.at(i).toObject();
+        if (!t.contains(u"id"_s))
+            t.insert(u"id"_s, u"task-%1"_s.arg(i + 1));
+        if (!t.contains(u"created"_s))
+            t.insert(u"created"_s, base.addSecs(i * 60).toString(Qt::ISODateWithMs));
+        const std::optional<TaskSnapshot> task = TaskSnapshot::fromJson(t);
+        if (!task) {
+            *error = tr("%1: task %2 needs a valid \"state\" (queued, running, paused, "
+                        "succeeded, failed, canceled, interrupted, retrying).")
+                         .arg(path)
+                         .arg(i + 1);
+            return std::nullopt;
+        }
+        s.tasks.append(*task);
+    }
+    const auto findTask = [&s](const QString &id) -> const TaskSnapshot * {
+        for (const TaskSnapshot &t : std::as_const(s.tasks)) {
+            if (t.id == id)
+                return &t;
+        }
+        return nullptr;
+    };
+    s.select = json.value(u"select"_s).toString();
+    if (!s.select.isEmpty() && !findTask(s.select)) {
+        *error = tr("%1: \"select\" names no task: %2").arg(path, s.select);
+        return std::nullopt;
+    }
+
+    const QJsonArray toasts = json.value(u"toasts"_s).toArray();
+    for (const QJsonValue &v : toasts) {
+        const QJsonObject o = v.toObject();
+        if (!checkKeys(o, { u"task"_s, u"kind"_s, u"title"_s, u"text"_s, u"action"_s },
+                       path + u": toasts"_s, error))
+            return std::nullopt;
+        if (o.contains(u"task"_s)) {
+            // The toast the window shows when that task ends.
+            const TaskSnapshot *t = findTask(o.value(u"task"_s).toString());
+            const std::optional<ToastSpec> spec = t ? finishedToast(*t) : std::nullopt;
+            if (!spec) {
+                *error = tr("%1: a toast's \"task\" must name a succeeded or failed task.")
+                             .arg(path);
+                return std::nullopt;
+            }
+            s.toasts.append(*spec);
+            continue;
+        }
+        const std::optional<Toast::Kind> kind = toastKind(o.value(u"kind"_s).toString(u"info"_s));
+        if (!kind || o.value(u"title"_s).toString().isEmpty()) {
+            *error = tr("%1: a toast needs a \"title\" and a \"kind\" (info, success, warning, "
+                        "error), or a \"task\".")
+                         .arg(path);
+            return std::nullopt;
+        }
+        s.toasts.append({ *kind, o.value(u"title"_s).toString(), o.value(u"text"_s).toString(),
+                          o.value(u"action"_s).toString() });
+    }
+
+    if (json.contains(u"views"_s)) {
+        s.views.clear();
+        for (const QJsonValue &v : json.value(u"views"_s).toArray()) {
+            const QString view = v.toString();
+            if (view == u"page") {
+                *error = tr("%1: the \"page\" view is not supported yet (it needs the web "
+                            "server); take it with a browser.")
+                             .arg(path);
+                return std::nullopt;
+            }
+            if (!ScreenshotRunner::viewNames().contains(view)) {
+                *error = tr("%1: unknown view \"%2\" (known: %3).")
+                             .arg(path, view, ScreenshotRunner::viewNames().join(u", "_s));
+                return std::nullopt;
+            }
+            if (!s.views.contains(view))
+                s.views.append(view);
+        }
+        if (s.views.isEmpty()) {
+            *error = tr("%1: \"views\" lists no view.").arg(path);
+            return std::nullopt;
+        }
+    }
+    if (s.views.contains(u"toast"_s) && s.toasts.isEmpty()) {
+        *error = tr("%1: the \"toast\" view needs at least one entry in \"toasts\".").arg(path);
+        return std::nullopt;
+    }
+    if (s.views.contains(u"step-indicator"_s)) {
+        const TaskSnapshot *t = findTask(s.select);
+        if (!t || t->progress.steps.isEmpty()) {
+            *error = tr("%1: the \"step-indicator\" view needs \"select\" to name a task with "
+                        "progress.steps.")
+                         .arg(path);
+            return std::nullopt;
+        }
+    }
+    return s;
+}
+
+// Fixed palettes, so the platform theme or the desktop never changes a pixel.
+QPalette fixedPalette(bool dark)
+{
+    QPalette p;
+    const auto set = [&p](QPalette::ColorRole role, QColor active, QColor disabled) {
+        p.setColor(QPalette::Active, role, active);
+        p.setColor(QPalette::Inactive, role, active);
+        p.setColor(QPalette::Disabled, role, disabled);
+    };
+    if (dark) {
+        set(QPalette::Window, QColor(0x2b, 0x2d, 0x31), QColor(0x2b, 0x2d, 0x31));
+        set(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6), QColor(0x80, 0x80, 0x80));
+        set(QPalette::Base, QColor(0x1e, 0x1f, 0x22), QColor(0x26, 0x27, 0x2a));
+        set(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c), QColor(0x26, 0x28, 0x2c));
+        set(QPalette::ToolTipBase, QColor(0x3c, 0x3f, 0x44), QColor(0x3c, 0x3f, 0x44));
+        set(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6), QColor(0x80, 0x80, 0x80));
+        set(QPalette::PlaceholderText, QColor(0x8a, 0x8a, 0x8a), QColor(0x60, 0x60, 0x60));
+        set(QPalette::Text, QColor(0xe6, 0xe6, 0xe6), QColor(0x80, 0x80, 0x80));
+        set(QPalette::Button, QColor(0x35, 0x38, 0x3d), QColor(0x30, 0x32, 0x36));
+        set(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6), QColor(0x80, 0x80, 0x80));
+        set(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b), QColor(0xff, 0x6b, 0x6b));
+        set(QPalette::Light, QColor(0x48, 0x4b, 0x51), QColor(0x48, 0x4b, 0x51));
+        set(QPalette::Midlight, QColor(0x3e, 0x41, 0x46), QColor(0x3e, 0x41, 0x46));
+        set(QPalette::Mid, QColor(0x24, 0x25, 0x28), QColor(0x24, 0x25, 0x28));
+        set(QPalette::Dark, QColor(0x1a, 0x1b, 0x1d), QColor(0x1a, 0x1b, 0x1d));
+        set(QPalette::Shadow, QColor(0x0c, 0x0c, 0x0d), QColor(0x0c, 0x0c, 0x0d));
+        set(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd6), QColor(0x4a, 0x4d, 0x52));
+        set(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff), QColor(0xb0, 0xb0, 0xb0));
+        set(QPalette::Link, QColor(0x6c, 0xa8, 0xff), QColor(0x6c, 0xa8, 0xff));
+        set(QPalette::LinkVisited, QColor(0xb0, 0x8c, 0xff), QColor(0xb0, 0x8c, 0xff));
+    } else {
+        set(QPalette::Window, QColor(0xef, 0xef, 0xef), QColor(0xef, 0xef, 0xef));
+        set(QPalette::WindowText, QColor(0x1d, 0x1d, 0x1f), QColor(0x9a, 0x9a, 0x9a));
+        set(QPalette::Base, QColor(0xff, 0xff, 0xff), QColor(0xf4, 0xf4, 0xf4));
+        set(QPalette::AlternateBase, QColor(0xf6, 0xf7, 0xf9), QColor(0xf6, 0xf7, 0xf9));
+        set(QPalette::ToolTipBase, QColor(0xff, 0xff, 0xdc), QColor(0xff, 0xff, 0xdc));
+        set(QPalette::ToolTipText, QColor(0x1d, 0x1d, 0x1f), QColor(0x9a, 0x9a, 0x9a));
+        set(QPalette::PlaceholderText, QColor(0x80, 0x80, 0x80), QColor(0xb0, 0xb0, 0xb0));
+        set(QPalette::Text, QColor(0x1d, 0x1d, 0x1f), QColor(0x9a, 0x9a, 0x9a));
+        set(QPalette::Button, QColor(0xef, 0xef, 0xef), QColor(0xef, 0xef, 0xef));
+        set(QPalette::ButtonText, QColor(0x1d, 0x1d, 0x1f), QColor(0x9a, 0x9a, 0x9a));
+        set(QPalette::BrightText, QColor(0xff, 0xff, 0xff), QColor(0xff, 0xff, 0xff));
+        set(QPalette::Light, QColor(0xff, 0xff, 0xff), QColor(0xff, 0xff, 0xff));
+        set(QPalette::Midlight, QColor(0xca, 0xca, 0xca), QColor(0xca, 0xca, 0xca));
+        set(QPalette::Mid, QColor(0xb8, 0xb8, 0xb8), QColor(0xb8, 0xb8, 0xb8));
+        set(QPalette::Dark, QColor(0x9f, 0x9f, 0x9f), QColor(0x9f, 0x9f, 0x9f));
+        set(QPalette::Shadow, QColor(0x76, 0x76, 0x76), QColor(0x76, 0x76, 0x76));
+        set(QPalette::Highlight, QColor(0x30, 0x8c, 0xc6), QColor(0x91, 0x91, 0x91));
+        set(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff), QColor(0xff, 0xff, 0xff));
+        set(QPalette::Link, QColor(0x00, 0x57, 0xae), QColor(0x00, 0x57, 0xae));
+        set(QPalette::LinkVisited, QColor(0x64, 0x4a, 0x9b), QColor(0x64, 0x4a, 0x9b));
+    }
+    return p;
+}
+
+// Lets queued events, single-shot timers and layouts settle for a fixed span of time.
+void settle(int ms)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+bool save(const QImage &image, const QString &path)
+{
+    if (image.isNull() || !image.save(path, "PNG")) {
+        printError(tr("could not write %1.").arg(path));
+        return false;
+    }
+    QTextStream(stdout) << path << Qt::endl;
+    return true;
+}
+
+// Renders one scenario; false when an image could not be rendered or written.
+bool render(const Scenario &s, const QDir &out)
+{
+    QLocale::setDefault(QLocale(s.locale));
+    QFont font(s.fontFamily);
+    // Points, not pixels: widgets scale the application font by its point size.
+    font.setPointSizeF(s.fontPointSize);
+    font.setHintingPreference(QFont::PreferNoHinting);
+    QApplication::setFont(font);
+    QApplication::setPalette(fixedPalette(s.dark));
+
+    TaskTypeRegistry registry;
+    registerBuiltinTaskTypes(registry);
+    EngineOptions frozen;
+    frozen.runTasks = false;
+    const QDateTime now = s.now;
+    frozen.clock = [now] { return now; };
+    TaskEngine engine(registry, frozen);
+    for (const TaskSnapshot &t : s.tasks)
+        engine.inject(t);
+
+    MainWindow window(engine);
+    window.resize(s.window);
+    window.show();
+    // The tasks arrive as queued tracker events: wait for all of them, within a bound.
+    QElapsedTimer timer;
+    timer.start();
+    while (window.taskModel()->rowCount() < s.tasks.size() && timer.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (window.taskModel()->rowCount() < s.tasks.size()) {
+        printError(tr("%1: the window did not receive every task.").arg(s.name));
+        return false;
+    }
+    if (!s.select.isEmpty())
+        window.selectTask(s.select);
+    for (const ToastSpec &t : s.toasts) {
+        Toast *toast = window.toastStack()->showToast(t.kind, t.title, t.text, t.action);
+        toast->setTimeout(0); // a toast never goes away mid-capture
+    }
+    // The status line refreshes on a 250 ms single shot: let it fire.
+    settle(400);
+
+    bool ok = true;
+    for (const QString &view : s.views) {
+        QWidget *widget = nullptr;
+        if (view == u"main-window")
+            widget = &window;
+        else if (view == u"detail-pane")
+            widget = window.detailPane();
+        else if (view == u"step-indicator")
+            widget = window.detailPane()->stepIndicator();
+        else if (view == u"toast")
+            widget = window.toastStack();
+        if (!widget || !widget->isVisible() || widget->size().isEmpty()) {
+            printError(tr("%1: the %2 view is not visible in this scenario.").arg(s.name, view));
+            ok = false;
+            continue;
+        }
+        const QImage image
+            = widget->grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        ok = save(image, out.filePath(u"%1-%2.png"_s.arg(s.name, view))) && ok;
+    }
+    window.toastStack()->clear();
+    window.hide();
+    return ok;
+}
+
+// Everything that changes pixels from outside: fixed before QApplication reads it.
+void pinEnvironment()
+{
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_SCALE_FACTOR", "1");
+    qputenv("QT_FONT_DPI", "96");
+    qputenv("QT_ENABLE_HIGHDPI_SCALING", "0");
+    qunsetenv("QT_SCREEN_SCALE_FACTORS");
+    qunsetenv("QT_AUTO_SCREEN_SCALE_FACTOR");
+    qunsetenv("QT_QPA_PLATFORMTHEME");
+    qunsetenv("QT_STYLE_OVERRIDE");
+    qputenv("TZ", "UTC");
+    ::tzset();
+}
+} // namespace
+
+QStringList ScreenshotRunner::viewNames()
+{
+    return { u"main-window"_s, u"detail-pane"_s, u"step-indicator"_s, u"toast"_s };
+}
+
+int ScreenshotRunner::main(int &argc, char **argv)
+{
+    pinEnvironment();
+    QCoreApplication::setApplicationName(u"headway"_s);
+    QCoreApplication::setOrganizationName(u"Headway"_s);
+    // The user's settings must not leak in: they live in a throw-away directory.
+    QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::SystemScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::SystemScope, settingsDir.path());
+
+    QApplication app(argc, argv);
+    QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
+    // Icons come from the style, never from the installed icon theme.
+    QIcon::setThemeSearchPaths({});
+    QIcon::setFallbackSearchPaths({});
+    QIcon::setThemeName(u"headway-none"_s);
+    AnimationPolicy::setEnabled(false);
+    // The fonts of fonts-dejavu-core (always installed with Qt), by file so fontconfig's
+    // aliases cannot substitute another family.
+    for (const char *file : { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf" })
+        QFontDatabase::addApplicationFont(u"/usr/share/fonts/truetype/dejavu/"_s
+                                          + QLatin1String(file));
+
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() > 1)
+        args.removeAt(1); // "screenshot"
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Render deterministic screenshots of the window from scenario files."));
+    parser.addHelpOption();
+    const QCommandLineOption scenarioOption(
+        u"scenario"_s, tr("Render the scenario in <file.json> (may be repeated)."), u"file.json"_s);
+    const QCommandLineOption outOption(u"out"_s, tr("Write the PNGs to <dir>."), u"dir"_s);
+    parser.addOptions({ scenarioOption, outOption });
+    parser.addPositionalArgument(u"scenarios"_s, tr("More scenario files."), u"[file.json...]"_s);
+    if (!parser.parse(args)) {
+        printError(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(u"help"_s)) {
+        // The parser names the program only; the subcommand belongs in the usage line.
+        QString help = parser.helpText();
+        const qsizetype firstLineEnd = help.indexOf(u'\n');
+        help.replace(0, firstLineEnd,
+                     tr("Usage: headway screenshot --scenario FILE.json [...] --out DIR"));
+        QTextStream(stdout) << help;
+        return 0;
+    }
+    const QStringList files = parser.values(scenarioOption) + parser.positionalArguments();
+    if (files.isEmpty() || !parser.isSet(outOption)) {
+        printError(tr("usage: headway screenshot --scenario FILE.json [...] --out DIR"));
+        return 2;
+    }
+    if (!QFontDatabase::families().contains(u"DejaVu Sans"_s))
+        printError(tr("warning: the DejaVu Sans font is missing (install fonts-dejavu-core): "
+                      "screenshots will not match the references."));
+
+    QList<Scenario> scenarios;
+    for (const QString &file : files) {
+        QString error;
+        const std::optional<Scenario> s = parseScenario(file, &error);
+        if (!s) {
+            printError(error);
+            return 2;
+        }
+        if (!QFontDatabase::families().contains(s->fontFamily)) {
+            printError(tr("%1: no font family \"%2\" is installed.").arg(file, s->fontFamily));
+            return 2;
+        }
+        scenarios.append(*s);
+    }
+    const QDir out(parser.value(outOption));
+    if (!QDir().mkpath(out.absolutePath())) {
+        printError(tr("cannot create %1.").arg(out.absolutePath()));
+        return 1;
+    }
+    bool ok = true;
+    for (const Scenario &s : std::as_const(scenarios))
+        ok = render(s, out) && ok;
+    return ok ? 0 : 1;
+}
