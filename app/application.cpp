@@ -2,6 +2,7 @@
 
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
+#include "app/server/uploadtasktype.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
@@ -179,6 +180,7 @@ int Application::run(int argc, char *argv[])
     TaskTypeRegistry registry;
     registerBuiltinTaskTypes(registry);
     registerCeleryTaskType(registry);
+    registerUploadTaskType(registry);
 
 
     // --- engine and store ---

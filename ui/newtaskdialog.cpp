@@ -65,7 +65,7 @@ NewTaskDialog::NewTaskDialog(TaskEngine &engine, QWidget *parent)
     auto *top = new QFormLayout;
     m_types = new QComboBox(this);
     m_types->setAccessibleName(tr("Task type"));
-    for (const TaskType *t : engine.registry().types()) {
+    for (const TaskType *t : engine.registry().publicTypes()) {
         if (!t->create)
             continue; // external types are started elsewhere (e.g. by Celery)
         m_types->addItem(t->title.isEmpty() ? t->name : t->title, t->name);

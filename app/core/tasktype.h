@@ -27,5 +27,9 @@ struct TaskType
     // A title for tasks submitted without one; empty function: the type's title.
     std::function<QString(const QJsonObject &params)> defaultTitle;
 
+    // Started by Headway itself (uploads come in through their own protocol): not offered in
+    // forms or /api/v1/task-types, refused when a client submits it.
+    bool internal = false;
+
     QJsonObject toJson() const;
 };

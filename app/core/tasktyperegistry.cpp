@@ -135,6 +135,16 @@ QList<FieldError> TaskTypeRegistry::checkSchema(const QJsonObject &schema, QJson
     return errors;
 }
 
+QList<const TaskType *> TaskTypeRegistry::publicTypes() const
+{
+    QList<const TaskType *> list;
+    for (const TaskType &t : m_types) {
+        if (!t.internal)
+            list.append(&t);
+    }
+    return list;
+}
+
 Result<QJsonObject> TaskTypeRegistry::validate(const QString &typeName, const QJsonObject &params) const
 {
     const TaskType *type = find(typeName);

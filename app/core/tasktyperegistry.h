@@ -15,6 +15,7 @@ public:
     void add(TaskType type);
     const TaskType *find(const QString &name) const;
     QList<const TaskType *> types() const; // sorted by name
+    QList<const TaskType *> publicTypes() const; // what clients may submit: no internal types
 
     // Completed params (defaults filled in), or an error naming every wrong field as
     // "params.<field>".

@@ -8,6 +8,8 @@
 #include "sseclient.h"
 #include "synchub.h"
 #include "taskapi.h"
+#include "uploadapi.h"
+#include "uploadmanager.h"
 #include "websocketclient.h"
 
 #include "app/core/taskengine.h"
@@ -97,6 +99,10 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     , m_seed(std::make_unique<SeedApi>(engine))
     , m_plain(std::make_unique<PlainPage>(engine, *m_policy))
     , m_limiter(std::make_unique<AuthRateLimiter>())
+    , m_uploads(m_options.dataDir.isEmpty()
+                    ? nullptr
+                    : std::make_unique<UploadManager>(engine, m_options.dataDir))
+    , m_uploadApi(std::make_unique<UploadApi>(m_uploads.get()))
     , m_front(new HttpFrontend(this))
 {
     m_policy->setAllowedHosts(m_options.allowedHosts);
@@ -142,6 +148,12 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_api->addRoutes(*m_router);
     m_seed->addRoutes(*m_router);
     m_plain->addRoutes(*m_router);
+    m_uploadApi->addRoutes(*m_router);
+}
+
+UploadManager *HeadwayServer::uploads() const
+{
+    return m_uploads.get();
 }
 
 HeadwayServer::~HeadwayServer()
@@ -216,7 +228,12 @@ bool HeadwayServer::listen(QString *errorMessage)
         return false;
     m_policy->setToken(m_token.toLatin1());
 
-    auto *server = new GuardedTcpServer(this);
+    // Upload chunks (PATCH /api/v1/uploads/{id}) may be bigger than other bodies.
+    HttpGuardOptions guard;
+    guard.bodyLimit = [limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
+        return UploadApi::bodyLimit(method, path, limit);
+    };
+    auto *server = new GuardedTcpServer(guard, this);
     if (!server->listen(m_options.address, m_options.port)) {
         if (errorMessage) {
             *errorMessage = tr("Cannot listen on %1 port %2: %3")
@@ -231,7 +248,7 @@ bool HeadwayServer::listen(QString *errorMessage)
     m_front->bind(server);
     // "Local host" means both loopbacks: browsers resolve localhost to ::1 first.
     if (m_options.address == QHostAddress(QHostAddress::LocalHost)) {
-        auto *server6 = new GuardedTcpServer(this);
+        auto *server6 = new GuardedTcpServer(guard, this);
         if (server6->listen(QHostAddress(QHostAddress::LocalHostIPv6), m_port))
             m_front->bind(server6);
         else

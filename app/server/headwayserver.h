@@ -26,6 +26,8 @@ class SeedApi;
 class SyncHub;
 class TaskApi;
 class TaskEngine;
+class UploadApi;
+class UploadManager;
 struct RequestContext;
 
 struct ServerOptions
@@ -65,6 +67,8 @@ public:
     void setDemoTask(int steps, int delayMs);
     void setPingInterval(int ms);
     int pushClientCount() const;
+    // Resumable uploads (tus, /api/v1/uploads); null without a data dir.
+    UploadManager *uploads() const;
 
 private:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -92,6 +96,8 @@ private:
     std::unique_ptr<SeedApi> m_seed;
     std::unique_ptr<PlainPage> m_plain;
     std::unique_ptr<AuthRateLimiter> m_limiter;
+    std::unique_ptr<UploadManager> m_uploads;
+    std::unique_ptr<UploadApi> m_uploadApi;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
     std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused

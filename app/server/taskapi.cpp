@@ -82,7 +82,7 @@ void TaskApi::addRoutes(Router &router)
 {
     router.add(Method::Get, u"/api/v1/task-types"_s, [this](RequestContext &) {
         QJsonArray types;
-        for (const TaskType *type : m_engine.registry().types())
+        for (const TaskType *type : m_engine.registry().publicTypes())
             types.append(type->toJson());
         return HttpReply::json(QJsonObject{{u"task_types"_s, types}});
     });
@@ -171,6 +171,8 @@ std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
     const QJsonValue type = body.value(u"type"_s);
     if (!type.isString() || type.toString().isEmpty())
         errors.append({u"type"_s, tr("Required: the name of a task type.")});
+    else if (const TaskType *t = m_engine.registry().find(type.toString()); t && t->internal)
+        errors.append({u"type"_s, tr("\"%1\" tasks are started by Headway itself, not submitted.").arg(t->name)});
     else
         spec.type = type.toString();
     const QJsonValue title = body.value(u"title"_s);

@@ -1,0 +1,242 @@
+#include "uploadapi.h"
+
+#include "uploadmanager.h"
+
+#include <QCryptographicHash>
+#include <QHttpServerRequest>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+using Method = QHttpServerRequest::Method;
+
+const QByteArray TusVersion = QByteArrayLiteral("1.0.0");
+const QByteArray UploadsPrefix = QByteArrayLiteral("/api/v1/uploads/");
+
+HttpReply tus(HttpReply reply)
+{
+    reply.withHeader("Tus-Resumable", TusVersion);
+    return reply;
+}
+
+HttpReply tusError(int status, const QString &code, const QString &message)
+{
+    return tus(HttpReply::error(status, code, message));
+}
+
+// A non-negative decimal header value ("Upload-Offset: 42"); nullopt if absent or malformed.
+std::optional<qint64> parseCount(const QByteArray &value)
+{
+    const QByteArray v = value.trimmed();
+    if (v.isEmpty() || v.size() > 18)
+        return std::nullopt;
+    for (const char c : v) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+    }
+    return v.toLongLong();
+}
+
+// "filename d29ybGQ=,is_confidential" -> {filename: "world", is_confidential: ""}
+std::optional<QHash<QString, QByteArray>> parseMetadata(const QByteArray &header)
+{
+    QHash<QString, QByteArray> result;
+    if (header.trimmed().isEmpty())
+        return result;
+    for (const QByteArray &pair : header.split(',')) {
+        const QList<QByteArray> parts = pair.trimmed().split(' ');
+        if (parts.isEmpty() || parts.size() > 2 || parts.first().isEmpty())
+            return std::nullopt;
+        QByteArray value;
+        if (parts.size() == 2) {
+            const auto decoded = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                return std::nullopt;
+            value = *decoded;
+        }
+        result.insert(QString::fromLatin1(parts.first()), value);
+    }
+    return result;
+}
+} // namespace
+
+UploadApi::UploadApi(UploadManager *manager) : m_manager(manager) {}
+
+qint64 UploadApi::bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit)
+{
+    if (method == "PATCH" && path.startsWith(UploadsPrefix))
+        return std::max(defaultLimit, UploadManager::ChunkLimit);
+    return defaultLimit;
+}
+
+void UploadApi::addRoutes(Router &router)
+{
+    router.add(Method::Options, u"/api/v1/uploads"_s, [this](RequestContext &c) { return options(c); });
+    router.add(Method::Post, u"/api/v1/uploads"_s, [this](RequestContext &c) { return create(c); });
+    router.add(Method::Head, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return head(c); });
+    router.add(Method::Patch, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return patch(c); });
+    router.add(Method::Delete, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return terminate(c); });
+}
+
+std::optional<HttpReply> UploadApi::refuse(const RequestContext &context) const
+{
+    if (!m_manager) {
+        return tusError(503, u"uploads_unavailable"_s,
+                        tr("Uploads need a data directory (start Headway with --data-dir)."));
+    }
+    if (context.request.value("tus-resumable").trimmed() != TusVersion) {
+        return tusError(412, u"unsupported_tus_version"_s,
+                        tr("Send Tus-Resumable: 1.0.0; this server speaks tus 1.0.0 only."))
+            .withHeader("Tus-Version", TusVersion);
+    }
+    return std::nullopt;
+}
+
+HttpReply UploadApi::options(RequestContext &)
+{
+    HttpReply reply;
+    reply.status = 204;
+    reply.withHeader("Tus-Version", TusVersion);
+    reply.withHeader("Tus-Extension", "creation,termination,checksum");
+    reply.withHeader("Tus-Checksum-Algorithm", "sha1,sha256,md5");
+    if (m_manager)
+        reply.withHeader("Tus-Max-Size", QByteArray::number(m_manager->options().maxSize));
+    return tus(std::move(reply));
+}
+
+HttpReply UploadApi::create(RequestContext &context)
+{
+    if (auto refused = refuse(context))
+        return *refused;
+    const QHttpServerRequest &request = context.request;
+    if (!request.value("upload-defer-length").isEmpty()) {
+        return tusError(400, u"invalid_request"_s,
+                        tr("Upload-Defer-Length is not supported: send Upload-Length."));
+    }
+    const std::optional<qint64> length = parseCount(request.value("upload-length"));
+    if (!length) {
+        return tusError(400, u"invalid_request"_s,
+                        tr("Upload-Length must be the file's size in bytes (a non-negative integer)."));
+    }
+    const QByteArray metadataHeader = request.value("upload-metadata");
+    const auto metadata = parseMetadata(metadataHeader);
+    if (!metadata) {
+        return tusError(400, u"invalid_request"_s,
+                        tr("Upload-Metadata must be comma-separated \"key base64value\" pairs."));
+    }
+    QByteArray filename = metadata->value(u"filename"_s);
+    if (filename.isEmpty())
+        filename = metadata->value(u"name"_s);
+    QByteArray sha256 = metadata->value(u"sha256"_s).trimmed().toLower();
+    if (!sha256.isEmpty() && (sha256.size() != 64 || QByteArray::fromHex(sha256).toHex() != sha256)) {
+        return tusError(400, u"invalid_request"_s,
+                        tr("The sha256 metadata must be 64 hexadecimal digits."));
+    }
+    UploadManager::Error error;
+    const auto info = m_manager->create(*length, QString::fromUtf8(filename), metadataHeader, sha256, &error);
+    if (!info)
+        return tusError(error.status, error.code, error.message);
+    HttpReply reply;
+    reply.status = 201;
+    reply.withHeader("Location", UploadsPrefix + info->id.toLatin1());
+    reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
+    if (!info->taskId.isEmpty())
+        reply.withHeader("Headway-Task-Id", info->taskId.toLatin1());
+    return tus(std::move(reply));
+}
+
+HttpReply UploadApi::head(RequestContext &context)
+{
+    HttpReply reply;
+    if (auto refused = refuse(context)) {
+        reply = *refused;
+    } else if (const auto info = m_manager->info(context.arg(u"id"_s))) {
+        reply.status = 200;
+        reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
+        reply.withHeader("Upload-Length", QByteArray::number(info->length));
+        if (!info->metadata.isEmpty())
+            reply.withHeader("Upload-Metadata", info->metadata);
+        if (!info->taskId.isEmpty())
+            reply.withHeader("Headway-Task-Id", info->taskId.toLatin1());
+        reply = tus(std::move(reply));
+    } else {
+        reply = tusError(404, u"not_found"_s, tr("There is no such upload."));
+    }
+    // A HEAD answer never has a body.
+    reply.body.clear();
+    reply.headers.removeIf([](const auto &h) { return h.first == "Content-Type"; });
+    reply.withHeader("Cache-Control", "no-store");
+    return reply;
+}
+
+HttpReply UploadApi::patch(RequestContext &context)
+{
+    if (auto refused = refuse(context))
+        return *refused;
+    const QHttpServerRequest &request = context.request;
+    const QByteArray type = request.value("content-type").split(';').first().trimmed().toLower();
+    if (type != "application/offset+octet-stream") {
+        return tusError(415, u"unsupported_media_type"_s,
+                        tr("A chunk needs Content-Type: application/offset+octet-stream."));
+    }
+    const std::optional<qint64> offset = parseCount(request.value("upload-offset"));
+    if (!offset)
+        return tusError(400, u"invalid_request"_s, tr("Upload-Offset must be a non-negative integer."));
+    const QByteArray body = request.body();
+    if (body.size() > UploadManager::ChunkLimit) {
+        return tusError(413, u"payload_too_large"_s,
+                        tr("A chunk may have %1 bytes at most.").arg(UploadManager::ChunkLimit));
+    }
+    const QByteArray checksum = request.value("upload-checksum").trimmed();
+    if (!checksum.isEmpty()) {
+        const QList<QByteArray> parts = checksum.split(' ');
+        std::optional<QCryptographicHash::Algorithm> algorithm;
+        const QByteArray name = parts.first().toLower();
+        if (name == "sha1")
+            algorithm = QCryptographicHash::Sha1;
+        else if (name == "sha256")
+            algorithm = QCryptographicHash::Sha256;
+        else if (name == "md5")
+            algorithm = QCryptographicHash::Md5;
+        if (parts.size() != 2 || !algorithm) {
+            return tusError(400, u"unsupported_checksum"_s,
+                            tr("Upload-Checksum must be \"sha1|sha256|md5 BASE64DIGEST\"."));
+        }
+        const auto expected = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
+        if (!expected)
+            return tusError(400, u"unsupported_checksum"_s, tr("The Upload-Checksum digest is not base64."));
+        if (QCryptographicHash::hash(body, *algorithm) != *expected) {
+            // The chunk is dropped; the offset stays where it was.
+            return tusError(460, u"checksum_mismatch"_s,
+                            tr("The chunk does not match its Upload-Checksum: send it again."));
+        }
+    }
+    UploadManager::Error error;
+    const std::optional<qint64> newOffset = m_manager->append(context.arg(u"id"_s), *offset, body, &error);
+    if (!newOffset) {
+        HttpReply reply = tusError(error.status, error.code, error.message);
+        if (error.status == 409) {
+            if (const auto info = m_manager->info(context.arg(u"id"_s)))
+                reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
+        }
+        return reply;
+    }
+    HttpReply reply;
+    reply.status = 204;
+    reply.withHeader("Upload-Offset", QByteArray::number(*newOffset));
+    return tus(std::move(reply));
+}
+
+HttpReply UploadApi::terminate(RequestContext &context)
+{
+    if (auto refused = refuse(context))
+        return *refused;
+    const UploadManager::Error error = m_manager->terminate(context.arg(u"id"_s));
+    if (error)
+        return tusError(error.status, error.code, error.message);
+    HttpReply reply;
+    reply.status = 204;
+    return tus(std::move(reply));
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "httpreply.h"
+#include "router.h"
+
+#include <QCoreApplication>
+
+class UploadManager;
+
+// The tus 1.0 resumable upload protocol (core, creation, termination, checksum) under
+// /api/v1/uploads, on top of UploadManager: header parsing and checks, status codes and the
+// Tus-* headers on every answer. PATCH bodies are bounded before Qt buffers them by the
+// transport guard (bodyLimit(), UploadManager::ChunkLimit).
+class UploadApi final
+{
+    Q_DECLARE_TR_FUNCTIONS(UploadApi)
+
+public:
+    // manager may be null (a server without a data dir): every route answers 503.
+    explicit UploadApi(UploadManager *manager);
+
+    void addRoutes(Router &router);
+    // The transport guard's body limit for a request (method, path without query).
+    static qint64 bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit);
+
+private:
+    HttpReply options(RequestContext &context);
+    HttpReply create(RequestContext &context);
+    HttpReply head(RequestContext &context);
+    HttpReply patch(RequestContext &context);
+    HttpReply terminate(RequestContext &context);
+    std::optional<HttpReply> refuse(const RequestContext &context) const;
+
+    UploadManager *m_manager;
+};

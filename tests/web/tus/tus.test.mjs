@@ -1,0 +1,152 @@
+// tus-js-client (the standard tus client, unchanged) against `headway --headless`: a few MB
+// in 1 MiB chunks, aborted half-way and resumed from the server's offset; then the file, its
+// SHA-256 and the "upload" task are checked. Needs HEADWAY_BIN.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tus from 'tus-js-client';
+
+async function startHeadway() {
+    const bin = process.env.HEADWAY_BIN;
+    const dataDir = mkdtempSync(join(tmpdir(), 'headway-tus-test-'));
+    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const url = await new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL in 20 s: ${stderr}`)), 20000);
+        child.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
+            if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${stderr}`)); });
+    });
+    const parsed = new URL(url);
+    return {
+        origin: parsed.origin,
+        token: parsed.searchParams.get('token'),
+        dataDir,
+        close: async () => {
+            if (child.exitCode === null) {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGTERM');
+                await exited;
+            }
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
+
+function upload(data, options) {
+    return new Promise((resolve, reject) => {
+        const u = new tus.Upload(data, {
+            ...options,
+            onError: reject,
+            onSuccess: () => resolve(u),
+        });
+        options.onCreate?.(u);
+        u.start();
+    });
+}
+
+test('tus-js-client uploads with an interruption and a resume', { skip: !process.env.HEADWAY_BIN }, async () => {
+    const server = await startHeadway();
+    try {
+        const data = randomBytes(5 * 1024 * 1024 + 123);
+        const common = {
+            endpoint: `${server.origin}/api/v1/uploads`,
+            chunkSize: 1024 * 1024,
+            retryDelays: [],
+            headers: { Authorization: `Bearer ${server.token}` },
+            metadata: { filename: 'tus-test.bin', filetype: 'application/octet-stream' },
+        };
+
+        // First attempt: abort after 2 MiB have been acknowledged.
+        let first;
+        await new Promise((resolve, reject) => {
+            first = new tus.Upload(data, {
+                ...common,
+                onError: reject,
+                onSuccess: () => reject(new Error('should have been aborted')),
+                onChunkComplete: (_size, accepted) => {
+                    if (accepted >= 2 * 1024 * 1024) {
+                        first.abort(false).then(resolve, reject);
+                    }
+                },
+            });
+            first.start();
+        });
+        assert.ok(first.url, 'the upload got a URL');
+        const head = await fetch(first.url, {
+            method: 'HEAD',
+            headers: { Authorization: `Bearer ${server.token}`, 'Tus-Resumable': '1.0.0' },
+        });
+        assert.equal(head.status, 200);
+        const offset = Number(head.headers.get('upload-offset'));
+        assert.ok(offset >= 2 * 1024 * 1024 && offset < data.length, `offset ${offset}`);
+
+        // Resume: tus-js-client asks the server for the offset (HEAD) and goes on from there.
+        const patchOffsets = [];
+        await upload(data, {
+            ...common,
+            uploadUrl: first.url,
+            onBeforeRequest: (req) => {
+                if (req.getMethod() === 'PATCH') patchOffsets.push(Number(req.getHeader('Upload-Offset')));
+            },
+        });
+        assert.equal(patchOffsets[0], offset, 'resumed at the server offset');
+
+        const saved = readFileSync(join(server.dataDir, 'uploads', 'tus-test.bin'));
+        assert.equal(saved.length, data.length);
+        assert.ok(saved.equals(data));
+        assert.deepEqual(readdirSync(join(server.dataDir, 'uploads')), ['tus-test.bin']);
+
+        const tasks = await (await fetch(`${server.origin}/api/v1/tasks?type=upload`, {
+            headers: { Authorization: `Bearer ${server.token}` },
+        })).json();
+        const task = tasks.tasks.find((t) => t.type === 'upload');
+        assert.ok(task, 'an upload task exists');
+        assert.equal(task.state, 'succeeded');
+        assert.equal(task.result.bytes, data.length);
+        assert.equal(task.result.sha256, createHash('sha256').update(data).digest('hex'));
+        assert.deepEqual(task.progress.steps, ['Upload', 'Verify', 'Complete']);
+    } finally {
+        await server.close();
+    }
+});
+
+test('tus-js-client terminates an upload', { skip: !process.env.HEADWAY_BIN }, async () => {
+    const server = await startHeadway();
+    try {
+        const data = randomBytes(3 * 1024 * 1024);
+        let u;
+        await new Promise((resolve, reject) => {
+            u = new tus.Upload(data, {
+                endpoint: `${server.origin}/api/v1/uploads`,
+                chunkSize: 1024 * 1024,
+                retryDelays: [],
+                headers: { Authorization: `Bearer ${server.token}` },
+                metadata: { filename: 'gone.bin' },
+                onError: reject,
+                onChunkComplete: () => { u.abort(true).then(resolve, reject); },
+            });
+            u.start();
+        });
+        assert.deepEqual(readdirSync(join(server.dataDir, 'uploads')), []);
+        const head = await fetch(u.url, {
+            method: 'HEAD',
+            headers: { Authorization: `Bearer ${server.token}`, 'Tus-Resumable': '1.0.0' },
+        });
+        assert.equal(head.status, 404);
+    } finally {
+        await server.close();
+    }
+});
