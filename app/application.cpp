@@ -245,6 +245,7 @@ int Application::run(int argc, char *argv[])
         QObject::connect(window.get(), &MainWindow::quitRequested, app.get(), [] { QCoreApplication::quit(); });
         window->setWebPage(server->pageUrl(false), server->token());
         window->setBrowserUrl(server->pageUrl(true));
+        window->setUploadDir(QDir(dataDir).filePath(u"uploads"_s)); // where UploadManager saves too
         window->show();
         window->offerInterruptedTasks();
     } else if (wantGui) {

@@ -23,6 +23,10 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -158,6 +162,9 @@ void MainWindow::createActions()
     };
     m_newAct = make(tr("&New task…"), u"actionNewTask"_s, QKeySequence::New, QStyle::SP_FileIcon,
                     u"document-new"_s);
+    m_importAct = make(tr("&Import file…"), u"actionImportFile"_s, QKeySequence(u"Ctrl+I"_s),
+                       QStyle::SP_DialogOpenButton, u"document-import"_s);
+    m_importAct->setEnabled(false); // until setUploadDir()
     m_cancelAct = make(tr("&Cancel"), u"actionCancel"_s, QKeySequence(u"Ctrl+."_s),
                        QStyle::SP_BrowserStop, u"process-stop"_s);
     m_pauseAct = make(tr("&Pause"), u"actionPause"_s, QKeySequence(u"Ctrl+P"_s),
@@ -183,6 +190,7 @@ void MainWindow::createActions()
     m_showAct->setObjectName(u"actionShowWindow"_s);
 
     connect(m_newAct, &QAction::triggered, this, &MainWindow::showNewTaskDialog);
+    connect(m_importAct, &QAction::triggered, this, &MainWindow::showImportDialog);
     connect(m_cancelAct, &QAction::triggered, this, [this] {
         forEachSelected(TaskState::Canceled, [this](const QString &id) {
             if (const EngineError e = m_engine.cancel(id))
@@ -236,6 +244,7 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newAct);
+    file->addAction(m_importAct);
     file->addSeparator();
     file->addAction(m_browserAct);
     file->addAction(m_settingsAct);
@@ -245,6 +254,7 @@ void MainWindow::createMenus()
     for (QAction *a : { m_cancelAct, m_pauseAct, m_resumeAct, m_retryAct, m_removeAct })
         task->addAction(a);
     task->addSeparator();
+    task->addAction(m_importAct);
     task->addAction(m_clearAct);
 
     QToolBar *bar = addToolBar(tr("Main"));
@@ -252,6 +262,7 @@ void MainWindow::createMenus()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_newAct);
+    bar->addAction(m_importAct);
     bar->addSeparator();
     for (QAction *a : { m_pauseAct, m_resumeAct, m_cancelAct, m_retryAct, m_removeAct })
         bar->addAction(a);
@@ -415,6 +426,7 @@ void MainWindow::updateActions()
     m_removeAct->setEnabled(remove);
     m_clearAct->setEnabled(m_model->finishedCount() > 0);
     m_browserAct->setEnabled(m_browserUrl.isValid());
+    m_importAct->setEnabled(!m_uploadDir.isEmpty());
 }
 
 void MainWindow::updateDetail()
@@ -560,6 +572,80 @@ void MainWindow::showNewTaskDialog()
         QTimer::singleShot(100, this, [this, id] { selectTask(id); });
     });
     dialog->open();
+}
+
+void MainWindow::setUploadDir(const QString &dir)
+{
+    m_uploadDir = dir.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+    m_importAct->setEnabled(!m_uploadDir.isEmpty());
+}
+
+void MainWindow::showImportDialog()
+{
+    if (m_uploadDir.isEmpty())
+        return;
+    // Non-blocking, like the other dialogs: the list keeps updating while it is open.
+    auto *dialog = new QFileDialog(this, tr("Import file"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) {
+        const QString id = importFile(file);
+        if (!id.isEmpty())
+            QTimer::singleShot(100, this, [this, id] { selectTask(id); });
+    });
+    dialog->open();
+}
+
+QString MainWindow::importFile(const QString &path)
+{
+    if (m_uploadDir.isEmpty()) {
+        reportError(tr("Could not import"), tr("No upload folder is set."));
+        return {};
+    }
+    const QFileInfo source(path);
+    if (!source.isFile()) {
+        reportError(tr("Could not import"), tr("%1 is not a file.").arg(path));
+        return {};
+    }
+    if (!QDir().mkpath(m_uploadDir)) {
+        reportError(tr("Could not import"), tr("Cannot create the folder %1.").arg(m_uploadDir));
+        return {};
+    }
+    // Never overwrite an earlier import or upload: "name (1).ext", "name (2).ext", …
+    const QDir dir(m_uploadDir);
+    const QString name = source.fileName();
+    QString target = dir.filePath(name);
+    QString suffix = source.completeSuffix().isEmpty() ? QString() : u'.' + source.completeSuffix();
+    if (suffix == name) // ".bashrc": all stem
+        suffix.clear();
+    const QString stem = name.left(name.size() - suffix.size());
+    for (int i = 1; QFileInfo::exists(target) || QFileInfo(target).isSymLink(); ++i)
+        target = dir.filePath(stem + u" ("_s + QString::number(i) + u')' + suffix);
+
+    const QJsonArray steps {
+        QJsonObject { { u"label"_s, tr("Copy") },
+                      { u"type"_s, u"copy"_s },
+                      { u"params"_s,
+                        // The name is ours (chosen free above): a retry after an interrupted
+                        // Verify must be able to copy again over the finished first copy.
+                        QJsonObject { { u"source"_s, source.absoluteFilePath() },
+                                      { u"destination"_s, target },
+                                      { u"overwrite"_s, true } } } },
+        QJsonObject { { u"label"_s, tr("Verify") },
+                      { u"type"_s, u"checksum"_s },
+                      { u"params"_s,
+                        QJsonObject { { u"path"_s, target }, { u"algorithm"_s, u"sha256"_s } } } },
+    };
+    TaskSpec spec;
+    spec.type = u"pipeline"_s;
+    spec.title = tr("Import %1").arg(name);
+    spec.params = QJsonObject { { u"steps"_s, steps } };
+    const Result<TaskSnapshot> submitted = m_engine.submit(spec);
+    if (!submitted) {
+        reportError(tr("Could not import"), submitted.error().message);
+        return {};
+    }
+    return submitted.value().id;
 }
 
 void MainWindow::showSettings()

@@ -47,6 +47,14 @@ public:
     void setBrowserUrl(const QUrl &urlWithToken);
     // Offers interrupted tasks for retry (called once at start-up by the app).
     void offerInterruptedTasks();
+    // Where "Import file…" copies files (<data-dir>/uploads, the same folder as uploads over
+    // the server); unset or empty: the action is disabled.
+    void setUploadDir(const QString &dir);
+    QString uploadDir() const { return m_uploadDir; }
+    // Submits the import pipeline (Copy into the upload folder, then Verify its SHA-256) for
+    // `path` without asking; "Import file…" calls it after its file dialog. Returns the new
+    // task's id, or an empty string after showing an error toast.
+    QString importFile(const QString &path);
 
     // For tests and screenshots.
     TaskListModel *taskModel() const { return m_model; }
@@ -57,6 +65,7 @@ public:
     WebTab *webTab() const { return m_web; }
     QTabWidget *tabs() const { return m_tabs; }
     QAction *newTaskAction() const { return m_newAct; }
+    QAction *importAction() const { return m_importAct; }
     QAction *cancelAction() const { return m_cancelAct; }
     QAction *pauseAction() const { return m_pauseAct; }
     QAction *resumeAction() const { return m_resumeAct; }
@@ -97,6 +106,7 @@ private:
     void showFinishedToast(const TaskSnapshot &task);
     void requestQuit();
     void showNewTaskDialog();
+    void showImportDialog();
     void showSettings();
     void toggleWindow();
     void forEachSelected(TaskState target, const std::function<void(const QString &)> &apply);
@@ -128,11 +138,13 @@ private:
     QTimer m_animTimer;
     QTimer m_aggregateTimer;
     QUrl m_browserUrl;
+    QString m_uploadDir;
     std::function<bool(int)> m_confirmQuit;
     bool m_quitting = false;
     bool m_aggregateDirty = false;
 
     QAction *m_newAct = nullptr;
+    QAction *m_importAct = nullptr;
     QAction *m_cancelAct = nullptr;
     QAction *m_pauseAct = nullptr;
     QAction *m_resumeAct = nullptr;

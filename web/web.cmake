@@ -3,7 +3,7 @@
 # Include once from the root CMakeLists.txt and link headway_web into headway_server:
 #   include(web/web.cmake)
 #   target_link_libraries(headway_server PUBLIC headway_web)
-# Every file is committed (Bootstrap too, in web/vendor/): building needs no npm and no network.
+# Every file is committed (Bootstrap and tus-js-client too, in web/vendor/): building needs no npm and no network.
 include_guard(GLOBAL)
 
 set(HEADWAY_WEB_DIR ${CMAKE_CURRENT_LIST_DIR})
@@ -14,7 +14,8 @@ file(GLOB_RECURSE HEADWAY_WEB_FILES CONFIGURE_DEPENDS
     ${HEADWAY_WEB_DIR}/js/*.js
     ${HEADWAY_WEB_DIR}/img/*.svg
     ${HEADWAY_WEB_DIR}/vendor/bootstrap.min.css
-    ${HEADWAY_WEB_DIR}/vendor/bootstrap.bundle.min.js)
+    ${HEADWAY_WEB_DIR}/vendor/bootstrap.bundle.min.js
+    ${HEADWAY_WEB_DIR}/vendor/tus.min.js)
 list(SORT HEADWAY_WEB_FILES)
 list(TRANSFORM HEADWAY_WEB_FILES PREPEND ${HEADWAY_WEB_DIR}/)
 

@@ -351,7 +351,7 @@ EngineError TaskEngine::pause(const QString &id)
         return EngineError::notFound(id);
     if (task->snapshot.state != TaskState::Running || task->external || task->cancelDeadlineMs >= 0)
         return task->external && task->snapshot.state == TaskState::Running
-                   ? EngineError{u"invalid_transition"_s, tr("Tasks on a cluster cannot be paused."), {}}
+                   ? EngineError{u"invalid_transition"_s, tr("This task runs outside Headway's workers (on a cluster, or an upload a client sends) and cannot be paused here."), {}}
                    : illegal(task->snapshot, tr("pause"));
     if (task->attempt)
         task->attempt->context->requestPause();

@@ -254,7 +254,7 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
         *error = {500, u"io_error"_s, message};
         return std::nullopt;
     }
-    upload.hash->addData(chunk);
+    upload.hash->addData(chunk.constData(), chunk.size());
     info.offset += chunk.size();
     upload.speed.update(m_clock.elapsed(), info.offset);
     if (info.offset == info.length) {

@@ -5,6 +5,7 @@
 #
 #   tests/bench/run.sh [BUILD_DIR]        (default: build; `make bench` runs it)
 #   env: PEERS=../shared/peers  WRK_D=5s  SKIP_PEER=1 (no Flask run)  SKIP_GUI=1  QUICK=1
+#        SKIP_UPLOAD=1  UPLOAD_MIB=1024 (bench_upload's file size; QUICK makes it 64)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
@@ -139,6 +140,18 @@ if [ -z "${SKIP_GUI:-}" ] && [ -x "$BENCH/bench_gui" ]; then
   sed 's/^/   /' "$TMP/gui.txt" >&2
 fi
 
+# ------------------------------------------------------------------ upload (issue 6) ----
+UPLOAD_TXT="not run"
+if [ -z "${SKIP_UPLOAD:-}" ] && [ -x "$BENCH/bench_upload" ]; then
+  UMIB=${UPLOAD_MIB:-1024}; [ -n "${QUICK:-}" ] && UMIB=64
+  log "bench_upload: $UMIB MiB over tus (8 MiB PATCH chunks) to headway --headless vs cp, same disk"
+  # Its temporary files go next to the build (one disk); it removes them itself.
+  (cd "$BUILD" && timeout 600 "$BENCH/bench_upload" --headway "$HEADWAY" --size-mib "$UMIB") \
+    > "$TMP/upload.txt" 2> "$TMP/upload.err" || { FAILED=1; cat "$TMP/upload.err" >&2; }
+  UPLOAD_TXT=$(grep -v '^RESULT' "$TMP/upload.txt")
+  sed 's/^/   /' "$TMP/upload.txt" >&2
+fi
+
 # ------------------------------------------------------------------------ table ----
 ratio() { "$PY" -c "import sys; a,b=float('$1'),float('$2'); print('x%.1f' % (a/b) if b==b and b>0 and a==a else 'n/a')"; }
 {
@@ -163,6 +176,12 @@ echo "|---|---|---|---|---|"
 echo "| ${PUSH_RUNS[*]} | $PUSH_MED | 1000 | $("$PY" -c "print('x%.3f' % (float('${PUSH_MED:-nan}')/1000))") | <= x1.1 |"
 echo
 echo "last run: $PUSH_LAST"
+echo
+echo "### Upload (bench_upload: tus over loopback vs cp on the same disk; server peak RSS growth)"
+echo
+echo '```'
+echo "$UPLOAD_TXT"
+echo '```'
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
 echo

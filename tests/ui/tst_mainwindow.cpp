@@ -1,4 +1,5 @@
 #include "app/core/taskengine.h"
+#include "app/core/tasktyperegistry.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
 #include "ui/screenshotscenario.h"
@@ -9,6 +10,9 @@
 #include "uitesthelpers.h"
 
 #include <QAction>
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QRandomGenerator>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QListView>
@@ -238,6 +242,90 @@ private Q_SLOTS:
         QCOMPARE(toast->kind(), Toast::Kind::Warning);
         QCOMPARE(toast->actionLabel(), u"Retry all"_s);
         Q_EMIT toast->actionTriggered();
+        QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
+    }
+
+    // "Import file…": a Copy -> Verify pipeline into the upload folder, with the real task types.
+    void importFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString source = dir.filePath(u"photo.raw"_s);
+        QByteArray data(3 * 1024 * 1024 + 17, Qt::Uninitialized);
+        QRandomGenerator(7).fillRange(reinterpret_cast<quint32 *>(data.data()), data.size() / 4);
+        {
+            QFile f(source);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(data), data.size());
+        }
+        const QString expected = QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        w.show();
+        QVERIFY(!w.importAction()->isEnabled()); // no upload folder yet
+        QCOMPARE(w.importAction()->shortcut(), QKeySequence(u"Ctrl+I"_s));
+        QVERIFY(w.importFile(source).isEmpty()); // refused, with a toast
+        QTRY_COMPARE(w.toastStack()->count(), 1);
+
+        const QString uploads = dir.filePath(u"data/uploads"_s); // not there yet: made on import
+        w.setUploadDir(uploads);
+        QVERIFY(w.importAction()->isEnabled());
+
+        QStringList ids;
+        for (int i = 0; i < 2; ++i) { // the second import of the same name gets "photo (1).raw"
+            const QString id = w.importFile(source);
+            QVERIFY(!id.isEmpty());
+            QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
+                                          && w.taskModel()->snapshot(id)->state == TaskState::Succeeded,
+                                      true, 20000);
+            ids.append(id);
+        }
+        const TaskSnapshot *t = w.taskModel()->snapshot(ids.first());
+        QCOMPARE(t->type, u"pipeline"_s);
+        QCOMPARE(t->title, u"Import photo.raw"_s);
+        const QJsonArray steps = t->result.toObject().value(u"steps"_s).toArray();
+        QCOMPARE(steps.size(), 2);
+        QCOMPARE(steps.at(1).toObject().value(u"digest"_s).toString(), expected);
+        QCOMPARE(w.taskModel()->snapshot(ids.last())->result.toObject().value(u"steps"_s).toArray().at(1).toObject().value(u"digest"_s).toString(), expected);
+
+        QCOMPARE(QDir(uploads).entryList(QDir::Files | QDir::Hidden, QDir::Name),
+                 (QStringList { u"photo (1).raw"_s, u"photo.raw"_s }));
+        for (const QString &name : { u"photo.raw"_s, u"photo (1).raw"_s }) {
+            QFile f(QDir(uploads).filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), data);
+        }
+
+        // Bad input: a clear error toast, no task.
+        const int before = w.taskModel()->rowCount();
+        QVERIFY(w.importFile(dir.filePath(u"missing.bin"_s)).isEmpty());
+        QVERIFY(w.importFile(dir.path()).isEmpty()); // a directory
+        QCOMPARE(w.taskModel()->rowCount(), before);
+        w.setUploadDir(QString());
+        QVERIFY(!w.importAction()->isEnabled());
+    }
+
+    // An import interrupted by a quit is offered for retry at the next start like any task.
+    void interruptedImportIsOffered()
+    {
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        TaskSnapshot t = makeSnapshot(u"Import photo.raw"_s, TaskState::Running, 30);
+        t.type = u"pipeline"_s;
+        engine.restore({ t });
+        MainWindow w(engine);
+        w.show();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        QCOMPARE(w.taskModel()->snapshot(0)->state, TaskState::Interrupted);
+        w.offerInterruptedTasks();
+        QCOMPARE(w.toastStack()->count(), 1);
+        Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
         QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
     }
 

@@ -7,6 +7,7 @@ import { TaskStore } from './sync.js';
 import { TaskListView } from './tasklist.js';
 import { Toaster } from './toasts.js';
 import { actionRequest, isFinished } from './transitions.js';
+import { UploadsView } from './uploads.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -167,6 +168,23 @@ async function loadTypes(attempt = 0) {
     }
 }
 
+// ---- uploads (tus) --------------------------------------------------------------------------
+// Each upload is also an "upload" task on the server: its row in the task list comes by sync.
+let uploads = null;
+if (window.tus && window.tus.isSupported) {
+    uploads = new UploadsView({
+        zone: $('upload-zone'),
+        choose: $('upload-choose'),
+        input: $('upload-input'),
+        list: $('uploads'),
+        template: $('upload-row'),
+        pending: $('upload-pending'),
+        tus: window.tus,
+    });
+} else {
+    $('upload-zone').textContent = 'This browser cannot upload files here.';
+}
+
 // ---- lifecycle --------------------------------------------------------------------------
 document.addEventListener('visibilitychange', () => {
     if (!document.hidden) {
@@ -182,4 +200,4 @@ loadTypes();
 connection.start();
 
 // For tests and debugging from the console: the page's parts, read-only by convention.
-window.__headway = { store, view, connection, toaster, form };
+window.__headway = { store, view, connection, toaster, form, uploads };

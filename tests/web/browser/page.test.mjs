@@ -341,7 +341,8 @@ describe('the page', () => {
             return;
         }
         const { page, requests } = await open({ javaScriptEnabled: false });
-        await page.goto(server.origin + '/');
+        // 'commit': the no-JS redirect to /plain may start before the load finishes.
+        await page.goto(server.origin + '/', { waitUntil: 'commit' });
         await page.waitForURL(/\/plain/, { timeout: TIMEOUT });
         const posted = page.waitForResponse((r) => r.url().endsWith('/plain/start'));
         await page.locator('form[action="/plain/start"] button').click();

@@ -1,0 +1,345 @@
+// bench_upload (issue 6): uploads one large file to a fresh `headway --headless` over loopback
+// with the tus 1.0 protocol (8 MiB PATCH chunks), and prints its MB/s beside `cp` of the same
+// file on the same disk, plus the server's peak RSS growth sampled from /proc/PID/status every
+// 50 ms. Figures, not assertions: the exit code is non-zero only when the upload failed or the
+// uploaded file differs from the source.
+//
+//   bench_upload --headway PATH [--size-mib 1024] [--dir DIR] [--no-sha] [--timeout 600]
+//
+// Everything it writes lives in a temporary directory under DIR (default: the current
+// directory, so the source, the copy and the upload share one disk); it is removed at the end.
+
+#include <QByteArray>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+#include <atomic>
+#include <thread>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 MiB = 1024 * 1024;
+constexpr qint64 ChunkSize = 8 * MiB;
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+// Thrown on any failure, so destructors still stop the server and remove the temporary files.
+struct Failure
+{
+    QString message;
+};
+
+[[noreturn]] void fail(const QString &message)
+{
+    throw Failure { message };
+}
+
+QString fixed(double v, int decimals = 1)
+{
+    return QString::number(v, 'f', decimals);
+}
+
+// VmRSS of a process in kB from /proc/PID/status; -1 when it is gone.
+qint64 rssKb(qint64 pid)
+{
+    QFile f(u"/proc/%1/status"_s.arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = f.readAll();
+    const qsizetype at = text.indexOf("VmRSS:");
+    if (at < 0)
+        return -1;
+    const qsizetype end = text.indexOf('\n', at);
+    return text.mid(at + 6, end - at - 6).replace("kB", "").trimmed().toLongLong();
+}
+
+// Samples a process's RSS on its own thread, so a busy event loop never delays a sample.
+class RssSampler final
+{
+public:
+    explicit RssSampler(qint64 pid) : m_pid(pid) {}
+    ~RssSampler() { stop(); }
+    void start()
+    {
+        m_thread = std::thread([this] {
+            while (!m_stop.load()) {
+                const qint64 kb = rssKb(m_pid);
+                if (kb > m_peak.load())
+                    m_peak.store(kb);
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        });
+    }
+    void stop()
+    {
+        m_stop.store(true);
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    qint64 peakKb() const { return m_peak.load(); }
+
+private:
+    qint64 m_pid;
+    std::atomic<bool> m_stop{false};
+    std::atomic<qint64> m_peak{0};
+    std::thread m_thread;
+};
+
+// Writes `size` bytes of incompressible data and returns their SHA-256.
+QByteArray makeSource(const QString &path, qint64 size)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        fail(u"cannot create %1: %2"_s.arg(path, f.errorString()));
+    QByteArray block(ChunkSize, Qt::Uninitialized);
+    QRandomGenerator rng(42);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (qint64 written = 0; written < size;) {
+        rng.fillRange(reinterpret_cast<quint32 *>(block.data()), block.size() / 4);
+        const qint64 n = std::min<qint64>(block.size(), size - written);
+        if (f.write(block.constData(), n) != n)
+            fail(u"cannot write %1: %2"_s.arg(path, f.errorString()));
+        hash.addData(QByteArrayView(block.constData(), n));
+        written += n;
+    }
+    f.close();
+    return hash.result();
+}
+
+QByteArray sha256Of(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&f);
+    return hash.result();
+}
+
+// Runs a command and returns its wall time in seconds (or -1 if it failed).
+double timed(const QString &program, const QStringList &args)
+{
+    QElapsedTimer t;
+    t.start();
+    const int rc = QProcess::execute(program, args);
+    return rc == 0 ? double(t.nsecsElapsed()) / 1e9 : -1.0;
+}
+
+// One blocking request through QNetworkAccessManager, with a deadline.
+QNetworkReply *send(QNetworkAccessManager &nam, const QByteArray &verb, const QNetworkRequest &request,
+                    const QByteArray &body, int timeoutMs)
+{
+    QNetworkReply *reply = nam.sendCustomRequest(request, verb, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (!reply->isFinished())
+        fail(u"%1 %2 timed out"_s.arg(QString::fromLatin1(verb), request.url().toString()));
+    return reply;
+}
+
+double mbps(qint64 bytes, double seconds)
+{
+    return seconds > 0 ? double(bytes) / 1e6 / seconds : 0.0;
+}
+
+} // namespace
+
+int run(QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"tus upload benchmark against headway --headless"_s);
+    parser.addHelpOption();
+    const QCommandLineOption headwayOpt(u"headway"_s, u"Path of the headway binary."_s, u"path"_s);
+    const QCommandLineOption sizeOpt(u"size-mib"_s, u"File size in MiB (default 1024)."_s, u"n"_s, u"1024"_s);
+    const QCommandLineOption dirOpt(u"dir"_s, u"Where to put the temporary files (default: .)."_s, u"dir"_s,
+                                    QDir::currentPath());
+    const QCommandLineOption noShaOpt(u"no-sha"_s, u"Skip the SHA-256 comparison."_s);
+    const QCommandLineOption timeoutOpt(u"timeout"_s, u"Give up after this many seconds (default 600)."_s,
+                                        u"s"_s, u"600"_s);
+    parser.addOptions({headwayOpt, sizeOpt, dirOpt, noShaOpt, timeoutOpt});
+    parser.process(app);
+
+#ifdef HEADWAY_BIN
+    const QString headway = parser.isSet(headwayOpt) ? parser.value(headwayOpt) : QStringLiteral(HEADWAY_BIN);
+#else
+    const QString headway = parser.value(headwayOpt);
+#endif
+    if (headway.isEmpty() || !QFileInfo(headway).isExecutable())
+        fail(u"--headway must name the headway binary (got '%1')"_s.arg(headway));
+    const qint64 size = parser.value(sizeOpt).toLongLong() * MiB;
+    if (size <= 0)
+        fail(u"--size-mib must be a positive number"_s);
+    const QDeadlineTimer deadline(parser.value(timeoutOpt).toInt() * 1000LL);
+
+    QTemporaryDir tmp(QDir(parser.value(dirOpt)).filePath(u"bench-upload-XXXXXX"_s));
+    if (!tmp.isValid())
+        fail(u"cannot create a temporary directory in %1"_s.arg(parser.value(dirOpt)));
+    const QString dataDir = tmp.filePath(u"data"_s);
+    const QString source = tmp.filePath(u"source.bin"_s);
+    QDir().mkpath(dataDir);
+
+    // --- the source file and the cp reference, on the same disk ---
+    const QByteArray sourceSha = makeSource(source, size);
+    timed(u"sync"_s, {}); // the cp runs do not pay for flushing the source
+    const double cpSecs = timed(u"cp"_s, {source, tmp.filePath(u"copy.bin"_s)});
+    const double cpSyncSecs = cpSecs + timed(u"sync"_s, {tmp.filePath(u"copy.bin"_s)});
+    QFile::remove(tmp.filePath(u"copy.bin"_s));
+    if (cpSecs < 0)
+        fail(u"cp failed"_s);
+
+    // --- the server ---
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    server.start(headway, {u"--headless"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dataDir});
+    if (!server.waitForStarted(10000))
+        fail(u"cannot start %1: %2"_s.arg(headway, server.errorString()));
+    QString baseUrl;
+    static const QRegularExpression serving(u"(http://127\\.0\\.0\\.1:\\d+)/"_s);
+    QByteArray serverOut;
+    for (QDeadlineTimer start(15000); baseUrl.isEmpty() && !start.hasExpired();) {
+        server.waitForReadyRead(100);
+        serverOut += server.readAllStandardOutput();
+        const auto m = serving.match(QString::fromUtf8(serverOut));
+        if (m.hasMatch())
+            baseUrl = m.captured(1);
+        if (server.state() != QProcess::Running)
+            break;
+    }
+    if (baseUrl.isEmpty())
+        fail(u"headway did not start: %1"_s.arg(QString::fromUtf8(server.readAllStandardError())));
+    QFile tokenFile(QDir(dataDir).filePath(u"token"_s));
+    if (!tokenFile.open(QIODevice::ReadOnly))
+        fail(u"cannot read %1"_s.arg(tokenFile.fileName()));
+    const QByteArray token = tokenFile.readAll().trimmed();
+    const qint64 pid = server.processId();
+
+    QThread::msleep(300); // let start-up allocations settle before the baseline
+    const qint64 baselineKb = rssKb(pid);
+    RssSampler sampler(pid);
+    sampler.start();
+
+    // --- the upload ---
+    QNetworkAccessManager nam;
+    auto request = [&](const QUrl &url) {
+        QNetworkRequest r(url);
+        r.setRawHeader("Authorization", "Bearer " + token);
+        r.setRawHeader("Tus-Resumable", "1.0.0");
+        r.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        return r;
+    };
+    const QString filename = u"bench-upload.bin"_s;
+    QElapsedTimer clock;
+    clock.start();
+    QNetworkRequest create = request(QUrl(baseUrl + u"/api/v1/uploads"_s));
+    create.setRawHeader("Upload-Length", QByteArray::number(size));
+    create.setRawHeader("Upload-Metadata", "filename " + filename.toUtf8().toBase64());
+    QNetworkReply *created = send(nam, "POST", create, {}, 10000);
+    const int createStatus = created->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (createStatus != 201)
+        fail(u"POST /api/v1/uploads -> %1: %2"_s.arg(createStatus).arg(QString::fromUtf8(created->readAll())));
+    const QUrl location = QUrl(baseUrl).resolved(QUrl::fromEncoded(created->rawHeader("Location")));
+    created->deleteLater();
+
+    QFile in(source);
+    if (!in.open(QIODevice::ReadOnly))
+        fail(u"cannot read %1"_s.arg(source));
+    for (qint64 offset = 0; offset < size;) {
+        if (deadline.hasExpired())
+            fail(u"timed out at offset %1 of %2"_s.arg(offset).arg(size));
+        const QByteArray chunk = in.read(ChunkSize);
+        QNetworkRequest patch = request(location);
+        patch.setHeader(QNetworkRequest::ContentTypeHeader, u"application/offset+octet-stream"_s);
+        patch.setRawHeader("Upload-Offset", QByteArray::number(offset));
+        QNetworkReply *reply = send(nam, "PATCH", patch, chunk, 60000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const qint64 next = reply->rawHeader("Upload-Offset").toLongLong();
+        if (status != 204 || next != offset + chunk.size())
+            fail(u"PATCH at %1 -> %2 (Upload-Offset %3): %4"_s.arg(offset).arg(status).arg(next).arg(
+                QString::fromUtf8(reply->readAll())));
+        reply->deleteLater();
+        offset = next;
+    }
+    const double uploadSecs = double(clock.nsecsElapsed()) / 1e9;
+
+    // The server verifies, then moves the file into place: wait for it (bounded).
+    const QString target = QDir(dataDir).filePath(u"uploads/"_s + filename);
+    while (QFileInfo(target).size() != size && !deadline.hasExpired()) {
+        QEventLoop loop;
+        QTimer::singleShot(50, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    const double doneSecs = double(clock.nsecsElapsed()) / 1e9;
+    sampler.stop();
+    const qint64 peakKb = std::max(sampler.peakKb(), baselineKb);
+    const qint64 uploadedSize = QFileInfo(target).size();
+
+    QString shaResult = u"skipped"_s;
+    bool ok = uploadedSize == size;
+    if (ok && !parser.isSet(noShaOpt)) {
+        const bool same = sha256Of(target) == sourceSha;
+        shaResult = same ? u"match"_s : u"MISMATCH"_s;
+        ok = same;
+    }
+
+    server.terminate();
+    if (!server.waitForFinished(10000)) {
+        server.kill();
+        server.waitForFinished(5000);
+    }
+
+    const double up = mbps(size, uploadSecs);
+    const double cp = mbps(size, cpSecs);
+    const double cpSync = mbps(size, cpSyncSecs);
+    const double growthMb = double(peakKb - baselineKb) / 1024.0;
+    out() << "file " << size / MiB << " MiB, 8 MiB PATCH chunks over loopback (QNetworkAccessManager)\n";
+    out() << "upload   " << fixed(up) << " MB/s (" << fixed(uploadSecs, 2) << " s; file in place after "
+          << fixed(doneSecs, 2) << " s, " << fixed(mbps(size, doneSecs)) << " MB/s)\n";
+    out() << "cp       " << fixed(cp) << " MB/s (" << fixed(cpSecs, 2) << " s); cp+sync " << fixed(cpSync)
+          << " MB/s (" << fixed(cpSyncSecs, 2) << " s)\n";
+    out() << "ratio    " << fixed(cp > 0 ? 100.0 * up / cp : 0.0) << "% of cp, "
+          << fixed(cpSync > 0 ? 100.0 * up / cpSync : 0.0) << "% of cp+sync (goal >= 50% of cp)\n";
+    out() << "server   RSS baseline " << fixed(baselineKb / 1024.0) << " MB, peak " << fixed(peakKb / 1024.0)
+          << " MB, growth " << fixed(growthMb) << " MB (goal < 64 MB)\n";
+    out() << "check    size " << uploadedSize << (uploadedSize == size ? " ok" : " WRONG") << ", sha256 " << shaResult
+          << "\n";
+    out() << "RESULT upload_mbps=" << fixed(up) << " cp_mbps=" << fixed(cp) << " rss_growth_mb=" << fixed(growthMb)
+          << " ok=" << (ok ? 1 : 0) << Qt::endl;
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    try {
+        return run(app);
+    } catch (const Failure &f) {
+        QTextStream(stderr) << "bench_upload: " << f.message << Qt::endl;
+        return 1;
+    }
+}

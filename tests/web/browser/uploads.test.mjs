@@ -1,0 +1,328 @@
+// The page's Uploads card in Chromium against `headway --headless` (needs HEADWAY_BIN: tus is the
+// real server's): a 50 MB file picked with the file input, interrupted (Pause/Resume buttons, a
+// network drop, a reload) and resumed from the server's offset, never from 0; then the "upload"
+// task succeeds and the saved file's SHA-256 matches.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OUTPUT, launchBrowser, openPage } from './harness.mjs';
+
+const TIMEOUT = 30000;
+const MiB = 1024 * 1024;
+const SIZE = 50 * 1000 * 1000 + 4321; // 50 MB, not a multiple of the chunk size
+
+// Like harness.startServer(), but keeps the data dir to check the saved file.
+async function startHeadway() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'headway-upload-test-'));
+    const child = spawn(process.env.HEADWAY_BIN, ['--headless', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const url = await new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL in 20 s: ${stderr}`)), 20000);
+        child.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
+            if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${stderr}`)); });
+    });
+    const parsed = new URL(url);
+    return {
+        url,
+        origin: parsed.origin,
+        token: parsed.searchParams.get('token'),
+        dataDir,
+        close: async () => {
+            if (child.exitCode === null) {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGTERM');
+                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+                await exited;
+                clearTimeout(t);
+            }
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
+
+function makeFile(dir, name, size = SIZE) {
+    const path = join(dir, name);
+    const hash = createHash('sha256');
+    const fd = openSync(path, 'w');
+    const buf = Buffer.alloc(MiB);
+    for (let left = size; left > 0;) {
+        const n = Math.min(left, buf.length);
+        randomFillSync(buf, 0, n);
+        writeSync(fd, buf, 0, n);
+        hash.update(buf.subarray(0, n));
+        left -= n;
+    }
+    closeSync(fd);
+    return { path, name, sha256: hash.digest('hex') };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, fn, timeout = TIMEOUT) {
+    const end = Date.now() + timeout;
+    for (;;) {
+        const v = await fn();
+        if (v)
+            return v;
+        if (Date.now() > end)
+            throw new Error(`timed out waiting for ${what}`);
+        await sleep(50);
+    }
+}
+
+const skip = !process.env.HEADWAY_BIN && 'needs HEADWAY_BIN (tus is served by the real app only)';
+
+describe('uploads card', { skip }, () => {
+    let server;
+    let browser;
+    let dir;
+    let file;
+
+    before(async () => {
+        server = await startHeadway();
+        browser = await launchBrowser();
+        dir = mkdtempSync(join(tmpdir(), 'headway-upload-file-'));
+        file = makeFile(dir, 'big-upload.bin');
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.close();
+        if (dir)
+            rmSync(dir, { recursive: true, force: true });
+    });
+
+    const auth = () => ({ Authorization: `Bearer ${server.token}`, 'Tus-Resumable': '1.0.0' });
+
+    async function serverOffset(uploadUrl) {
+        const r = await fetch(uploadUrl, { method: 'HEAD', headers: auth() });
+        assert.equal(r.status, 200, `HEAD ${uploadUrl}`);
+        return Number(r.headers.get('upload-offset'));
+    }
+
+    async function uploadTask(name) {
+        const r = await fetch(`${server.origin}/api/v1/tasks?type=upload`, { headers: auth() });
+        const body = await r.json();
+        return (body.tasks || []).filter((t) => t.type === 'upload')
+            .find((t) => JSON.stringify(t).includes(name));
+    }
+
+    // Opens the page with the tus traffic recorded and slowed down (each PATCH waits a little),
+    // so a 50 MB upload over loopback lasts long enough to be interrupted.
+    async function openUploads(delayMs = 250) {
+        const o = await openPage(browser, server);
+        const log = { posts: [], patches: [], acked: 0, uploadUrl: null };
+        await o.context.route('**/api/v1/uploads**', async (route) => {
+            const req = route.request();
+            if (req.method() === 'PATCH') {
+                log.patches.push(Number(req.headers()['upload-offset']));
+                await sleep(delayMs);
+            } else if (req.method() === 'POST') {
+                log.posts.push(req.url());
+            }
+            await route.continue().catch(() => {}); // aborted by Pause / offline meanwhile
+        });
+        o.page.on('response', (res) => {
+            const req = res.request();
+            if (!req.url().includes('/api/v1/uploads'))
+                return;
+            if (req.method() === 'POST' && res.status() === 201)
+                log.uploadUrl = new URL(res.headers().location, server.origin).href;
+            if (req.method() === 'PATCH' && res.status() === 204)
+                log.acked = Math.max(log.acked, Number(res.headers()['upload-offset']));
+        });
+        await o.page.locator('#upload-input').waitFor({ state: 'attached', timeout: TIMEOUT });
+        await o.page.waitForFunction(() => window.__headway?.uploads, null, { timeout: TIMEOUT });
+        return { ...o, log };
+    }
+
+    const row = (page) => page.locator('#uploads li.hw-upload', { hasText: file.name });
+
+    function assertNeverBack(offsets) {
+        for (let i = 1; i < offsets.length; i++)
+            assert.ok(offsets[i] >= offsets[i - 1], `PATCH offsets went back: ${offsets.join(', ')}`);
+    }
+
+    async function assertCompleted(page, log, { posts = 1 } = {}) {
+        await row(page).and(page.locator('[data-state="done"]')).waitFor({ timeout: 60000 });
+        assert.equal(await row(page).locator('[role="progressbar"]').getAttribute('aria-valuenow'), '100');
+        const task = await until('the upload task to succeed', async () => {
+            const t = await uploadTask(file.name);
+            return t && ['succeeded', 'failed', 'canceled'].includes(t.state) ? t : null;
+        }, 60000);
+        assert.equal(task.state, 'succeeded', JSON.stringify(task.error));
+        assert.deepEqual(task.progress.steps, ['Upload', 'Verify', 'Complete']);
+        assert.equal(task.result.sha256, file.sha256);
+        const saved = readFileSync(join(server.dataDir, 'uploads', file.name));
+        assert.equal(saved.length, SIZE);
+        assert.equal(createHash('sha256').update(saved).digest('hex'), file.sha256);
+        assert.equal(log.posts.length, posts, 'one upload created, never restarted');
+        assertNeverBack(log.patches);
+        // The task list shows the same upload, as every viewer sees it.
+        await page.locator('li.hw-task', { hasText: file.name }).locator('.hw-state', { hasText: 'Succeeded' })
+            .waitFor({ timeout: TIMEOUT });
+        // Finished uploads forget their resume URL.
+        assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')).length), 0);
+    }
+
+    test('pause and resume with the buttons, then a network drop: resumes from the server offset', async () => {
+        const { context, page, log, problems } = await openUploads();
+        try {
+            await page.setInputFiles('#upload-input', file.path);
+            const r = row(page);
+            await r.waitFor({ timeout: TIMEOUT });
+            await until('16 MiB acknowledged', () => log.acked >= 16 * MiB);
+
+            const bar = r.locator('[role="progressbar"]');
+            await r.locator('.hw-upload-speed').filter({ hasText: '/s' }).waitFor({ timeout: TIMEOUT });
+            assert.match(await r.locator('.hw-upload-eta').textContent(), /left$/);
+            assert.ok(Number(await bar.getAttribute('aria-valuenow')) > 0);
+            assert.match(await bar.getAttribute('aria-valuetext'), /of 48 MB/);
+            await page.screenshot({ path: join(OUTPUT, 'uploads-in-progress.png') });
+
+            // 1. Pause: nothing more is sent; Resume goes on at the server's offset.
+            await r.getByRole('button', { name: 'Pause' }).click();
+            await r.and(page.locator('[data-state="paused"]')).waitFor({ timeout: TIMEOUT });
+            await page.screenshot({ path: join(OUTPUT, 'uploads-paused.png') });
+            await sleep(500);
+            const pausedAt = await serverOffset(log.uploadUrl);
+            assert.ok(pausedAt >= 16 * MiB && pausedAt < SIZE, `paused at ${pausedAt}`);
+            const sentBefore = log.patches.length;
+            await sleep(500);
+            assert.equal(await serverOffset(log.uploadUrl), pausedAt, 'nothing arrives while paused');
+            await r.getByRole('button', { name: 'Resume' }).click();
+            await until('a PATCH after Resume', () => log.patches.length > sentBefore);
+            assert.equal(log.patches[sentBefore], pausedAt, 'resumed at the server offset, not 0');
+
+            // 2. Network drop: the page waits, then resumes from the server's offset by itself.
+            await until('8 MiB more acknowledged', () => log.acked >= pausedAt + 8 * MiB);
+            await context.setOffline(true);
+            await r.and(page.locator('[data-state="offline"]')).waitFor({ timeout: TIMEOUT });
+            const droppedAt = await serverOffset(log.uploadUrl);
+            assert.ok(droppedAt > pausedAt && droppedAt < SIZE, `dropped at ${droppedAt}`);
+            const sentOffline = log.patches.length;
+            await context.setOffline(false);
+            await until('a PATCH after the network came back', () => log.patches.length > sentOffline);
+            assert.equal(log.patches[sentOffline], droppedAt, 'resumed at the server offset after the drop');
+
+            await assertCompleted(page, log);
+            assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load|WebSocket|net::/.test(p)), []);
+        } finally {
+            await context.close();
+        }
+    });
+
+    test('after a reload, picking the same file again resumes it', async () => {
+        rmSync(join(server.dataDir, 'uploads', file.name), { force: true });
+        await fetch(`${server.origin}/api/v1/tasks?state=finished`, { method: 'DELETE', headers: auth() });
+        const first = await openUploads();
+        const { context } = first;
+        try {
+            await first.page.setInputFiles('#upload-input', file.path);
+            await until('16 MiB acknowledged', () => first.log.acked >= 16 * MiB);
+            const uploadUrl = first.log.uploadUrl;
+
+            // A new page load in the same browser profile (localStorage kept).
+            await first.page.close();
+            const page = await context.newPage();
+            const log = { posts: [], patches: [], acked: 0 };
+            page.on('request', (req) => {
+                if (req.url().includes('/api/v1/uploads') && req.method() === 'PATCH')
+                    log.patches.push(Number(req.headers()['upload-offset']));
+                if (req.url().includes('/api/v1/uploads') && req.method() === 'POST')
+                    log.posts.push(req.url());
+            });
+            await page.goto(server.origin + '/');
+            await page.locator('#upload-pending', { hasText: file.name }).waitFor({ timeout: TIMEOUT });
+            assert.match(await page.locator('#upload-pending').textContent(), /Pick the same file again/);
+
+            const offset = await serverOffset(uploadUrl);
+            assert.ok(offset >= 16 * MiB && offset < SIZE, `offset ${offset}`);
+            await page.setInputFiles('#upload-input', file.path);
+            await until('a PATCH after the reload', () => log.patches.length > 0);
+            assert.equal(log.patches[0], offset, 'resumed at the server offset, not 0');
+            await row(page).locator('.hw-upload-note', { hasText: 'Resumed at' }).waitFor({ timeout: TIMEOUT });
+            await assertCompleted(page, log, { posts: 0 }); // the first page made the only POST
+            assert.equal(first.log.posts.length, 1);
+        } finally {
+            await context.close();
+        }
+    });
+
+    test('several files upload in parallel; Cancel removes one from the server', async () => {
+        const keep = makeFile(dir, 'keep.bin', 12 * MiB + 7);
+        const drop = makeFile(dir, 'drop.bin', 12 * MiB + 9);
+        const { context, page, log } = await openUploads(400);
+        const urls = new Map();
+        page.on('response', (res) => {
+            if (res.request().method() === 'POST' && res.status() === 201)
+                urls.set(res.request().headers()['upload-metadata'], new URL(res.headers().location, server.origin).href);
+        });
+        try {
+            await page.setInputFiles('#upload-input', [keep.path, drop.path]);
+            const rowOf = (name) => page.locator('#uploads li.hw-upload', { hasText: name });
+            // Both are created and sending before either is done: in parallel, not one by one.
+            await until('two uploads created', () => log.posts.length === 2);
+            await until('both sending', () => log.patches.filter((o) => o === 0).length === 2);
+            assert.equal(await page.locator('#uploads li.hw-upload[data-state="done"]').count(), 0);
+
+            await rowOf('drop.bin').getByRole('button', { name: 'Cancel' }).click();
+            await rowOf('drop.bin').and(page.locator('[data-state="canceled"]')).waitFor({ timeout: TIMEOUT });
+            await rowOf('keep.bin').and(page.locator('[data-state="done"]')).waitFor({ timeout: 60000 });
+            const dropUrl = [...urls.entries()].find(([meta]) => meta.includes(Buffer.from('drop.bin').toString('base64')))[1];
+            await until('the canceled upload to be gone', async () =>
+                (await fetch(dropUrl, { method: 'HEAD', headers: auth() })).status === 404);
+            assert.equal(createHash('sha256').update(readFileSync(join(server.dataDir, 'uploads', 'keep.bin'))).digest('hex'), keep.sha256);
+            assert.throws(() => readFileSync(join(server.dataDir, 'uploads', 'drop.bin')));
+            const kept = await until('keep.bin task to succeed', async () => {
+                const t = await uploadTask('keep.bin');
+                return t?.state === 'succeeded' ? t : null;
+            });
+            assert.equal(kept.result.sha256, keep.sha256);
+            // Nothing left to resume: the list of unfinished uploads is empty.
+            assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')).length), 0);
+            await rowOf('drop.bin').getByRole('button', { name: 'Dismiss' }).click();
+            assert.equal(await rowOf('drop.bin').count(), 0);
+        } finally {
+            await context.close();
+        }
+    });
+
+    test('a file dropped on the drop area uploads', async () => {
+        const { context, page } = await openUploads(0);
+        try {
+            const zone = page.locator('#upload-zone');
+            const dataTransfer = await page.evaluateHandle(() => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([new Uint8Array(300 * 1024).fill(7)], 'dropped.bin', { type: 'application/octet-stream' }));
+                return dt;
+            });
+            await zone.dispatchEvent('dragenter', { dataTransfer });
+            assert.match(await zone.getAttribute('class'), /hw-drop-over/);
+            await zone.dispatchEvent('drop', { dataTransfer });
+            assert.doesNotMatch(await zone.getAttribute('class'), /hw-drop-over/);
+            await page.locator('#uploads li.hw-upload[data-state="done"]', { hasText: 'dropped.bin' }).waitFor({ timeout: TIMEOUT });
+            const expected = createHash('sha256').update(Buffer.alloc(300 * 1024, 7)).digest('hex');
+            const task = await until('dropped.bin task to succeed', async () => {
+                const t = await uploadTask('dropped.bin');
+                return t?.state === 'succeeded' ? t : null;
+            });
+            assert.equal(task.result.sha256, expected);
+        } finally {
+            await context.close();
+        }
+    });
+});
