@@ -1,12 +1,11 @@
 // Starts the server under test and Chromium for the browser tests.
 // HEADWAY_BIN=/path/to/headway: the real app (`headway --headless --port 0 --data-dir TMP`);
 // without it, the node mock in ../mock (so the page can be worked on without a build).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startHeadway } from '../headway.mjs';
 
 export const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output');
 mkdirSync(OUTPUT, { recursive: true });
@@ -21,44 +20,7 @@ export async function startServer({ mockTasks = 0 } = {}) {
         const mock = await startMock({ tasks: mockTasks });
         return { url: mock.url, origin: new URL(mock.url).origin, real: false, close: mock.close };
     }
-    const dataDir = mkdtempSync(join(tmpdir(), 'headway-web-test-'));
-    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`headway printed no URL in 20 s. stderr:\n${stderr}`)), 20000);
-        child.stdout.on('data', (d) => {
-            out += d;
-            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
-            if (m) {
-                clearTimeout(timer);
-                resolve(m[1]);
-            }
-        });
-        child.on('exit', (code) => {
-            clearTimeout(timer);
-            reject(new Error(`headway exited with ${code} before printing its URL. stderr:\n${stderr}`));
-        });
-    });
-    return {
-        url,
-        origin: new URL(url).origin,
-        real: true,
-        close: async () => {
-            if (child.exitCode === null) {
-                const exited = new Promise((r) => child.once('exit', r));
-                child.kill('SIGTERM');
-                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-                await exited;
-                clearTimeout(t);
-            }
-            rmSync(dataDir, { recursive: true, force: true });
-        },
-    };
+    return { ...(await startHeadway(bin)), real: true };
 }
 
 export async function launchBrowser() {

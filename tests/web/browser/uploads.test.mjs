@@ -4,54 +4,17 @@
 // task succeeds and the saved file's SHA-256 matches.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT, launchBrowser, openPage } from './harness.mjs';
+import { startHeadway } from '../headway.mjs';
 
 const TIMEOUT = 30000;
 const MiB = 1024 * 1024;
 const SIZE = 50 * 1000 * 1000 + 4321; // 50 MB, not a multiple of the chunk size
 
-// Like harness.startServer(), but keeps the data dir to check the saved file.
-async function startHeadway() {
-    const dataDir = mkdtempSync(join(tmpdir(), 'headway-upload-test-'));
-    const child = spawn(process.env.HEADWAY_BIN, ['--headless', '--port', '0', '--data-dir', dataDir], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL in 20 s: ${stderr}`)), 20000);
-        child.stdout.on('data', (d) => {
-            out += d;
-            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
-            if (m) { clearTimeout(timer); resolve(m[1]); }
-        });
-        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${stderr}`)); });
-    });
-    const parsed = new URL(url);
-    return {
-        url,
-        origin: parsed.origin,
-        token: parsed.searchParams.get('token'),
-        dataDir,
-        close: async () => {
-            if (child.exitCode === null) {
-                const exited = new Promise((r) => child.once('exit', r));
-                child.kill('SIGTERM');
-                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-                await exited;
-                clearTimeout(t);
-            }
-            rmSync(dataDir, { recursive: true, force: true });
-        },
-    };
-}
 
 function makeFile(dir, name, size = SIZE) {
     const path = join(dir, name);

@@ -3,47 +3,12 @@
 // SHA-256 and the "upload" task are checked. Needs HEADWAY_BIN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tus from 'tus-js-client';
+import { startHeadway } from '../headway.mjs';
 
-async function startHeadway() {
-    const bin = process.env.HEADWAY_BIN;
-    const dataDir = mkdtempSync(join(tmpdir(), 'headway-tus-test-'));
-    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL in 20 s: ${stderr}`)), 20000);
-        child.stdout.on('data', (d) => {
-            out += d;
-            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
-            if (m) { clearTimeout(timer); resolve(m[1]); }
-        });
-        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${stderr}`)); });
-    });
-    const parsed = new URL(url);
-    return {
-        origin: parsed.origin,
-        token: parsed.searchParams.get('token'),
-        dataDir,
-        close: async () => {
-            if (child.exitCode === null) {
-                const exited = new Promise((r) => child.once('exit', r));
-                child.kill('SIGTERM');
-                await exited;
-            }
-            rmSync(dataDir, { recursive: true, force: true });
-        },
-    };
-}
 
 function upload(data, options) {
     return new Promise((resolve, reject) => {

@@ -1,0 +1,50 @@
+// Starts `headway --headless --port 0 --data-dir TMP` (HEADWAY_BIN) for the node and browser
+// tests and reads the URL it prints. One place for every test that needs the real app.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** {url (with ?token=), origin, token, dataDir, close()}; close() stops it and removes dataDir. */
+export async function startHeadway(bin = process.env.HEADWAY_BIN) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'headway-web-test-'));
+    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const url = await new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`headway printed no URL in 20 s. stderr:\n${stderr}`)), 20000);
+        child.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/Headway is serving at (http:\/\/\S+)/);
+            if (m) {
+                clearTimeout(timer);
+                resolve(m[1]);
+            }
+        });
+        child.on('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`headway exited with ${code} before printing its URL. stderr:\n${stderr}`));
+        });
+    });
+    const parsed = new URL(url);
+    return {
+        url,
+        origin: parsed.origin,
+        token: parsed.searchParams.get('token'),
+        dataDir,
+        close: async () => {
+            if (child.exitCode === null) {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGTERM');
+                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+                await exited;
+                clearTimeout(t);
+            }
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
