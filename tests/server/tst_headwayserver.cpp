@@ -3,6 +3,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
+#include "tests/server/serverclient.h"
 #include "app/server/router.h"
 
 #include <QFile>
@@ -21,31 +22,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[k, v] : headers) {
-            if (k.compare(name, Qt::CaseInsensitive) == 0)
-                return v;
-        }
-        return {};
-    }
-    bool hasHeader(const QByteArray &name) const
-    {
-        for (const auto &pair : headers) {
-            if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
-                return true;
-        }
-        return false;
-    }
-};
-} // namespace
+using ServerClient::Answer;
 
 class tst_HeadwayServer : public QObject
 {
@@ -73,19 +50,8 @@ private:
         }
         if (!body.isEmpty() && !hasType)
             request.setRawHeader("Content-Type", "application/json");
-        QNetworkReply *reply = (nam ? nam : m_nam.get())->sendCustomRequest(request, method, body);
-        Answer a;
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000)) {
-            qWarning() << "timeout" << method << path;
-            reply->deleteLater();
-            return a;
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        a.headers = reply->rawHeaderPairs();
-        reply->deleteLater();
-        return a;
+        return ServerClient::finish((nam ? nam : m_nam.get())->sendCustomRequest(request, method, body),
+                                    10000);
     }
     QJsonObject createDemo(int steps = 3, int delayMs = 20)
     {
@@ -103,18 +69,7 @@ private:
     // until the connection closed or timeoutMs passed.
     QByteArray raw(const QByteArray &request, int timeoutMs = 3000)
     {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
-        if (!socket.waitForConnected(3000))
-            return {};
-        socket.write(request);
-        QByteArray data;
-        (void)QTest::qWaitFor([&] {
-            data += socket.readAll();
-            return socket.state() != QAbstractSocket::ConnectedState;
-        }, timeoutMs);
-        data += socket.readAll();
-        return data;
+        return ServerClient::exchange(m_server->port(), request, timeoutMs);
     }
 
     std::unique_ptr<QTemporaryDir> m_dir;

@@ -7,6 +7,7 @@
 #include "app/server/headwayserver.h"
 #include "app/server/uploadmanager.h"
 #include "app/server/uploadtasktype.h"
+#include "tests/server/serverclient.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -27,22 +28,7 @@ using namespace Qt::StringLiterals;
 namespace {
 using Headers = QList<std::pair<QByteArray, QByteArray>>;
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[k, v] : headers) {
-            if (k.compare(name, Qt::CaseInsensitive) == 0)
-                return v;
-        }
-        return {};
-    }
-    QString code() const { return json.value(u"error"_s).toObject().value(u"code"_s).toString(); }
-};
+using ServerClient::Answer;
 
 QByteArray randomBytes(qsizetype size)
 {
@@ -93,21 +79,7 @@ private:
         return m_nam->sendCustomRequest(request, method, body);
     }
 
-    static Answer finish(QNetworkReply *reply)
-    {
-        Answer a;
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000)) {
-            qWarning() << "timeout" << reply->url();
-            reply->deleteLater();
-            return a;
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        a.headers = reply->rawHeaderPairs();
-        reply->deleteLater();
-        return a;
-    }
+    static Answer finish(QNetworkReply *reply) { return ServerClient::finish(reply, 20000); }
 
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                 const Headers &headers = {}, bool tus = true)
@@ -151,18 +123,8 @@ private:
     // A raw request (for what QNetworkAccessManager will not send).
     QByteArray raw(const QByteArray &request, int timeoutMs = 5000)
     {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
-        if (!socket.waitForConnected(3000))
-            return {};
-        socket.write(request);
-        QByteArray data;
-        (void)QTest::qWaitFor([&] {
-            data += socket.readAll();
-            return socket.state() != QAbstractSocket::ConnectedState || data.contains("\r\n\r\n");
-        }, timeoutMs);
-        data += socket.readAll();
-        return data;
+        return ServerClient::exchange(m_server->port(), request, timeoutMs,
+                                      [](const QByteArray &data) { return data.contains("\r\n\r\n"); });
     }
 
     std::unique_ptr<QTemporaryDir> m_dir;
