@@ -2,7 +2,7 @@
 #include "app/core/tasktyperegistry.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
-#include "ui/screenshotscenario.h"
+#include "tests/ui/screenshotscenario.h"
 #include "ui/stepindicator.h"
 #include "ui/taskdetailpane.h"
 #include "ui/tasklistmodel.h"

@@ -1,10 +1,10 @@
 #include "screenshotscenario.h"
 
-#include "animationpolicy.h"
+#include "ui/animationpolicy.h"
 #include "app/core/taskengine.h"
-#include "mainwindow.h"
-#include "tasklistmodel.h"
-#include "toaststack.h"
+#include "ui/mainwindow.h"
+#include "ui/tasklistmodel.h"
+#include "ui/toaststack.h"
 
 #include <QCoreApplication>
 #include <QDir>

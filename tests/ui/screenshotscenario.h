@@ -5,9 +5,9 @@
 class MainWindow;
 class TaskEngine;
 
-// The fixed scene of the README screenshot, for the app's screenshot mode and the tests: tasks in
-// every interesting state injected into an engine that runs nothing, then the window grabbed with
-// animations off, so the same build paints the same pixels.
+// A fixed scene for the UI tests that look at a whole window: tasks in every interesting state
+// injected into an engine that runs nothing, then the window grabbed with animations off, so the
+// same build paints the same pixels. (The product's screenshots come from `headway screenshot`.)
 class ScreenshotScenario final
 {
 public:
