@@ -5,7 +5,8 @@
 #
 #   tests/bench/run.sh [BUILD_DIR]        (default: build; `make bench` runs it)
 #   env: PEERS=../shared/peers  WRK_D=5s  SKIP_PEER=1 (no Flask run)  SKIP_GUI=1  QUICK=1
-#        SKIP_UPLOAD=1  UPLOAD_MIB=1024 (bench_upload's file size; QUICK makes it 64)
+#        SKIP_UPLOAD=1  UPLOAD_MIB=1024 (bench_upload's and bench_upload_browser's file size;
+#        QUICK makes it 64)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
@@ -142,14 +143,23 @@ fi
 
 # ------------------------------------------------------------------ upload (issue 6) ----
 UPLOAD_TXT="not run"
+UMIB=${UPLOAD_MIB:-1024}; [ -n "${QUICK:-}" ] && UMIB=64
 if [ -z "${SKIP_UPLOAD:-}" ] && [ -x "$BENCH/bench_upload" ]; then
-  UMIB=${UPLOAD_MIB:-1024}; [ -n "${QUICK:-}" ] && UMIB=64
   log "bench_upload: $UMIB MiB over tus (8 MiB PATCH chunks) to headway --headless vs cp, same disk"
   # Its temporary files go next to the build (one disk); it removes them itself.
   (cd "$BUILD" && timeout 600 "$BENCH/bench_upload" --headway "$HEADWAY" --size-mib "$UMIB") \
     > "$TMP/upload.txt" 2> "$TMP/upload.err" || { FAILED=1; cat "$TMP/upload.err" >&2; }
   UPLOAD_TXT=$(grep -v '^RESULT' "$TMP/upload.txt")
   sed 's/^/   /' "$TMP/upload.txt" >&2
+fi
+# The same size through the page in Chromium, with a reload and a resume part way.
+BROWSER_UPLOAD_TXT="not run"
+if [ -z "${SKIP_UPLOAD:-}" ] && [ -x /usr/bin/chromium ] && [ -d "$ROOT/tests/web/node_modules/playwright-core" ]; then
+  log "bench_upload_browser: $UMIB MiB through the page in Chromium, reloaded and resumed"
+  HEADWAY_BIN="$HEADWAY" timeout 900 node "$ROOT/tests/bench/bench_upload_browser.mjs" --size-mib "$UMIB" \
+    > "$TMP/upload-browser.txt" 2> "$TMP/upload-browser.err" || { FAILED=1; cat "$TMP/upload-browser.err" >&2; }
+  BROWSER_UPLOAD_TXT=$(grep -v '^RESULT\|^making' "$TMP/upload-browser.txt")
+  sed 's/^/   /' "$TMP/upload-browser.txt" >&2
 fi
 
 # ------------------------------------------------------------------------ table ----
@@ -181,6 +191,12 @@ echo "### Upload (bench_upload: tus over loopback vs cp on the same disk; server
 echo
 echo '```'
 echo "$UPLOAD_TXT"
+echo '```'
+echo
+echo "### Upload through the page (bench_upload_browser: Chromium, tus-js-client, a reload and a resume)"
+echo
+echo '```'
+echo "$BROWSER_UPLOAD_TXT"
 echo '```'
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
