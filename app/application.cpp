@@ -80,8 +80,19 @@ int Application::run(int argc, char *argv[])
 {
 #ifdef HEADWAY_HAVE_UI
     // `headway screenshot ...` pins platform, DPI and fonts before it creates its own QApplication.
-    if (argc > 1 && QByteArrayView(argv[1]) == "screenshot")
-        return ScreenshotRunner::main(argc, argv);
+    // Its "page" view gets a server on any free port over the runner's frozen engine (ui/ never
+    // sees app/server); no data dir: a token for this run only, nothing written.
+    if (argc > 1 && QByteArrayView(argv[1]) == "screenshot") {
+        return ScreenshotRunner::main(argc, argv, [](TaskEngine &engine, QString *error) {
+            ServerOptions options;
+            options.port = 0;
+            auto server = std::make_unique<HeadwayServer>(engine, options);
+            std::optional<ScreenshotRunner::PageServer> page;
+            if (server->listen(error))
+                page = ScreenshotRunner::PageServer{server->pageUrl(false), server->token(), std::move(server)};
+            return page;
+        });
+    }
 #endif
     // The window needs a QApplication, headless a QCoreApplication: look before creating either.
     bool wantGui = true;

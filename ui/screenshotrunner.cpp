@@ -8,6 +8,8 @@
 #include "taskdetailpane.h"
 #include "tasklistmodel.h"
 #include "toaststack.h"
+#include "webpage.h"
+#include "webtab.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,11 +23,16 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QPalette>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStyleFactory>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QWebEngineScript>
+#include <QWebEngineScriptCollection>
+#include <QWebEngineSettings>
+#include <QWebEngineView>
 
 #include <ctime>
 #include <memory>
@@ -65,7 +72,13 @@ struct Scenario
     QList<TaskSnapshot> tasks;
     QList<ToastSpec> toasts;
     QStringList views { u"main-window"_s };
+    QList<int> pageWidths { 375 }; // the "page" view: one image per width
+    int pageHeight = 0; // 0: as tall as the page's content
 };
+
+constexpr int kMinPageWidth = 240;
+constexpr int kMaxPageWidth = 4000;
+constexpr int kMaxPageHeight = 8000;
 
 std::optional<Toast::Kind> toastKind(const QString &name)
 {
@@ -128,8 +141,8 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
     }
     const QJsonObject json = doc.object();
     if (!checkKeys(json,
-                   { u"name"_s, u"description"_s, u"window"_s, u"theme"_s, u"font"_s,
-                     u"locale"_s, u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s },
+                   { u"name"_s, u"description"_s, u"window"_s, u"theme"_s, u"font"_s, u"locale"_s,
+                     u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s, u"page"_s },
                    path, error))
         return std::nullopt;
 
@@ -223,8 +236,8 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
             const TaskSnapshot *t = findTask(o.value(u"task"_s).toString());
             const std::optional<ToastSpec> spec = t ? finishedToast(*t) : std::nullopt;
             if (!spec) {
-                *error = tr("%1: a toast's \"task\" must name a succeeded or failed task.")
-                             .arg(path);
+                *error
+                    = tr("%1: a toast's \"task\" must name a succeeded or failed task.").arg(path);
                 return std::nullopt;
             }
             s.toasts.append(*spec);
@@ -245,12 +258,6 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
         s.views.clear();
         for (const QJsonValue &v : json.value(u"views"_s).toArray()) {
             const QString view = v.toString();
-            if (view == u"page") {
-                *error = tr("%1: the \"page\" view is not supported yet (it needs the web "
-                            "server); take it with a browser.")
-                             .arg(path);
-                return std::nullopt;
-            }
             if (!ScreenshotRunner::viewNames().contains(view)) {
                 *error = tr("%1: unknown view \"%2\" (known: %3).")
                              .arg(path, view, ScreenshotRunner::viewNames().join(u", "_s));
@@ -262,6 +269,47 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
         if (s.views.isEmpty()) {
             *error = tr("%1: \"views\" lists no view.").arg(path);
             return std::nullopt;
+        }
+    }
+    if (json.contains(u"page"_s)) {
+        if (!s.views.contains(u"page"_s)) {
+            *error = tr("%1: \"page\" sets up the \"page\" view: list it in \"views\".").arg(path);
+            return std::nullopt;
+        }
+        const QJsonObject page = json.value(u"page"_s).toObject();
+        if (!checkKeys(page, { u"widths"_s, u"height"_s }, path + u": page"_s, error))
+            return std::nullopt;
+        if (page.contains(u"widths"_s)) {
+            s.pageWidths.clear();
+            for (const QJsonValue &v : page.value(u"widths"_s).toArray()) {
+                const double w = v.toDouble(-1);
+                if (w != int(w) || w < kMinPageWidth || w > kMaxPageWidth) {
+                    *error = tr("%1: \"page.widths\" lists whole numbers of pixels from %2 to "
+                                "%3.")
+                                 .arg(path)
+                                 .arg(kMinPageWidth)
+                                 .arg(kMaxPageWidth);
+                    return std::nullopt;
+                }
+                if (!s.pageWidths.contains(int(w)))
+                    s.pageWidths.append(int(w));
+            }
+            if (s.pageWidths.isEmpty()) {
+                *error = tr("%1: \"page.widths\" lists no width.").arg(path);
+                return std::nullopt;
+            }
+        }
+        const QJsonValue height = page.value(u"height"_s);
+        if (!height.isUndefined() && height != QJsonValue(u"full"_s)) {
+            const double h = height.toDouble(-1);
+            if (h != int(h) || h < 150 || h > kMaxPageHeight) {
+                *error = tr("%1: \"page.height\" is \"full\" or a whole number of pixels from "
+                            "150 to %2.")
+                             .arg(path)
+                             .arg(kMaxPageHeight);
+                return std::nullopt;
+            }
+            s.pageHeight = int(h);
         }
     }
     if (s.views.contains(u"toast"_s) && s.toasts.isEmpty()) {
@@ -354,8 +402,246 @@ bool save(const QImage &image, const QString &path)
     return true;
 }
 
+// Processes events until done() holds or timeoutMs pass; false on timeout.
+bool waitUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+// Runs script in the page and returns its value (invalid on timeout). The callback may fire
+// after we gave up, even during teardown: it holds only a QPointer to a heap object.
+QVariant evaluate(QWebEnginePage *page, const QString &script)
+{
+    struct Box : QObject
+    {
+        QVariant value;
+        bool done = false;
+    };
+    QPointer<Box> box = new Box;
+    page->runJavaScript(script, [box](const QVariant &v) {
+        if (box) {
+            box->value = v;
+            box->done = true;
+        }
+    });
+    waitUntil([&box] { return box->done; }, 5000);
+    const QVariant value = box->value;
+    delete box;
+    return value;
+}
+
+// Polls script (a boolean expression) until the page says true.
+bool waitForPage(QWebEnginePage *page, const QString &script, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!evaluate(page, script).toBool()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+// Runs in the page before its own scripts: the scenario's clock (the page shows no times
+// today; this keeps any it might show fixed), its theme and reduced motion for matchMedia (the
+// page's theme.js follows prefers-color-scheme), and a style sheet that stops transitions and
+// animations, hides the caret and pins the font. A constructed style sheet, because the
+// server's Content-Security-Policy blocks inline <style>.
+QWebEngineScript pinScript(const Scenario &s)
+{
+    const QString css
+        = u"*, *::before, *::after { transition: none !important; animation: none !important;"
+          " caret-color: transparent !important; font-family: \"%1\" !important; }"
+          " .hw-task { content-visibility: visible !important; }"
+          " ::-webkit-scrollbar { display: none !important; }"_s.arg(s.fontFamily);
+    const QJsonObject params { { u"now"_s, double(s.now.toMSecsSinceEpoch()) },
+                               { u"dark"_s, s.dark },
+                               { u"css"_s, css } };
+    const QString source = uR"js((function () {
+    'use strict';
+    const P = %1;
+    const RealDate = Date;
+    function FixedDate(...args) {
+        if (!new.target)
+            return new RealDate(P.now).toString();
+        return args.length ? new RealDate(...args) : new RealDate(P.now);
+    }
+    FixedDate.prototype = RealDate.prototype;
+    FixedDate.now = () => P.now;
+    FixedDate.parse = RealDate.parse;
+    FixedDate.UTC = RealDate.UTC;
+    window.Date = FixedDate;
+
+    const realMatchMedia = window.matchMedia.bind(window);
+    window.matchMedia = function (query) {
+        const q = String(query);
+        let matches = null;
+        if (/prefers-color-scheme\s*:\s*dark/.test(q))
+            matches = P.dark;
+        else if (/prefers-color-scheme\s*:\s*light/.test(q))
+            matches = !P.dark;
+        else if (/prefers-reduced-motion\s*:\s*reduce/.test(q))
+            matches = true;
+        if (matches === null)
+            return realMatchMedia(q);
+        const none = () => {};
+        return { matches, media: q, onchange: null, addEventListener: none,
+                 removeEventListener: none, addListener: none, removeListener: none,
+                 dispatchEvent: () => false };
+    };
+
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(P.css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}());
+)js"_s.arg(QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)));
+    QWebEngineScript script;
+    script.setName(u"headway-screenshot-pins"_s);
+    script.setInjectionPoint(QWebEngineScript::DocumentCreation);
+    script.setWorldId(QWebEngineScript::MainWorld);
+    script.setRunsOnSubFrames(false);
+    script.setSourceCode(source);
+    return script;
+}
+
+// True once the page shows the scenario: every task drawn (no frame pending), the live
+// connection up, the task kinds loaded, fonts loaded, and the viewport at the given size.
+QString readyScript(qsizetype tasks, const QSize &viewport)
+{
+    return uR"js((function () {
+    const h = window.__headway;
+    const badge = document.getElementById('connection');
+    const type = document.getElementById('task-type');
+    return !!(h && h.store.synced && h.store.tasks.size === %1 && h.view.rows.size === %1
+        && !h.view.frame && badge && badge.dataset.status === 'live' && type && !type.disabled
+        && document.readyState === 'complete' && document.fonts.status === 'loaded'
+        && window.innerWidth === %2 && window.innerHeight === %3);
+}()))js"_s.arg(tasks)
+        .arg(viewport.width())
+        .arg(viewport.height());
+}
+
+// The page in the embedded view (WebTab, as in the window's Web tab), served over the frozen
+// engine: one image per width, DIR/<name>-page-<width>.png.
+bool capturePage(const Scenario &s, TaskEngine &engine,
+                 const ScreenshotRunner::PageServerFactory &factory, const QDir &out)
+{
+    if (!factory) {
+        printError(tr("%1: the \"page\" view needs the web server, which this program cannot "
+                      "start.")
+                       .arg(s.name));
+        return false;
+    }
+    QString error;
+    std::optional<ScreenshotRunner::PageServer> server = factory(engine, &error);
+    if (!server || !server->server) {
+        printError(
+            tr("%1: the web server for the \"page\" view did not start: %2").arg(s.name, error));
+        return false;
+    }
+
+    WebTab tab;
+    tab.page()->settings()->setAttribute(QWebEngineSettings::ShowScrollBars, false);
+    tab.page()->scripts().insert(pinScript(s));
+    // Before the first paint and outside the page's own colors.
+    tab.page()->setBackgroundColor(s.dark ? QColor(0x21, 0x25, 0x29) : QColor(Qt::white));
+    constexpr int kFirstHeight = 812; // a phone's viewport until the content is measured
+    tab.resize(s.pageWidths.constFirst(), s.pageHeight > 0 ? s.pageHeight : kFirstHeight);
+    tab.show();
+    // Shared, not a stack local: the signal may still come while the tab is torn down.
+    const auto loaded = std::make_shared<int>(-1);
+    QObject::connect(&tab, &WebTab::loadFinished, &tab, [loaded](bool ok) { *loaded = ok; });
+    tab.load(server->baseUrl, server->token);
+    if (!waitUntil([&loaded] { return *loaded != -1; }, 15000) || *loaded != 1) {
+        printError(tr("%1: the page did not load from %2.")
+                       .arg(s.name, server->baseUrl.toString(QUrl::RemoveUserInfo)));
+        return false;
+    }
+
+    // The pins took: the style sheet, the media overrides and the clock.
+    const QString pinned = u"document.adoptedStyleSheets.length > 0"
+                           u" && getComputedStyle(document.body).caretColor === 'rgba(0, 0, 0, 0)'"
+                           u" && window.matchMedia('(prefers-reduced-motion: reduce)').matches"
+                           u" && Date.now() === %1"_s.arg(s.now.toMSecsSinceEpoch());
+    if (!evaluate(tab.page(), pinned).toBool()) {
+        printError(tr("%1: the page did not take the screenshot pins (style sheet, theme, "
+                      "clock).")
+                       .arg(s.name));
+        return false;
+    }
+
+    bool ok = true;
+    for (const int width : s.pageWidths) {
+        int height = s.pageHeight > 0 ? s.pageHeight : kFirstHeight;
+        bool ready = false;
+        // "full": grow or shrink the viewport to the content until the two agree.
+        for (int round = 0; round < 6; ++round) {
+            tab.resize(width, height);
+            ready
+                = waitForPage(tab.page(), readyScript(s.tasks.size(), QSize(width, height)), 15000);
+            if (!ready || s.pageHeight > 0)
+                break;
+            const int content = qBound(
+                150,
+                evaluate(tab.page(), u"Math.ceil(document.body.getBoundingClientRect().height)"_s)
+                    .toInt(),
+                kMaxPageHeight);
+            if (content == height)
+                break;
+            height = content;
+            ready = false;
+        }
+        const QString path = out.filePath(u"%1-page-%2.png"_s.arg(s.name).arg(width));
+        if (!ready) {
+            printError(tr("%1: the page at %2 px did not show the scenario's tasks in time.")
+                           .arg(s.name)
+                           .arg(width));
+            ok = false;
+            continue;
+        }
+        // Two animation frames after the last change, then the same pixels three grabs in a
+        // row: the compositor has delivered the frame that shows the final DOM.
+        evaluate(tab.page(),
+                 u"window.__hwShot = 0; requestAnimationFrame(() => requestAnimationFrame(() => "
+                 u"{ window.__hwShot = 1; })); true"_s);
+        QImage image;
+        int same = 0;
+        const bool stable
+            = waitForPage(tab.page(), u"window.__hwShot === 1"_s, 10000)
+            && waitUntil(
+                  [&] {
+                      settle(50);
+                      const QImage next = tab.view()->grab().toImage().convertToFormat(
+                          QImage::Format_ARGB32_Premultiplied);
+                      same = !next.isNull() && next.size() == QSize(width, height) && next == image
+                          ? same + 1
+                          : 0;
+                      image = next;
+                      return same >= 2;
+                  },
+                  10000);
+        if (!stable) {
+            printError(tr("%1: the page at %2 px did not settle.").arg(s.name).arg(width));
+            ok = false;
+            continue;
+        }
+        ok = save(image, path) && ok;
+    }
+    tab.hide();
+    return ok;
+}
+
 // Renders one scenario; false when an image could not be rendered or written.
-bool render(const Scenario &s, const QDir &out)
+bool render(const Scenario &s, const QDir &out,
+            const ScreenshotRunner::PageServerFactory &pageServer)
 {
     QLocale::setDefault(QLocale(s.locale));
     QFont font(s.fontFamily);
@@ -398,6 +684,10 @@ bool render(const Scenario &s, const QDir &out)
 
     bool ok = true;
     for (const QString &view : s.views) {
+        if (view == u"page") {
+            ok = capturePage(s, engine, pageServer, out) && ok;
+            continue;
+        }
         QWidget *widget = nullptr;
         if (view == u"main-window")
             widget = &window;
@@ -433,6 +723,10 @@ void pinEnvironment()
     qunsetenv("QT_AUTO_SCREEN_SCALE_FACTOR");
     qunsetenv("QT_QPA_PLATFORMTHEME");
     qunsetenv("QT_STYLE_OVERRIDE");
+    // Chromium refuses to run as root with its sandbox; the runner only loads its own page
+    // from 127.0.0.1.
+    if (!qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX"))
+        qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
     qputenv("TZ", "UTC");
     ::tzset();
 }
@@ -440,10 +734,10 @@ void pinEnvironment()
 
 QStringList ScreenshotRunner::viewNames()
 {
-    return { u"main-window"_s, u"detail-pane"_s, u"step-indicator"_s, u"toast"_s };
+    return { u"main-window"_s, u"detail-pane"_s, u"step-indicator"_s, u"toast"_s, u"page"_s };
 }
 
-int ScreenshotRunner::main(int &argc, char **argv)
+int ScreenshotRunner::main(int &argc, char **argv, PageServerFactory pageServer)
 {
     pinEnvironment();
     QCoreApplication::setApplicationName(u"headway"_s);
@@ -455,6 +749,9 @@ int ScreenshotRunner::main(int &argc, char **argv)
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
     QSettings::setPath(QSettings::IniFormat, QSettings::SystemScope, settingsDir.path());
 
+    // The page view runs Qt WebEngine, which needs shared GL contexts set before the
+    // application exists.
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
     // Icons come from the style, never from the installed icon theme.
@@ -523,6 +820,6 @@ int ScreenshotRunner::main(int &argc, char **argv)
     }
     bool ok = true;
     for (const Scenario &s : std::as_const(scenarios))
-        ok = render(s, out) && ok;
+        ok = render(s, out, pageServer) && ok;
     return ok ? 0 : 1;
 }

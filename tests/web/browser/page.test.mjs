@@ -2,12 +2,9 @@
 // `headway --headless --port 0` (HEADWAY_BIN) or, without it, the node mock.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { OUTPUT, foreignRequests, launchBrowser, openPage, startServer } from './harness.mjs';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const TIMEOUT = 20000;
 
 let server;
@@ -306,11 +303,6 @@ describe('the page', () => {
         await row(page, 'Publish release 2.1').locator('li.hw-current', { hasText: 'Test' }).waitFor({ timeout: TIMEOUT });
         await page.waitForTimeout(1500); // speeds and ETAs settle
         await page.screenshot({ path: join(OUTPUT, 'page-1280.png') });
-        // Only on request, so that running the tests never changes tracked files.
-        if (process.env.HEADWAY_UPDATE_README_SCREENSHOT === '1' && existsSync(join(REPO, 'resources'))) {
-            mkdirSync(join(REPO, 'resources', 'screenshots'), { recursive: true });
-            copyFileSync(join(OUTPUT, 'page-1280.png'), join(REPO, 'resources', 'screenshots', 'web-page.png'));
-        }
         await page.setViewportSize({ width: 375, height: 800 });
         await page.waitForTimeout(300);
         await page.screenshot({ path: join(OUTPUT, 'page-375.png'), fullPage: true });
