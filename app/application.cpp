@@ -233,6 +233,7 @@ int Application::run(int argc, char *argv[])
         }
         // The window still works when the default port is taken: serve on any free port.
         serverOptions.port = 0;
+        server.reset(); // one server (and upload manager) per data dir at a time
         server = std::make_unique<HeadwayServer>(engine, serverOptions);
         if (!server->listen(&error)) {
             printError(error);

@@ -537,8 +537,9 @@ void MainWindow::showFinishedToast(const TaskSnapshot &task)
 
 void MainWindow::offerInterruptedTasks()
 {
+    // Ask the engine: called right after show(), before the model has had its first events.
     QStringList ids;
-    for (const TaskSnapshot &t : m_model->tasks()) {
+    for (const TaskSnapshot &t : m_engine.tasks()) {
         if (t.state == TaskState::Interrupted)
             ids.append(t.id);
     }
@@ -550,9 +551,9 @@ void MainWindow::offerInterruptedTasks()
     toast->setTimeout(0);
     connect(toast, &Toast::actionTriggered, this, [this, ids] {
         for (const QString &id : ids) {
-            const TaskSnapshot *t = m_model->snapshot(id);
+            const std::optional<TaskSnapshot> t = m_engine.task(id);
             if (t && t->state == TaskState::Interrupted)
-                m_engine.retry(id);
+                m_engine.retry(id); // an upload then waits for its sender's data again
         }
     });
 }

@@ -80,6 +80,7 @@ public:
     // driver reports their progress and end through updateExternal(). A driver may also adopt
     // tasks it did not start (monitor mode): they appear in every view like any other.
     void setExternalDriver(const QString &type, ExternalTaskDriver *driver);
+    ExternalTaskDriver *externalDriver(const QString &type) const { return m_drivers.value(type); }
     EngineError updateExternal(const QString &id, const ExternalUpdate &update);
     TaskSnapshot adoptExternal(TaskSnapshot task);
 

@@ -8,11 +8,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QStorageInfo>
 #include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cerrno>
@@ -22,11 +26,32 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString TypeName = u"upload"_s;
+constexpr int StateVersion = 1;
+constexpr qint64 MaxStateSize = 1024 * 1024; // a state file is a few hundred bytes
+
+Q_LOGGING_CATEGORY(lcUploads, "headway.uploads")
+
+// "<uuid>.part" (the partial file) or "<uuid>.json" (its saved state).
+bool isUploadFileName(const QString &name, QLatin1String suffix)
+{
+    static const QRegularExpression re(u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(part|json)$"_s);
+    const QRegularExpressionMatch m = re.match(name);
+    return m.hasMatch() && m.capturedView(1) == suffix;
+}
 
 bool isPartName(const QString &name)
 {
-    static const QRegularExpression re(u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part$"_s);
-    return re.match(name).hasMatch();
+    return isUploadFileName(name, QLatin1String("part"));
+}
+
+bool isStateName(const QString &name)
+{
+    return isUploadFileName(name, QLatin1String("json"));
+}
+
+bool isSha256Hex(const QByteArray &hex)
+{
+    return hex.size() == 64 && QByteArray::fromHex(hex).toHex() == hex;
 }
 } // namespace
 
@@ -36,15 +61,24 @@ UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, QObject
 {
     m_clock.start();
     QDir().mkpath(m_dir);
-    removeOrphans();
     m_engine.setExternalDriver(TypeName, this);
+    restore();
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] { expireIdle(); });
     rearmTimer();
 }
 
 UploadManager::~UploadManager()
 {
-    if (m_engineAlive)
+    // Re-hashing workers post back to this object: stop them and wait (each stops within a
+    // block of 1 MiB).
+    for (const std::shared_ptr<Upload> &u : std::as_const(m_uploads)) {
+        if (u->rehash)
+            u->rehash->cancel = true;
+    }
+    for (QFuture<void> &job : m_hashJobs)
+        job.waitForFinished();
+    // Only our own registration: another manager may have taken the type over since.
+    if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
         m_engine.setExternalDriver(TypeName, nullptr);
 }
 
@@ -61,20 +95,297 @@ void UploadManager::rearmTimer()
     m_expiryTimer.start(int(std::clamp<qint64>(expiry / 4, 50, 60'000)));
 }
 
-// Partial files from an earlier run cannot be resumed (their state was in memory): remove them.
-void UploadManager::removeOrphans()
-{
-    const QDir dir(m_dir);
-    const QStringList parts = dir.entryList({u"*.part"_s}, QDir::Files | QDir::Hidden);
-    for (const QString &name : parts) {
-        if (isPartName(name))
-            QFile::remove(dir.filePath(name));
-    }
-}
-
 QString UploadManager::partPath(const QString &id) const
 {
     return QDir(m_dir).filePath(id + u".part"_s);
+}
+
+QString UploadManager::statePath(const QString &id) const
+{
+    return QDir(m_dir).filePath(id + u".json"_s);
+}
+
+// Written once, at creation: what a restart cannot learn from the partial file. The offset is
+// the partial file's size and the last activity its modification time, so a chunk costs no
+// extra write.
+bool UploadManager::saveState(const Upload &upload, QString *error) const
+{
+    const Info &info = upload.info;
+    const QJsonObject state{
+        {u"version"_s, StateVersion},
+        {u"id"_s, info.id},
+        {u"task_id"_s, info.taskId},
+        {u"filename"_s, info.filename},
+        {u"length"_s, info.length},
+        {u"metadata"_s, QString::fromLatin1(info.metadata)},
+        {u"sha256"_s, QString::fromLatin1(upload.expectedSha256)},
+        {u"created"_s, upload.created.toString(Qt::ISODateWithMs)},
+        {u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+    };
+    QSaveFile file(statePath(info.id));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(state).toJson()) < 0 || !file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void UploadManager::removeFiles(Upload &upload)
+{
+    if (upload.rehash) {
+        upload.rehash->cancel = true;
+        upload.rehash.reset();
+    }
+    QFile::remove(partPath(upload.info.id));
+    QFile::remove(statePath(upload.info.id));
+}
+
+// Brings back the uploads of an earlier run from their state files; removes what cannot come
+// back (a partial file without state, a state without partial file, an unreadable state, an
+// upload whose task is gone or finished).
+void UploadManager::restore()
+{
+    const QDir dir(m_dir);
+    const QStringList states = dir.entryList({u"*.json"_s}, QDir::Files | QDir::Hidden, QDir::Name);
+    QList<std::shared_ptr<Upload>> restored;
+    for (const QString &name : states) {
+        if (!isStateName(name))
+            continue;
+        if (std::shared_ptr<Upload> upload = load(name.chopped(5))) {
+            m_uploads.insert(upload->info.id, upload);
+            restored.append(upload);
+        }
+    }
+    // Partial files without state: a crash between creating the two files, or a Headway from
+    // before uploads were resumable.
+    for (const QString &name : dir.entryList({u"*.part"_s}, QDir::Files | QDir::Hidden)) {
+        if (isPartName(name) && !m_uploads.contains(name.chopped(5))) {
+            qCInfo(lcUploads, "Removing %s: no saved state, it cannot be resumed", qUtf8Printable(name));
+            QFile::remove(dir.filePath(name));
+        }
+    }
+
+    for (const std::shared_ptr<Upload> &upload : std::as_const(restored)) {
+        Info &info = upload->info;
+        if (!info.taskId.isEmpty() && m_engineAlive) {
+            const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
+            // Only a user removes a task that has not succeeded (it must be finished first):
+            // take that as "drop it". A finished task is never brought back to life either.
+            const bool keep = task
+                              && (task->state == TaskState::Interrupted || !isFinished(task->state));
+            if (!keep) {
+                qCInfo(lcUploads, "Removing upload %s: its task is %s", qUtf8Printable(info.id),
+                       task ? qUtf8Printable(taskStateName(task->state)) : "gone");
+                removeFiles(*upload);
+                m_uploads.remove(info.id);
+                continue;
+            }
+            // The byte count it will resume from, in every view (a progress-only update is
+            // allowed on an interrupted task).
+            ExternalUpdate update;
+            update.progress = progress(*upload, 0,
+                                       task->state == TaskState::Interrupted
+                                           ? tr("Interrupted: resumes when the sender sends the rest")
+                                           : tr("Waiting for data"));
+            m_engine.updateExternal(info.taskId, update);
+        }
+        if (info.offset > 0)
+            startRehash(*upload);
+        else if (info.length == 0)
+            rehashDone(info.id, nullptr); // complete it now
+    }
+    failUnresumable();
+    expireIdle();
+}
+
+// Reads one saved upload back; nullptr (after removing its files) if it cannot come back.
+std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
+{
+    const QString part = partPath(id);
+    const QString statePath = this->statePath(id);
+    const auto drop = [&](const QString &why) {
+        qCWarning(lcUploads, "Ignoring the saved upload %s and removing its files: %s",
+                  qUtf8Printable(id), qUtf8Printable(why));
+        QFile::remove(statePath);
+        QFile::remove(part);
+        return std::shared_ptr<Upload>();
+    };
+    QFile file(statePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return drop(file.errorString());
+    if (file.size() > MaxStateSize)
+        return drop(u"the state file is too large"_s);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    file.close();
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+        return drop(u"the state file is not a JSON object (%1)"_s.arg(parseError.errorString()));
+    const QJsonObject state = doc.object();
+    const qint64 length = state.value(u"length"_s).toInteger(-1);
+    const QByteArray sha256 = state.value(u"sha256"_s).toString().toLatin1();
+    if (state.value(u"version"_s).toInt() != StateVersion || state.value(u"id"_s).toString() != id
+        || length < 0 || !state.value(u"filename"_s).isString()
+        || (!sha256.isEmpty() && !isSha256Hex(sha256))) {
+        return drop(u"the state file has a wrong version, id, length, file name or sha256"_s);
+    }
+    const QFileInfo partInfo(part);
+    if (!partInfo.isFile())
+        return drop(u"its partial file is missing"_s);
+    if (partInfo.size() > length)
+        return drop(u"its partial file is longer than the upload (%1 > %2 bytes)"_s.arg(partInfo.size()).arg(length));
+
+    auto upload = std::make_shared<Upload>();
+    Info &info = upload->info;
+    info.id = id;
+    info.taskId = state.value(u"task_id"_s).toString();
+    info.filename = sanitizeFilename(state.value(u"filename"_s).toString());
+    info.length = length;
+    info.offset = partInfo.size(); // what reached the disk, whatever happened after
+    info.metadata = state.value(u"metadata"_s).toString().toLatin1();
+    upload->expectedSha256 = sha256;
+    const QDateTime nowUtc = QDateTime::currentDateTimeUtc();
+    upload->created = QDateTime::fromString(state.value(u"created"_s).toString(), Qt::ISODateWithMs);
+    if (!upload->created.isValid())
+        upload->created = nowUtc;
+    // The last chunk's time is the partial file's modification time.
+    QDateTime last = partInfo.lastModified().toUTC();
+    const QDateTime saved = QDateTime::fromString(state.value(u"last_activity"_s).toString(), Qt::ISODateWithMs);
+    if (!last.isValid() || (saved.isValid() && saved > last))
+        last = saved;
+    const qint64 idleMs = last.isValid() ? std::max<qint64>(0, last.msecsTo(nowUtc)) : 0;
+    upload->lastActivityMs = m_clock.elapsed() - idleMs;
+    return upload;
+}
+
+// Rebuilds the running SHA-256 of a restored partial file on a worker thread, so a large
+// file does not hold up the event loop. Chunks that arrive meanwhile are written only; the
+// worker reads on until it has caught up (rehashDone() starts it again if more came).
+void UploadManager::startRehash(Upload &upload)
+{
+    std::shared_ptr<Rehash> rehash = upload.rehash;
+    if (!rehash) {
+        rehash = std::make_shared<Rehash>();
+        rehash->hash = std::move(upload.hash);
+        if (!rehash->hash)
+            rehash->hash = std::make_shared<Digest>(Digest::Algorithm::Sha256);
+        rehash->path = partPath(upload.info.id);
+        upload.rehash = rehash;
+    }
+    rehash->target = upload.info.offset;
+    m_hashJobs.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    const QString id = upload.info.id;
+    rehash->future = QtConcurrent::run([this, id, rehash] {
+        QFile file(rehash->path);
+        if (!file.open(QIODevice::ReadOnly) || !file.seek(rehash->hashed)) {
+            rehash->error = file.errorString();
+        } else {
+            QByteArray buffer(1024 * 1024, Qt::Uninitialized);
+            qint64 target = 0;
+            while (!rehash->cancel && rehash->hashed < (target = rehash->target.load())) {
+                const qint64 n = file.read(buffer.data(), std::min<qint64>(buffer.size(), target - rehash->hashed));
+                if (n <= 0) {
+                    rehash->error = n < 0 ? file.errorString() : tr("the file is shorter than expected");
+                    break;
+                }
+                rehash->hash->addData(buffer.constData(), n);
+                rehash->hashed += n;
+            }
+        }
+        QMetaObject::invokeMethod(this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
+    });
+    m_hashJobs.append(rehash->future);
+}
+
+// A worker finished (rehash) or, with rehash null, a restored upload needs no hashing.
+void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> &rehash)
+{
+    const auto it = m_uploads.constFind(id);
+    if (it == m_uploads.cend() || (*it)->rehash != rehash)
+        return; // dropped meanwhile, or waitForHash() took the result already
+    const std::shared_ptr<Upload> keep = *it;
+    Upload &upload = *keep;
+    if (rehash) {
+        if (!rehash->error.isEmpty()) {
+            fail(upload, u"io_error"_s, tr("Cannot read the partial file back after a restart: %1").arg(rehash->error));
+            return;
+        }
+        if (rehash->hashed < upload.info.offset) {
+            startRehash(upload); // chunks arrived while it read
+            return;
+        }
+        qCDebug(lcUploads, "Upload %s: SHA-256 state rebuilt from %lld bytes", qUtf8Printable(id),
+                rehash->hashed);
+        upload.hash = std::move(rehash->hash);
+        upload.rehash.reset();
+    }
+    if (!upload.info.finished && upload.info.offset == upload.info.length) {
+        // Every byte had arrived before the restart: finish it (the sender believes it done).
+        resumeTask(upload);
+        Error error;
+        complete(upload, &error);
+    }
+}
+
+// Makes the hash usable now: waits for a re-hashing worker (needed only when the last chunk
+// arrives before it caught up).
+bool UploadManager::waitForHash(Upload &upload, QString *error)
+{
+    while (std::shared_ptr<Rehash> rehash = upload.rehash) {
+        rehash->future.waitForFinished();
+        if (!rehash->error.isEmpty()) {
+            *error = rehash->error;
+            return false;
+        }
+        if (rehash->hashed < upload.info.offset) {
+            startRehash(upload);
+            continue;
+        }
+        qCDebug(lcUploads, "Upload %s: waited for the SHA-256 of %lld bytes", qUtf8Printable(upload.info.id),
+                rehash->hashed);
+        upload.hash = std::move(rehash->hash);
+        upload.rehash.reset();
+    }
+    return true;
+}
+
+bool UploadManager::taskGone(const Upload &upload) const
+{
+    return !upload.info.taskId.isEmpty() && m_engineAlive && !m_engine.task(upload.info.taskId);
+}
+
+// An interrupted task (a restored upload) goes back to running through a retry, which hands
+// it to startTask(). Done when its sender sends data again, and before it ends any other way
+// (an interrupted task may not go to failed or canceled directly).
+void UploadManager::resumeTask(Upload &upload)
+{
+    if (upload.info.taskId.isEmpty() || !m_engineAlive)
+        return;
+    const std::optional<TaskSnapshot> task = m_engine.task(upload.info.taskId);
+    if (task && task->state == TaskState::Interrupted)
+        m_engine.retry(upload.info.taskId);
+}
+
+// Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
+// partial files, or whose files were damaged) fail at once with the reason, instead of being
+// offered for a resume that cannot work.
+void UploadManager::failUnresumable()
+{
+    if (!m_engineAlive)
+        return;
+    const QList<TaskSnapshot> tasks = m_engine.tasks();
+    for (const TaskSnapshot &task : tasks) {
+        if (task.type != TypeName || task.state != TaskState::Interrupted || findByTask(task.id))
+            continue;
+        if (m_engine.retry(task.id))
+            continue;
+        ExternalUpdate update;
+        update.state = TaskState::Failed;
+        update.error = TaskError{u"not_resumable"_s,
+                                 tr("Headway stopped during this upload and its partial file was not kept: "
+                                    "send the file again."),
+                                 {}};
+        m_engine.updateExternal(task.id, update);
+    }
 }
 
 QString UploadManager::sanitizeFilename(const QString &name)
@@ -105,8 +416,8 @@ QString UploadManager::sanitizeFilename(const QString &name)
         clean.chop(1);
     if (clean.isEmpty())
         clean = u"upload"_s;
-    if (isPartName(clean))
-        clean.prepend(u"upload-"_s); // never mistaken for a partial file
+    if (isPartName(clean) || isStateName(clean))
+        clean.prepend(u"upload-"_s); // never mistaken for a partial file or its state
     return clean;
 }
 
@@ -158,6 +469,7 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     info.metadata = metadata;
     upload->expectedSha256 = expectedSha256.toLower();
     upload->lastActivityMs = m_clock.elapsed();
+    upload->created = QDateTime::currentDateTimeUtc();
 
     QFile part(partPath(info.id));
     if (!QDir().mkpath(m_dir) || !part.open(QIODevice::WriteOnly)) {
@@ -180,6 +492,13 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
         running.state = TaskState::Running;
         updateTask(*upload, running);
     }
+    QString saveError;
+    if (!saveState(*upload, &saveError)) {
+        const QString message = tr("Cannot save the upload's state: %1").arg(saveError);
+        fail(*upload, u"io_error"_s, message);
+        *error = {500, u"io_error"_s, message};
+        return std::nullopt;
+    }
     reportProgress(*upload, 0, tr("Waiting for data"));
     if (length == 0)
         complete(*upload, error);
@@ -191,7 +510,7 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
 std::optional<UploadManager::Info> UploadManager::info(const QString &id) const
 {
     const auto it = m_uploads.constFind(id);
-    if (it == m_uploads.cend())
+    if (it == m_uploads.cend() || taskGone(**it))
         return std::nullopt;
     return (*it)->info;
 }
@@ -200,12 +519,23 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
                                             const QByteArray &chunk, Error *error)
 {
     const auto it = m_uploads.constFind(id);
-    if (it == m_uploads.cend()) {
-        *error = {404, u"not_found"_s, tr("There is no upload %1 (finished, canceled or expired).").arg(id)};
-        return std::nullopt;
+    if (it != m_uploads.cend() && taskGone(**it)) {
+        // A user removed its (interrupted) task: the upload goes with it.
+        removeFiles(**it);
+        m_uploads.erase(it);
+    } else if (it != m_uploads.cend()) {
+        return appendTo(*it, offset, chunk, error);
     }
-    const std::shared_ptr<Upload> keep = *it; // fail() removes it from the table
+    *error = {404, u"not_found"_s, tr("There is no upload %1 (finished, canceled or expired).").arg(id)};
+    return std::nullopt;
+}
+
+std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint64 offset,
+                                              const QByteArray &chunk, Error *error)
+{
+    // keep: fail() removes the upload from the table
     Upload &upload = *keep;
+    const QString id = upload.info.id;
     Info &info = upload.info;
     if (offset != info.offset) {
         *error = {409, u"offset_mismatch"_s,
@@ -223,6 +553,7 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
         return std::nullopt;
     }
     upload.lastActivityMs = m_clock.elapsed();
+    resumeTask(upload); // a restored upload whose sender came back before any user did
     if (chunk.isEmpty())
         return info.offset;
 
@@ -254,10 +585,20 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
         *error = {500, u"io_error"_s, message};
         return std::nullopt;
     }
-    upload.hash->addData(chunk.constData(), chunk.size());
     info.offset += chunk.size();
+    if (upload.rehash)
+        upload.rehash->target = info.offset; // the worker hashes it from the file
+    else
+        m_hasher.add(upload.hash, chunk); // overlaps with receiving the next chunk
     upload.speed.update(m_clock.elapsed(), info.offset);
     if (info.offset == info.length) {
+        QString hashError;
+        if (!waitForHash(upload, &hashError)) {
+            const QString message = tr("Cannot read the partial file back after a restart: %1").arg(hashError);
+            fail(upload, u"io_error"_s, message);
+            *error = {500, u"io_error"_s, message};
+            return std::nullopt;
+        }
         complete(upload, error);
         if (*error)
             return std::nullopt;
@@ -280,6 +621,7 @@ void UploadManager::complete(Upload &upload, Error *error)
             file.close();
         }
     }
+    m_hasher.wait(); // the last chunks may still be queued
     const QByteArray digest = upload.hash->result().toHex();
     if (QFileInfo(part).size() != info.length) {
         const QString message = tr("The partial file has %1 bytes, not %2: it changed on disk.")
@@ -302,6 +644,7 @@ void UploadManager::complete(Upload &upload, Error *error)
         *error = {500, u"io_error"_s, message};
         return;
     }
+    QFile::remove(statePath(info.id)); // a finished upload is never brought back
     info.finished = true;
     info.path = target;
     upload.lastActivityMs = m_clock.elapsed();
@@ -328,7 +671,8 @@ void UploadManager::complete(Upload &upload, Error *error)
 void UploadManager::fail(Upload &upload, const QString &code, const QString &message)
 {
     const QString id = upload.info.id;
-    QFile::remove(partPath(id));
+    removeFiles(upload);
+    resumeTask(upload); // an interrupted task cannot fail directly
     ExternalUpdate update;
     update.state = TaskState::Failed;
     update.error = TaskError{code, message, {}};
@@ -337,6 +681,13 @@ void UploadManager::fail(Upload &upload, const QString &code, const QString &mes
 }
 
 void UploadManager::reportProgress(Upload &upload, int step, const QString &message)
+{
+    ExternalUpdate update;
+    update.progress = progress(upload, step, message);
+    updateTask(upload, update);
+}
+
+TaskProgress UploadManager::progress(const Upload &upload, int step, const QString &message) const
 {
     const Info &info = upload.info;
     TaskProgress p;
@@ -349,9 +700,7 @@ void UploadManager::reportProgress(Upload &upload, int step, const QString &mess
     p.steps = QStringList{tr("Upload"), tr("Verify"), tr("Complete")};
     p.step = step;
     p.message = message;
-    ExternalUpdate update;
-    update.progress = p;
-    updateTask(upload, update);
+    return p;
 }
 
 void UploadManager::updateTask(const Upload &upload, const ExternalUpdate &update)
@@ -370,13 +719,16 @@ UploadManager::Error UploadManager::terminate(const QString &id)
     if (it == m_uploads.cend())
         return {404, u"not_found"_s, tr("There is no upload %1 (finished, canceled or expired).").arg(id)};
     const std::shared_ptr<Upload> upload = *it;
-    m_uploads.remove(id);
     if (!upload->info.finished) {
-        QFile::remove(partPath(id));
+        removeFiles(*upload);
+        resumeTask(*upload); // an interrupted task cannot be canceled directly
+        m_uploads.remove(id);
         ExternalUpdate update;
         update.state = TaskState::Canceled;
         update.error = TaskError{u"terminated"_s, tr("The uploader canceled the upload."), {}};
         updateTask(*upload, update);
+    } else {
+        m_uploads.remove(id);
     }
     return {};
 }
@@ -387,12 +739,16 @@ int UploadManager::expireIdle()
     const qint64 expiry = m_options.expiry.count();
     QList<std::shared_ptr<Upload>> stale;
     for (const std::shared_ptr<Upload> &u : std::as_const(m_uploads)) {
-        if (now - u->lastActivityMs > expiry)
+        if (now - u->lastActivityMs > expiry || taskGone(*u))
             stale.append(u);
     }
     for (const std::shared_ptr<Upload> &u : std::as_const(stale)) {
-        if (u->info.finished)
+        if (u->info.finished) {
             m_uploads.remove(u->info.id);
+        } else if (taskGone(*u)) {
+            removeFiles(*u); // a user removed its task
+            m_uploads.remove(u->info.id);
+        }
         else
             fail(*u, u"expired"_s, tr("The upload was abandoned: nothing arrived for too long."));
     }
@@ -410,9 +766,21 @@ UploadManager::Upload *UploadManager::findByTask(const QString &taskId)
 
 void UploadManager::startTask(const TaskSnapshot &task)
 {
+    if (Upload *upload = findByTask(task.id); upload && !upload->info.finished) {
+        // A restored upload resumed by a user (retry) or by its sender's next chunk: running
+        // again, waiting for the rest from the offset it has.
+        upload->lastActivityMs = m_clock.elapsed(); // a fresh expiry period for the sender
+        upload->speed.reset();
+        upload->speed.update(m_clock.elapsed(), upload->info.offset);
+        ExternalUpdate update;
+        update.state = TaskState::Running;
+        update.progress = progress(*upload, 0, tr("Waiting for data"));
+        m_engine.updateExternal(task.id, update);
+        return;
+    }
     // Called inside submit(), before create() knows the task's id; and for uploads that
-    // cannot run (restored after a restart, retried, or submitted through /api/v1/tasks).
-    // Look again once the current call is done.
+    // cannot run (whose partial file was not kept, retried after they failed, or submitted
+    // through /api/v1/tasks). Look again once the current call is done.
     const QString taskId = task.id;
     QTimer::singleShot(0, this, [this, taskId] {
         if (findByTask(taskId) || !m_engineAlive)
@@ -437,10 +805,11 @@ void UploadManager::cancelTask(const TaskSnapshot &task)
         return;
     const QString id = upload->info.id;
     const bool finished = upload->info.finished;
+    if (!finished)
+        removeFiles(*upload);
     m_uploads.remove(id);
     if (finished)
         return;
-    QFile::remove(partPath(id));
     if (task.state == TaskState::Running || task.state == TaskState::Paused) {
         ExternalUpdate update;
         update.state = TaskState::Canceled;

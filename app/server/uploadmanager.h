@@ -2,16 +2,21 @@
 
 #include "app/core/externaltaskdriver.h"
 #include "app/core/speedestimator.h"
+#include "app/server/backgroundhasher.h"
+
+#include "app/core/tasks/digest.h"
 
 #include <QCoreApplication>
-#include "app/core/tasks/digest.h"
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QTimer>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -25,6 +30,12 @@ class TaskEngine;
 // its sanitized file name at the end. Each upload is an "upload" task in the engine (this is
 // its ExternalTaskDriver), so every viewer sees the server's byte count; canceling the task
 // terminates the upload. Abandoned uploads expire. Lives in the engine's thread.
+//
+// Uploads survive a restart: each one's state (length, name, metadata, task id, ...) is kept
+// in <id>.json beside its partial file, written once at creation; the offset is the partial
+// file's size, which stays right after a crash. At start every saved upload comes back
+// linked to its (interrupted) task, its SHA-256 state rebuilt by re-reading the partial file on
+// a worker thread. The next PATCH from its sender, or a retry of the task, resumes it.
 class UploadManager final : public QObject, public ExternalTaskDriver
 {
     Q_OBJECT
@@ -80,7 +91,8 @@ public:
                                  Error *error);
     // Removes the upload (its partial file; a finished upload's file stays) and cancels its task.
     Error terminate(const QString &id);
-    // Drops uploads idle for longer than the expiry (also run by a timer).
+    // Drops uploads idle for longer than the expiry (also run by a timer), and uploads whose
+    // task a user removed.
     int expireIdle();
     int count() const { return int(m_uploads.size()); }
 
@@ -92,26 +104,55 @@ public:
     void cancelTask(const TaskSnapshot &task) override;
 
 private:
+    // Re-hashing a restored partial file on a worker thread; chunks that arrive meanwhile are
+    // written only, and the worker reads on until it has caught up with them.
+    struct Rehash
+    {
+        std::shared_ptr<Digest> hash; // the worker's while it runs
+        QString path;
+        qint64 hashed = 0;             // the worker's while it runs
+        std::atomic<qint64> target{0}; // bytes on disk that may be read (set by the writer)
+        std::atomic<bool> cancel{false};
+        QString error;
+        QFuture<void> future;
+    };
+
     struct Upload
     {
         Info info;
         QByteArray expectedSha256;
         // libcrypto when the system has it: Qt's SHA-256 was a third of the server's time.
-        std::unique_ptr<Digest> hash = std::make_unique<Digest>(Digest::Algorithm::Sha256);
+        // Null while a Rehash owns it.
+        std::shared_ptr<Digest> hash = std::make_shared<Digest>(Digest::Algorithm::Sha256);
+        std::shared_ptr<Rehash> rehash;
         SpeedEstimator speed;
         qint64 lastActivityMs = 0;
+        QDateTime created; // UTC
     };
 
     QString partPath(const QString &id) const;
+    QString statePath(const QString &id) const;
+    bool saveState(const Upload &upload, QString *error) const;
+    void removeFiles(Upload &upload);
+    void restore();
+    std::shared_ptr<Upload> load(const QString &id);
+    void startRehash(Upload &upload);
+    void rehashDone(const QString &id, const std::shared_ptr<Rehash> &rehash);
+    bool waitForHash(Upload &upload, QString *error);
+    bool taskGone(const Upload &upload) const;
+    void resumeTask(Upload &upload);
+    void failUnresumable();
+    TaskProgress progress(const Upload &upload, int step, const QString &message) const;
     QString uniqueTarget(const QString &filename) const;
     qint64 freeSpace() const;
     void complete(Upload &upload, Error *error);
     void fail(Upload &upload, const QString &code, const QString &message);
     void reportProgress(Upload &upload, int step, const QString &message);
     void updateTask(const Upload &upload, const ExternalUpdate &update);
-    void removeOrphans();
     void rearmTimer();
     Upload *findByTask(const QString &taskId);
+    std::optional<qint64> appendTo(std::shared_ptr<Upload> upload, qint64 offset,
+                                   const QByteArray &chunk, Error *error);
 
     TaskEngine &m_engine;
     QPointer<TaskEngine> m_engineAlive;
@@ -120,4 +161,8 @@ private:
     QHash<QString, std::shared_ptr<Upload>> m_uploads;
     QElapsedTimer m_clock;
     QTimer m_expiryTimer;
+    // SHA-256 of arriving chunks, off the request path. One chunk at a time: hashing (~2 GB/s)
+    // outruns receiving, and each queued chunk is a request body kept alive (RSS).
+    BackgroundHasher m_hasher{ChunkLimit};
+    QList<QFuture<void>> m_hashJobs; // re-hashing workers, waited for by the destructor
 };

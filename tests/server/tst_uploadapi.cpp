@@ -1,8 +1,9 @@
 // Tests of UploadApi and UploadManager (tus 1.0 under /api/v1/uploads) against a real server on
 // an ephemeral loopback port: every header and error, resume at an offset, concurrent uploads,
-// sanitized names, the chunk limit enforced before buffering, disk full, expiry and the
-// "upload" task every viewer sees.
+// sanitized names, the chunk limit enforced before buffering, disk full, expiry, the
+// "upload" task every viewer sees, and resuming after Headway restarts.
 #include "app/core/taskengine.h"
+#include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
 #include "app/server/uploadmanager.h"
@@ -382,6 +383,8 @@ private Q_SLOTS:
         QTest::newRow("unicode kept") << u"résumé 2024.pdf"_s << u"résumé 2024.pdf"_s;
         QTest::newRow("part look-alike") << u"0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.part"_s
                                          << u"upload-0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.part"_s;
+        QTest::newRow("state look-alike") << u"0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.json"_s
+                                          << u"upload-0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.json"_s;
     }
 
     void sanitizeFilename()
@@ -577,20 +580,126 @@ private Q_SLOTS:
         QCOMPARE(call("HEAD", path).status, 404);
     }
 
+    // A server restart in the same process (the engine keeps the running task): the upload goes
+    // on; a partial file without saved state is removed, files that are not ours stay.
     void orphanedPartsRemovedAtStart()
     {
-        const QString path = create(1000);
+        const QString path = create(20, "kept.bin");
         QCOMPARE(patch(path, 0, QByteArray(10, 'a')).status, 204);
+        const QString stray = QDir(uploadsDir()).filePath(u"0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.part"_s);
         QFile keep(QDir(uploadsDir()).filePath(u"notes.part"_s));
-        QVERIFY(keep.open(QIODevice::WriteOnly));
-        keep.close();
-        m_server.reset(); // a restart: the upload's state was in memory
+        for (QFile *f : {&keep, new QFile(stray, &keep)}) {
+            QVERIFY(f->open(QIODevice::WriteOnly));
+            f->close();
+        }
+        m_server.reset();
         ServerOptions serverOptions;
         serverOptions.port = 0;
         serverOptions.dataDir = m_dir->path();
         m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
-        QVERIFY(!QFile::exists(partOf(path)));
+        QString error;
+        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        QVERIFY(!QFile::exists(stray));
         QVERIFY(keep.exists()); // not one of ours
+        QVERIFY(QFile::exists(partOf(path)));
+        QCOMPARE(call("HEAD", path).header("Upload-Offset"), "10");
+        QCOMPARE(patch(path, 10, QByteArray(10, 'b')).status, 204);
+        QFile done(QDir(uploadsDir()).filePath(u"kept.bin"_s));
+        QVERIFY(done.open(QIODevice::ReadOnly));
+        QCOMPARE(done.readAll(), QByteArray(10, 'a') + QByteArray(10, 'b'));
+    }
+
+    // Headway stops mid-upload and starts again on the same data dir and store: the task comes
+    // back interrupted with its byte count, HEAD answers the old offset, and the sender's next
+    // PATCH resumes the task and completes the file with the right SHA-256.
+    void resumesAfterRestart()
+    {
+        const QString storePath = QDir(m_dir->path()).filePath(u"tasks.sqlite"_s);
+        auto store = std::make_unique<TaskStore>();
+        QVERIFY(store->open(storePath));
+        m_engine->addTracker(store.get(), 1);
+
+        const QByteArray data = randomBytes(3 * 1024 * 1024 + 5);
+        const qint64 first = 2 * 1024 * 1024 + 3;
+        Answer created;
+        const QString path = create(data.size(), "restart.bin", &created, "sha256 " + b64(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+        QVERIFY(!path.isEmpty());
+        const QString taskId = QString::fromLatin1(created.header("Headway-Task-Id"));
+        QCOMPARE(patch(path, 0, data.left(first)).status, 204);
+        const QString state = QDir(uploadsDir()).filePath(path.section(u'/', -1) + u".json"_s);
+        QVERIFY(QFile::exists(state));
+
+        // Stop everything, as the application does at quit.
+        m_nam.reset();
+        m_server.reset();
+        m_engine->shutdown();
+        store->close();
+        m_engine.reset();
+        QVERIFY(QFile::exists(partOf(path)));
+        QVERIFY(QFile::exists(state));
+
+        // Start again.
+        store = std::make_unique<TaskStore>();
+        QVERIFY(store->open(storePath));
+        EngineOptions options;
+        options.concurrency = 1;
+        options.dataDir = m_dir->path();
+        m_engine = std::make_unique<TaskEngine>(*m_registry, options);
+        m_engine->restore(store->loadAll());
+        m_engine->addTracker(store.get(), 1);
+        ServerOptions serverOptions;
+        serverOptions.port = 0;
+        serverOptions.dataDir = m_dir->path();
+        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
+        QString error;
+        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        m_nam = std::make_unique<QNetworkAccessManager>();
+
+        std::optional<TaskSnapshot> task = m_engine->task(taskId);
+        QVERIFY(task);
+        QCOMPARE(task->state, TaskState::Interrupted);
+        QCOMPARE(task->progress.processed, first);
+        QCOMPARE(task->progress.total, data.size());
+        QCOMPARE(m_server->uploads()->count(), 1);
+
+        Answer a = call("HEAD", path);
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.header("Upload-Offset").toLongLong(), first);
+        QCOMPARE(a.header("Upload-Length").toLongLong(), data.size());
+        QVERIFY(a.header("Upload-Metadata").contains(b64("restart.bin")));
+        QCOMPARE(a.header("Headway-Task-Id"), taskId.toLatin1());
+        QCOMPARE(m_engine->task(taskId)->state, TaskState::Interrupted); // HEAD changes nothing
+
+        // The sender resumes in two chunks; the first one brings the task back to running.
+        const qint64 second = first + 512 * 1024;
+        a = patch(path, first, data.mid(first, second - first));
+        QCOMPARE(a.status, 204);
+        QCOMPARE(a.header("Upload-Offset").toLongLong(), second);
+        task = m_engine->task(taskId);
+        QCOMPARE(task->state, TaskState::Running);
+        QCOMPARE(task->attempt, 2);
+        QCOMPARE(task->progress.processed, second);
+        a = patch(path, second, data.mid(second));
+        QCOMPARE(a.status, 204);
+        QCOMPARE(a.header("Upload-Offset").toLongLong(), data.size());
+
+        task = m_engine->task(taskId);
+        QCOMPARE(task->state, TaskState::Succeeded);
+        QCOMPARE(task->result.toObject().value(u"sha256"_s).toString().toLatin1(),
+                 QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        QFile file(QDir(uploadsDir()).filePath(u"restart.bin"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), data);
+        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList{u"restart.bin"_s});
+
+        // A finished upload is not brought back by the next start.
+        m_nam.reset();
+        m_server.reset();
+        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
+        QCOMPARE(m_server->uploads()->count(), 0);
+        m_server.reset();
+        m_engine->shutdown();
+        store->close();
     }
 };
 

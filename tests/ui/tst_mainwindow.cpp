@@ -245,6 +245,24 @@ private Q_SLOTS:
         QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
     }
 
+    // As the application does it: offered right after show(), before the event loop has run
+    // (the list model has not received its first events yet).
+    void offersInterruptedTasksAtOnce()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        engine.restore({ makeSnapshot(u"was running"_s, TaskState::Running, 30) });
+        MainWindow w(engine);
+        w.show();
+        w.offerInterruptedTasks();
+        QCOMPARE(w.toastStack()->count(), 1);
+        Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
+        QCOMPARE(engine.tasks().first().state, TaskState::Queued);
+    }
+
     // "Import file…": a Copy -> Verify pipeline into the upload folder, with the real task types.
     void importFile()
     {

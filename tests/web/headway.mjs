@@ -5,10 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** {url (with ?token=), origin, token, dataDir, close()}; close() stops it and removes dataDir. */
-export async function startHeadway(bin = process.env.HEADWAY_BIN) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'headway-web-test-'));
-    const child = spawn(bin, ['--headless', '--port', '0', '--data-dir', dataDir], {
+/**
+ * {url (with ?token=), origin, token, dataDir, stop(signal), close()}; close() stops it and
+ * removes dataDir, stop() only stops it (a restart test then starts another on the same
+ * dataDir and port: `startHeadway(bin, { dataDir, port })`).
+ */
+export async function startHeadway(bin = process.env.HEADWAY_BIN, { dataDir: reuseDir, port = 0 } = {}) {
+    const dataDir = reuseDir ?? mkdtempSync(join(tmpdir(), 'headway-web-test-'));
+    const child = spawn(bin, ['--headless', '--port', String(port), '--data-dir', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
     });
@@ -31,19 +35,24 @@ export async function startHeadway(bin = process.env.HEADWAY_BIN) {
         });
     });
     const parsed = new URL(url);
+    const stop = async (signal = 'SIGTERM') => {
+        if (child.exitCode === null && child.signalCode === null) {
+            const exited = new Promise((r) => child.once('exit', r));
+            child.kill(signal);
+            const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+            await exited;
+            clearTimeout(t);
+        }
+    };
     return {
         url,
         origin: parsed.origin,
+        port: Number(parsed.port),
         token: parsed.searchParams.get('token'),
         dataDir,
+        stop,
         close: async () => {
-            if (child.exitCode === null) {
-                const exited = new Promise((r) => child.once('exit', r));
-                child.kill('SIGTERM');
-                const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-                await exited;
-                clearTimeout(t);
-            }
+            await stop();
             rmSync(dataDir, { recursive: true, force: true });
         },
     };

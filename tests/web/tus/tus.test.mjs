@@ -115,3 +115,60 @@ test('tus-js-client terminates an upload', { skip: !process.env.HEADWAY_BIN }, a
         await server.close();
     }
 });
+
+// Headway is killed (SIGKILL, as in a crash) in the middle of an upload and started again on
+// the same data dir and port: tus-js-client's own retries ask the server for its offset
+// (HEAD) and go on from there; the file, its SHA-256 and the task (resumed, attempt 2) are
+// right.
+test('tus-js-client resumes after Headway restarts mid-upload', { skip: !process.env.HEADWAY_BIN }, async () => {
+    let server = await startHeadway();
+    const { dataDir, port } = server;
+    try {
+        const data = randomBytes(6 * 1024 * 1024 + 77);
+        let restarted = null;
+        let acceptedAtKill = 0;
+        const requests = [];
+        await upload(data, {
+            endpoint: `${server.origin}/api/v1/uploads`,
+            chunkSize: 1024 * 1024,
+            // Generous: the new process must be listening before they run out.
+            retryDelays: [200, 500, 1000, 1000, 2000, 2000, 4000, 4000],
+            headers: { Authorization: `Bearer ${server.token}` },
+            metadata: { filename: 'restart.bin', filetype: 'application/octet-stream' },
+            onBeforeRequest: (req) => {
+                requests.push(`${req.getMethod()} ${req.getHeader('Upload-Offset') ?? ''}`.trim());
+            },
+            onChunkComplete: (_size, accepted) => {
+                if (!restarted && accepted >= 2 * 1024 * 1024) {
+                    acceptedAtKill = accepted;
+                    restarted = server.stop('SIGKILL').then(async () => {
+                        server = await startHeadway(undefined, { dataDir, port });
+                    });
+                }
+            },
+        });
+        await restarted;
+        assert.ok(acceptedAtKill >= 2 * 1024 * 1024 && acceptedAtKill < data.length);
+        // After the kill: a HEAD (the client asking for the offset) and a PATCH resuming at an
+        // offset past the start (what had reached the disk), never a new upload.
+        const headAt = requests.indexOf('HEAD');
+        assert.ok(headAt > 0, `a HEAD after the restart: ${requests.join(', ')}`);
+        const resumedAt = Number(requests.slice(headAt).find((r) => r.startsWith('PATCH')).split(' ')[1]);
+        assert.ok(resumedAt >= acceptedAtKill, `resumed at ${resumedAt}, ${acceptedAtKill} accepted before the kill`);
+        assert.equal(requests.filter((r) => r === 'POST').length, 1, 'one upload, never created again');
+
+        const saved = readFileSync(join(dataDir, 'uploads', 'restart.bin'));
+        assert.ok(saved.equals(data));
+        assert.deepEqual(readdirSync(join(dataDir, 'uploads')), ['restart.bin']);
+        const tasks = await (await fetch(`${server.origin}/api/v1/tasks?type=upload`, {
+            headers: { Authorization: `Bearer ${server.token}` },
+        })).json();
+        const uploads = tasks.tasks.filter((t) => t.type === 'upload');
+        assert.equal(uploads.length, 1);
+        assert.equal(uploads[0].state, 'succeeded');
+        assert.equal(uploads[0].attempt, 2, 'the interrupted task was resumed');
+        assert.equal(uploads[0].result.sha256, createHash('sha256').update(data).digest('hex'));
+    } finally {
+        await server.close();
+    }
+});
