@@ -161,6 +161,15 @@ if [ -z "${SKIP_UPLOAD:-}" ] && [ -x /usr/bin/chromium ] && [ -d "$ROOT/tests/we
   BROWSER_UPLOAD_TXT=$(grep -v '^RESULT\|^making' "$TMP/upload-browser.txt")
   sed 's/^/   /' "$TMP/upload-browser.txt" >&2
 fi
+# And with tus-js-client from node, Headway killed (SIGKILL) and restarted part way.
+TUS_UPLOAD_TXT="not run"
+if [ -z "${SKIP_UPLOAD:-}" ] && [ -d "$ROOT/tests/web/node_modules/tus-js-client" ]; then
+  log "bench_upload_tus: $UMIB MiB with tus-js-client, Headway killed and restarted part way"
+  HEADWAY_BIN="$HEADWAY" timeout 900 node "$ROOT/tests/bench/bench_upload_tus.mjs" --size-mib "$UMIB" \
+    > "$TMP/upload-tus.txt" 2> "$TMP/upload-tus.err" || { FAILED=1; cat "$TMP/upload-tus.err" >&2; }
+  TUS_UPLOAD_TXT=$(grep -v '^RESULT\|^making' "$TMP/upload-tus.txt")
+  sed 's/^/   /' "$TMP/upload-tus.txt" >&2
+fi
 
 # ------------------------------------------------------------------------ table ----
 ratio() { "$PY" -c "import sys; a,b=float('$1'),float('$2'); print('x%.1f' % (a/b) if b==b and b>0 and a==a else 'n/a')"; }
@@ -197,6 +206,12 @@ echo "### Upload through the page (bench_upload_browser: Chromium, tus-js-client
 echo
 echo '```'
 echo "$BROWSER_UPLOAD_TXT"
+echo '```'
+echo
+echo "### Upload with tus-js-client across a Headway crash (bench_upload_tus)"
+echo
+echo '```'
+echo "$TUS_UPLOAD_TXT"
 echo '```'
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
