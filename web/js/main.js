@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { withSpinner } from './busy.js';
 import { Connection } from './connection.js';
+import { Disclosure } from './disclosure.js';
 import { NewTaskForm, typesFromResponse } from './form.js';
 import { TaskStore } from './sync.js';
 import { TaskListView } from './tasklist.js';
@@ -134,6 +135,12 @@ for (const radio of document.querySelectorAll('input[name="filter"]'))
     radio.addEventListener('change', () => view.setFilter(radio.value));
 
 // ---- new task form ----------------------------------------------------------------------
+// Folded on narrow screens (CSS shows it at lg and up, the same breakpoint as the two columns).
+const newTaskFold = new Disclosure({
+    button: $('new-task-toggle'),
+    panel: $('new-task'),
+    wide: window.matchMedia('(min-width: 992px)'),
+});
 const form = new NewTaskForm({
     form: $('new-task'),
     typeSelect: $('task-type'),
@@ -149,6 +156,9 @@ const form = new NewTaskForm({
             applySync({ tasks: [task] });
         connection.poke();
         return task;
+    }).catch((err) => {
+        newTaskFold.setOpen(true); // folded while the request was out: its errors must be seen
+        throw err;
     }),
 });
 
@@ -200,4 +210,4 @@ loadTypes();
 connection.start();
 
 // For tests and debugging from the console: the page's parts, read-only by convention.
-window.__headway = { store, view, connection, toaster, form, uploads };
+window.__headway = { store, view, connection, toaster, form, newTaskFold, uploads };

@@ -52,6 +52,10 @@ async function waitLive(page, status = 'live') {
 }
 
 async function startFromForm(page, title, { steps = 5, delay = 100 } = {}) {
+    // Below lg the form starts folded under its heading.
+    const toggle = page.locator('#new-task-toggle');
+    if (await toggle.isVisible() && await toggle.getAttribute('aria-expanded') !== 'true')
+        await toggle.click();
     await page.locator('#task-type').selectOption('demo');
     await page.fill('#task-title', title);
     await page.fill('#param-steps', String(steps));
@@ -317,6 +321,78 @@ describe('the page', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
         await page.screenshot({ path: join(OUTPUT, 'narrow-375.png'), fullPage: true });
+        assertClean(requests, problems);
+    });
+
+    test('below lg the New task form starts folded, so the first task is on the first screen', async () => {
+        const { page, requests, problems } = await open({ viewport: { width: 375, height: 800 } });
+        await waitLive(page);
+        await startViaApi(page, 'Folded form demo', 200, 100);
+        await row(page, 'Folded form demo').waitFor({ timeout: TIMEOUT });
+        const toggle = page.locator('#new-task-toggle');
+        const panel = page.locator('#new-task');
+        assert.equal(await toggle.isVisible(), true);
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        assert.equal(await toggle.getAttribute('aria-controls'), 'new-task');
+        assert.equal(await panel.isVisible(), false);
+        // The toggle is the heading's content: the section keeps its name.
+        assert.equal(await page.getByRole('heading', { name: 'New task' }).count(), 1);
+        assert.equal(await page.getByRole('button', { name: 'New task' }).count(), 1);
+        assert.equal(await page.evaluate(() => scrollY), 0);
+        const first = await page.locator('li.hw-task').first().boundingBox();
+        assert.ok(first && first.y + first.height <= 800, `the first task row is on the first screen (${JSON.stringify(first)})`);
+
+        // Keyboard: the focus order is the visual order (skip link, the toggle, then the form).
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to the task list');
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-task-toggle');
+        await page.keyboard.press('Enter');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        assert.equal(await panel.isVisible(), true);
+        await page.keyboard.press('Space');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        assert.equal(await panel.isVisible(), false);
+        await page.keyboard.press('Space');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        await page.locator('#task-type:enabled').waitFor({ timeout: TIMEOUT });
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-type');
+
+        // The unfolding is an animation only without prefers-reduced-motion.
+        const animation = () => panel.evaluate((el) => getComputedStyle(el).animationName);
+        assert.equal(await animation(), 'hw-unfold');
+        await page.emulateMedia({ reducedMotion: 'reduce' });
+        assert.equal(await animation(), 'none');
+
+        // At lg the form is always there and the toggle gone, whatever its state was.
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        await page.setViewportSize({ width: 1280, height: 800 });
+        assert.equal(await toggle.isVisible(), false);
+        assert.equal(await panel.isVisible(), true);
+        assert.equal(await page.getByRole('heading', { name: 'New task' }).isVisible(), true);
+        assert.equal(await page.getByRole('button', { name: 'New task' }).count(), 0);
+        // Narrowing the window while typing in the form does not hide the field.
+        await page.locator('#task-title').focus();
+        await page.setViewportSize({ width: 375, height: 800 });
+        await page.waitForFunction(() => document.getElementById('new-task-toggle').getAttribute('aria-expanded') === 'true', null, { timeout: TIMEOUT });
+        assert.equal(await panel.isVisible(), true);
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-title');
+        assertClean(requests, problems);
+    });
+
+    test('at 1280 px the New task form is open and has no toggle', async () => {
+        const { page, requests, problems } = await open({ viewport: { width: 1280, height: 800 } });
+        await waitLive(page);
+        assert.equal(await page.locator('#new-task').isVisible(), true);
+        assert.equal(await page.locator('#new-task-toggle').isVisible(), false);
+        assert.equal(await page.getByRole('heading', { name: 'New task' }).isVisible(), true);
+        await page.locator('#task-type:enabled').waitFor({ timeout: TIMEOUT });
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-type');
         assertClean(requests, problems);
     });
 
