@@ -4,6 +4,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "mainwindow.h"
+#include "pagescript.h"
 #include "stepindicator.h"
 #include "taskdetailpane.h"
 #include "tasklistmodel.h"
@@ -415,26 +416,10 @@ bool waitUntil(const std::function<bool()> &done, int timeoutMs)
     return true;
 }
 
-// Runs script in the page and returns its value (invalid on timeout). The callback may fire
-// after we gave up, even during teardown: it holds only a QPointer to a heap object.
+// Runs script in the page and returns its value (invalid on timeout).
 QVariant evaluate(QWebEnginePage *page, const QString &script)
 {
-    struct Box : QObject
-    {
-        QVariant value;
-        bool done = false;
-    };
-    QPointer<Box> box = new Box;
-    page->runJavaScript(script, [box](const QVariant &v) {
-        if (box) {
-            box->value = v;
-            box->done = true;
-        }
-    });
-    waitUntil([&box] { return box->done; }, 5000);
-    const QVariant value = box->value;
-    delete box;
-    return value;
+    return runScriptAndWait(page, script, 5000);
 }
 
 // Polls script (a boolean expression) until the page says true.

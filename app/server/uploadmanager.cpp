@@ -365,6 +365,15 @@ void UploadManager::resumeTask(Upload &upload)
         m_engine.retry(upload.info.taskId);
 }
 
+// An "upload" task with no upload behind it cannot run: only its sender can start it again.
+void UploadManager::failNotResumable(const QString &taskId, const QString &message)
+{
+    ExternalUpdate update;
+    update.state = TaskState::Failed;
+    update.error = TaskError{u"not_resumable"_s, message, {}};
+    m_engine.updateExternal(taskId, update);
+}
+
 // Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
 // partial files, or whose files were damaged) fail at once with the reason, instead of being
 // offered for a resume that cannot work.
@@ -378,13 +387,8 @@ void UploadManager::failUnresumable()
             continue;
         if (m_engine.retry(task.id))
             continue;
-        ExternalUpdate update;
-        update.state = TaskState::Failed;
-        update.error = TaskError{u"not_resumable"_s,
-                                 tr("Headway stopped during this upload and its partial file was not kept: "
-                                    "send the file again."),
-                                 {}};
-        m_engine.updateExternal(task.id, update);
+        failNotResumable(task.id, tr("Headway stopped during this upload and its partial file was not kept: "
+                                     "send the file again."));
     }
 }
 
@@ -788,13 +792,8 @@ void UploadManager::startTask(const TaskSnapshot &task)
         const std::optional<TaskSnapshot> t = m_engine.task(taskId);
         if (!t || isFinished(t->state))
             return;
-        ExternalUpdate update;
-        update.state = TaskState::Failed;
-        update.error = TaskError{u"not_resumable"_s,
-                                 tr("Uploads are started by their sender (POST /api/v1/uploads): "
-                                    "send the file again."),
-                                 {}};
-        m_engine.updateExternal(taskId, update);
+        failNotResumable(taskId, tr("Uploads are started by their sender (POST /api/v1/uploads): "
+                                    "send the file again."));
     });
 }
 

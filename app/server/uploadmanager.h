@@ -142,6 +142,7 @@ private:
     bool taskGone(const Upload &upload) const;
     void resumeTask(Upload &upload);
     void failUnresumable();
+    void failNotResumable(const QString &taskId, const QString &message);
     TaskProgress progress(const Upload &upload, int step, const QString &message) const;
     QString uniqueTarget(const QString &filename) const;
     qint64 freeSpace() const;

@@ -9,12 +9,12 @@
 //
 // Needs tests/web's node_modules (npm ci there). Files go to $TMPDIR and are removed at the end.
 import assert from 'node:assert/strict';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, openPage } from '../web/browser/harness.mjs';
 import { startHeadway } from '../web/headway.mjs';
+import { makeRandomFile, rssKb, sha256File } from '../web/files.mjs';
 
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
@@ -35,47 +35,6 @@ async function until(what, fn) {
     }
 }
 
-function makeFile(path, size) {
-    const hash = createHash('sha256');
-    const fd = openSync(path, 'w');
-    const buf = Buffer.alloc(8 * MiB);
-    for (let left = size; left > 0;) {
-        const n = Math.min(left, buf.length);
-        randomFillSync(buf, 0, n);
-        writeSync(fd, buf, 0, n);
-        hash.update(buf.subarray(0, n));
-        left -= n;
-    }
-    closeSync(fd);
-    return hash.digest('hex');
-}
-
-async function sha256File(path) {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB }))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
-// The headway process serving dataDir (startHeadway does not expose its pid).
-function pidOf(dataDir) {
-    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-        try {
-            const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-            if (cmd.includes('--headless') && cmd.includes(dataDir))
-                return Number(p);
-        } catch { /* gone */ }
-    }
-    return 0;
-}
-const rssKb = (pid) => {
-    try {
-        return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-    } catch {
-        return 0;
-    }
-};
-
 const dir = mkdtempSync(join(tmpdir(), 'headway-bench-upload-browser-'));
 let server;
 let browser;
@@ -84,10 +43,10 @@ try {
     const name = 'browser-upload.bin';
     const file = join(dir, name);
     console.log(`making a ${(SIZE / MiB).toFixed(0)} MiB file...`);
-    const sha256 = makeFile(file, SIZE);
+    const sha256 = makeRandomFile(file, SIZE);
 
     server = await startHeadway();
-    const pid = pidOf(server.dataDir);
+    const { pid } = server;
     assert.ok(pid > 0, 'found the headway process');
     browser = await launchBrowser();
     await sleep(300); // let start-up allocations settle before the baseline

@@ -10,12 +10,12 @@
 //
 // Needs tests/web's node_modules (npm ci there). Files go to $TMPDIR and are removed at the end.
 import assert from 'node:assert/strict';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHeadway } from '../web/headway.mjs';
+import { makeRandomFile, rssKb, sha256File } from '../web/files.mjs';
 
 // tus-js-client lives in tests/web's node_modules.
 const require = createRequire(new URL('../web/package.json', import.meta.url));
@@ -26,46 +26,6 @@ const args = process.argv.slice(2);
 const sizeArg = args.indexOf('--size-mib');
 const SIZE = (sizeArg >= 0 ? Number(args[sizeArg + 1]) : 1024) * MiB + 4321; // not chunk-aligned
 
-function makeFile(path, size) {
-    const hash = createHash('sha256');
-    const fd = openSync(path, 'w');
-    const buf = Buffer.alloc(8 * MiB);
-    for (let left = size; left > 0;) {
-        const n = Math.min(left, buf.length);
-        randomFillSync(buf, 0, n);
-        writeSync(fd, buf, 0, n);
-        hash.update(buf.subarray(0, n));
-        left -= n;
-    }
-    closeSync(fd);
-    return hash.digest('hex');
-}
-
-async function sha256File(path) {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB }))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
-function pidOf(dataDir) {
-    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-        try {
-            const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-            if (cmd.includes('--headless') && cmd.includes(dataDir))
-                return Number(p);
-        } catch { /* gone */ }
-    }
-    return 0;
-}
-const rssKb = (pid) => {
-    try {
-        return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-    } catch {
-        return 0;
-    }
-};
-
 const dir = mkdtempSync(join(tmpdir(), 'headway-bench-upload-tus-'));
 let server;
 let exitCode = 0;
@@ -73,7 +33,7 @@ try {
     const name = 'tus-upload.bin';
     const file = join(dir, name);
     console.log(`making a ${(SIZE / MiB).toFixed(0)} MiB file...`);
-    const sha256 = makeFile(file, SIZE);
+    const sha256 = makeRandomFile(file, SIZE);
 
     server = await startHeadway();
     const { dataDir, port } = server;
@@ -105,7 +65,7 @@ try {
                     restart = server.stop('SIGKILL').then(async () => {
                         server = await startHeadway(undefined, { dataDir, port });
                         restartMs = Date.now() - t;
-                        const pid = pidOf(dataDir);
+                        const { pid } = server;
                         peak = { pid, baseline: rssKb(pid), max: rssKb(pid) };
                     });
                 }

@@ -128,6 +128,33 @@ private:
                                       [](const QByteArray &data) { return data.contains("\r\n\r\n"); });
     }
 
+    // A new engine (restored from store, when given) and a server on the test's data dir.
+    void startEngine(TaskStore *store = nullptr)
+    {
+        EngineOptions options;
+        options.concurrency = 1;
+        options.dataDir = m_dir->path();
+        m_engine = std::make_unique<TaskEngine>(*m_registry, options);
+        if (store) {
+            m_engine->restore(store->loadAll());
+            m_engine->addTracker(store, 1);
+        }
+        startServer();
+    }
+
+    // A new server over the current engine (what a restart of the server alone does).
+    void startServer()
+    {
+        ServerOptions serverOptions;
+        serverOptions.port = 0;
+        serverOptions.dataDir = m_dir->path();
+        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
+        QString error;
+        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        QVERIFY(m_server->uploads());
+        m_nam = std::make_unique<QNetworkAccessManager>();
+    }
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TaskTypeRegistry> m_registry;
     std::unique_ptr<TaskEngine> m_engine;
@@ -141,18 +168,7 @@ private Q_SLOTS:
         m_registry = std::make_unique<TaskTypeRegistry>();
         registerBuiltinTaskTypes(*m_registry);
         registerUploadTaskType(*m_registry);
-        EngineOptions options;
-        options.concurrency = 1;
-        options.dataDir = m_dir->path();
-        m_engine = std::make_unique<TaskEngine>(*m_registry, options);
-        ServerOptions serverOptions;
-        serverOptions.port = 0;
-        serverOptions.dataDir = m_dir->path();
-        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
-        QString error;
-        QVERIFY2(m_server->listen(&error), qPrintable(error));
-        QVERIFY(m_server->uploads());
-        m_nam = std::make_unique<QNetworkAccessManager>();
+        startEngine();
     }
 
     void cleanup()
@@ -593,12 +609,9 @@ private Q_SLOTS:
             f->close();
         }
         m_server.reset();
-        ServerOptions serverOptions;
-        serverOptions.port = 0;
-        serverOptions.dataDir = m_dir->path();
-        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
-        QString error;
-        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        startServer();
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(!QFile::exists(stray));
         QVERIFY(keep.exists()); // not one of ours
         QVERIFY(QFile::exists(partOf(path)));
@@ -641,19 +654,9 @@ private Q_SLOTS:
         // Start again.
         store = std::make_unique<TaskStore>();
         QVERIFY(store->open(storePath));
-        EngineOptions options;
-        options.concurrency = 1;
-        options.dataDir = m_dir->path();
-        m_engine = std::make_unique<TaskEngine>(*m_registry, options);
-        m_engine->restore(store->loadAll());
-        m_engine->addTracker(store.get(), 1);
-        ServerOptions serverOptions;
-        serverOptions.port = 0;
-        serverOptions.dataDir = m_dir->path();
-        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
-        QString error;
-        QVERIFY2(m_server->listen(&error), qPrintable(error));
-        m_nam = std::make_unique<QNetworkAccessManager>();
+        startEngine(store.get());
+        if (QTest::currentTestFailed())
+            return;
 
         std::optional<TaskSnapshot> task = m_engine->task(taskId);
         QVERIFY(task);
@@ -695,7 +698,9 @@ private Q_SLOTS:
         // A finished upload is not brought back by the next start.
         m_nam.reset();
         m_server.reset();
-        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
+        startServer();
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(m_server->uploads()->count(), 0);
         m_server.reset();
         m_engine->shutdown();

@@ -1,5 +1,6 @@
 #include "app/core/taskengine.h"
 #include "ui/mainwindow.h"
+#include "ui/pagescript.h"
 #include "ui/webpage.h"
 #include "ui/webtab.h"
 #include "uitesthelpers.h"
@@ -68,26 +69,9 @@ class tst_WebTab : public QObject
     Q_OBJECT
 
 private:
-    // Runs script in the page and waits for its result; the callback holds only a QPointer
-    // to a heap object, never a stack local.
     static QVariant run(QWebEnginePage *page, const QString &script)
     {
-        struct Box : QObject
-        {
-            QVariant value;
-            bool done = false;
-        };
-        QPointer<Box> box = new Box;
-        page->runJavaScript(script, [box](const QVariant &v) {
-            if (box) {
-                box->value = v;
-                box->done = true;
-            }
-        });
-        const bool ok = QTest::qWaitFor([&] { return box->done; }, 10000);
-        const QVariant v = ok ? box->value : QVariant();
-        delete box;
-        return v;
+        return runScriptAndWait(page, script, 10000);
     }
 
 private Q_SLOTS:

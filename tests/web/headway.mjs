@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * {url (with ?token=), origin, token, dataDir, stop(signal), close()}; close() stops it and
+ * {url (with ?token=), origin, port, token, dataDir, pid, stop(signal), close()}; close() stops it and
  * removes dataDir, stop() only stops it (a restart test then starts another on the same
  * dataDir and port: `startHeadway(bin, { dataDir, port })`).
  */
@@ -50,6 +50,7 @@ export async function startHeadway(bin = process.env.HEADWAY_BIN, { dataDir: reu
         port: Number(parsed.port),
         token: parsed.searchParams.get('token'),
         dataDir,
+        pid: child.pid,
         stop,
         close: async () => {
             await stop();

@@ -4,12 +4,13 @@
 // task succeeds and the saved file's SHA-256 matches.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT, launchBrowser, openPage } from './harness.mjs';
 import { startHeadway } from '../headway.mjs';
+import { makeRandomFile } from '../files.mjs';
 
 const TIMEOUT = 30000;
 const MiB = 1024 * 1024;
@@ -18,18 +19,7 @@ const SIZE = 50 * 1000 * 1000 + 4321; // 50 MB, not a multiple of the chunk size
 
 function makeFile(dir, name, size = SIZE) {
     const path = join(dir, name);
-    const hash = createHash('sha256');
-    const fd = openSync(path, 'w');
-    const buf = Buffer.alloc(MiB);
-    for (let left = size; left > 0;) {
-        const n = Math.min(left, buf.length);
-        randomFillSync(buf, 0, n);
-        writeSync(fd, buf, 0, n);
-        hash.update(buf.subarray(0, n));
-        left -= n;
-    }
-    closeSync(fd);
-    return { path, name, sha256: hash.digest('hex') };
+    return { path, name, sha256: makeRandomFile(path, size) };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
