@@ -2,11 +2,11 @@
 
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
-#include "app/server/uploadtasktype.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
+#include "app/server/uploadtasktype.h"
 
 #ifdef HEADWAY_HAVE_UI
 #include "ui/mainwindow.h"
@@ -22,6 +22,7 @@
 #include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QTextStream>
+
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -44,12 +45,12 @@ void printError(const QString &message)
 bool hasDisplay()
 {
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
-           || qEnvironmentVariable("QT_QPA_PLATFORM") == u"offscreen";
+        || qEnvironmentVariable("QT_QPA_PLATFORM") == u"offscreen";
 }
 
 // SIGTERM/SIGINT end the event loop so the engine interrupts its tasks and the store writes
 // them: a signal handler may only write to a pipe, the event loop does the rest.
-int g_signalPipe[2] = {-1, -1};
+int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
 {
@@ -89,7 +90,8 @@ int Application::run(int argc, char *argv[])
             auto server = std::make_unique<HeadwayServer>(engine, options);
             std::optional<ScreenshotRunner::PageServer> page;
             if (server->listen(error))
-                page = ScreenshotRunner::PageServer{server->pageUrl(false), server->token(), std::move(server)};
+                page = ScreenshotRunner::PageServer { server->pageUrl(false), server->token(),
+                                                      std::move(server) };
             return page;
         });
     }
@@ -98,7 +100,8 @@ int Application::run(int argc, char *argv[])
     bool wantGui = true;
     for (int i = 1; i < argc; ++i) {
         const QByteArrayView arg(argv[i]);
-        if (arg == "--headless" || arg == "--version" || arg == "-v" || arg == "--help" || arg == "-h")
+        if (arg == "--headless" || arg == "--version" || arg == "-v" || arg == "--help"
+            || arg == "-h")
             wantGui = false;
     }
     QCoreApplication::setApplicationName(u"headway"_s);
@@ -124,29 +127,37 @@ int Application::run(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Headway runs long tasks and shows their progress: in a window, in any browser, to scripts.\n"
+        tr("Headway runs long tasks and shows their progress: in a window, in any browser, to "
+           "scripts.\n"
            "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headlessOption(u"headless"_s, tr("Run the engine and the web server without a window."));
-    const QCommandLineOption portOption(u"port"_s, tr("Serve on <port> (default 8421; 0 = any free port)."), u"port"_s);
-    const QCommandLineOption listenOption(u"listen"_s, tr("Listen on <address> (default 127.0.0.1; ::1 is served too)."),
-                                          u"address"_s, u"127.0.0.1"_s);
-    const QCommandLineOption dataDirOption(u"data-dir"_s, tr("Keep the task store, token and uploads in <dir>."), u"dir"_s);
-    const QCommandLineOption rotateOption(u"rotate-token"_s, tr("Replace the access token with a new random one."));
-    const QCommandLineOption concurrencyOption(u"concurrency"_s,
-                                               tr("Run at most <n> tasks at once (default: the number of cores)."), u"n"_s);
-    const QCommandLineOption celeryOption(u"celery"_s,
-                                          tr("Run \"celery\" tasks on the Celery cluster at <url> (redis://HOST:PORT/DB)."),
-                                          u"url"_s);
-    parser.addOptions({headlessOption, portOption, listenOption, dataDirOption, rotateOption, concurrencyOption,
-                       celeryOption});
+    const QCommandLineOption headlessOption(
+        u"headless"_s, tr("Run the engine and the web server without a window."));
+    const QCommandLineOption portOption(
+        u"port"_s, tr("Serve on <port> (default 8421; 0 = any free port)."), u"port"_s);
+    const QCommandLineOption listenOption(
+        u"listen"_s, tr("Listen on <address> (default 127.0.0.1; ::1 is served too)."),
+        u"address"_s, u"127.0.0.1"_s);
+    const QCommandLineOption dataDirOption(
+        u"data-dir"_s, tr("Keep the task store, token and uploads in <dir>."), u"dir"_s);
+    const QCommandLineOption rotateOption(u"rotate-token"_s,
+                                          tr("Replace the access token with a new random one."));
+    const QCommandLineOption concurrencyOption(
+        u"concurrency"_s, tr("Run at most <n> tasks at once (default: the number of cores)."),
+        u"n"_s);
+    const QCommandLineOption celeryOption(
+        u"celery"_s,
+        tr("Run \"celery\" tasks on the Celery cluster at <url> (redis://HOST:PORT/DB)."),
+        u"url"_s);
+    parser.addOptions({ headlessOption, portOption, listenOption, dataDirOption, rotateOption,
+                        concurrencyOption, celeryOption });
     parser.process(*app);
 
     // --- options ---
     const QString dataDir = parser.isSet(dataDirOption)
-                                ? QDir(parser.value(dataDirOption)).absolutePath()
-                                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        ? QDir(parser.value(dataDirOption)).absolutePath()
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     int concurrency = 0;
     quint16 port = 8421;
     bool portFromUser = false;
@@ -192,7 +203,6 @@ int Application::run(int argc, char *argv[])
     registerBuiltinTaskTypes(registry);
     registerCeleryTaskType(registry);
     registerUploadTaskType(registry);
-
 
     // --- engine and store ---
     TaskStore store;
@@ -246,7 +256,8 @@ int Application::run(int argc, char *argv[])
             list.append(w.toJson());
         return list;
     });
-    QTextStream(stdout) << tr("Headway is serving at %1").arg(server->pageUrl().toString()) << Qt::endl;
+    QTextStream(stdout) << tr("Headway is serving at %1").arg(server->pageUrl().toString())
+                        << Qt::endl;
 
     quitOnSignals(app.get());
 
@@ -254,14 +265,17 @@ int Application::run(int argc, char *argv[])
     std::unique_ptr<MainWindow> window;
     if (gui) {
         window = std::make_unique<MainWindow>(engine);
-        QObject::connect(window.get(), &MainWindow::quitRequested, app.get(), [] { QCoreApplication::quit(); });
+        QObject::connect(window.get(), &MainWindow::quitRequested, app.get(),
+                         [] { QCoreApplication::quit(); });
         window->setWebPage(server->pageUrl(false), server->token());
         window->setBrowserUrl(server->pageUrl(true));
         window->setUploadDir(QDir(dataDir).filePath(u"uploads"_s)); // where UploadManager saves too
         window->show();
         window->offerInterruptedTasks();
     } else if (wantGui) {
-        QTextStream(stdout) << tr("No display found: running headless (engine and web server only).") << Qt::endl;
+        QTextStream(stdout) << tr(
+            "No display found: running headless (engine and web server only).")
+                            << Qt::endl;
     }
 #endif
 

@@ -12,7 +12,8 @@ class LauncherEntry final : public QObject
     Q_DISABLE_COPY_MOVE(LauncherEntry)
 
 public:
-    explicit LauncherEntry(const QString &desktopFile = QStringLiteral("io.github.headway.Headway.desktop"),
+    explicit LauncherEntry(const QString &desktopFile
+                           = QStringLiteral("io.github.headway.Headway.desktop"),
                            QObject *parent = nullptr);
 
     bool isAvailable() const;

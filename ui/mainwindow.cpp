@@ -26,8 +26,8 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>

@@ -1,9 +1,8 @@
 #include "celerydriver.h"
 
+#include "app/core/taskengine.h"
 #include "celerymeta.h"
 #include "redisconnection.h"
-
-#include "app/core/taskengine.h"
 
 #include <QHostInfo>
 #include <QJsonArray>
@@ -19,7 +18,8 @@ const QByteArray kMetaPrefix = "celery-task-meta-";
 } // namespace
 
 CeleryDriver::CeleryDriver(TaskEngine &engine, QObject *parent)
-    : QObject(parent), m_engine(engine), m_cmd(new RedisConnection(this)), m_sub(new RedisConnection(this))
+    : QObject(parent), m_engine(engine), m_cmd(new RedisConnection(this)),
+      m_sub(new RedisConnection(this))
 {
     m_origin = u"headway@"_s + QHostInfo::localHostName();
     m_reconnectTimer.setSingleShot(true);
@@ -27,7 +27,7 @@ CeleryDriver::CeleryDriver(TaskEngine &engine, QObject *parent)
     m_workerTimer.setInterval(1000);
     connect(&m_workerTimer, &QTimer::timeout, this, &CeleryDriver::checkWorkers);
 
-    for (RedisConnection *c : {m_cmd, m_sub}) {
+    for (RedisConnection *c : { m_cmd, m_sub }) {
         connect(c, &RedisConnection::connected, this, [this] { onLinkPart(true, {}); });
         connect(c, &RedisConnection::disconnected, this,
                 [this](const QString &reason) { onLinkPart(false, reason); });
@@ -89,7 +89,7 @@ void CeleryDriver::onLinkPart(bool up, const QString &reason)
         return;
     m_linkUp = true;
     m_backoffMs = 0;
-    m_sub->subscribeCommand({"PSUBSCRIBE", CeleryProtocol::eventPattern(m_address.db)});
+    m_sub->subscribeCommand({ "PSUBSCRIBE", CeleryProtocol::eventPattern(m_address.db) });
     for (const QString &id : std::exchange(m_pendingRevokes, {}))
         sendRevoke(id);
     for (Followed &f : m_followed) {
@@ -156,10 +156,9 @@ void CeleryDriver::startTask(const TaskSnapshot &task)
     // Attempt 1 keeps Headway's id (easy to find in Flower); a retry needs a fresh id because
     // workers remember revoked ids. Deterministic, so a restarted Headway finds it again.
     const QString celeryId = task.attempt <= 1
-                                 ? task.id
-                                 : QUuid::createUuidV5(QUuid::fromString(task.id),
-                                                       u"attempt-%1"_s.arg(task.attempt))
-                                       .toString(QUuid::WithoutBraces);
+        ? task.id
+        : QUuid::createUuidV5(QUuid::fromString(task.id), u"attempt-%1"_s.arg(task.attempt))
+              .toString(QUuid::WithoutBraces);
     CeleryProtocol::TaskMessage m;
     m.id = celeryId;
     m.task = task.params.value(u"task"_s).toString();
@@ -179,7 +178,9 @@ void CeleryDriver::startTask(const TaskSnapshot &task)
     if (m.task.isEmpty() || !CeleryProtocol::validateTaskMessage(f->message, &why)) {
         // Never write a malformed message: a worker exits on one and the message is lost.
         ExternalUpdate u;
-        u.error = TaskError{u"invalid_message"_s, tr("Headway refused to send this task: %1").arg(why), {}};
+        u.error = TaskError { u"invalid_message"_s,
+                              tr("Headway refused to send this task: %1").arg(why),
+                              {} };
         moveTo(*f, TaskState::Failed, u);
         return;
     }
@@ -220,7 +221,7 @@ void CeleryDriver::sendRevoke(const QString &celeryId)
     }
     const QByteArray message = CeleryProtocol::revokeMessage(celeryId, m_terminate, ++m_clock,
                                                              QDateTime::currentDateTimeUtc());
-    if (!m_cmd->command({"PUBLISH", CeleryProtocol::pidboxChannel(m_address.db), message}))
+    if (!m_cmd->command({ "PUBLISH", CeleryProtocol::pidboxChannel(m_address.db), message }))
         m_pendingRevokes.insert(celeryId);
 }
 
@@ -229,7 +230,7 @@ void CeleryDriver::resync(Followed &f)
     // SUBSCRIBE first; the GET follows its confirmation (onSubscribed), so nothing published in
     // between is lost and a task is only pushed once we listen for its results.
     f.subscribed = false;
-    m_sub->subscribeCommand({"SUBSCRIBE", CeleryProtocol::resultKey(f.celeryId)});
+    m_sub->subscribeCommand({ "SUBSCRIBE", CeleryProtocol::resultKey(f.celeryId) });
 }
 
 void CeleryDriver::onSubscribed(const QByteArray &channel)
@@ -241,7 +242,8 @@ void CeleryDriver::onSubscribed(const QByteArray &channel)
     if (it == m_followed.end())
         return;
     it->subscribed = true;
-    m_cmd->command({"GET", channel}, [this, celeryId](const RedisReply &r) { onGet(celeryId, r); });
+    m_cmd->command({ "GET", channel },
+                   [this, celeryId](const RedisReply &r) { onGet(celeryId, r); });
 }
 
 void CeleryDriver::onGet(const QString &celeryId, const RedisReply &reply)
@@ -267,7 +269,7 @@ void CeleryDriver::onGet(const QString &celeryId, const RedisReply &reply)
     case Push::Uncertain: {
         // The LPUSH was on the wire when the broker went away: push again only if it is
         // neither in the queue nor known to the backend.
-        m_cmd->command({"LPOS", f.queue, f.message}, [this, celeryId](const RedisReply &r) {
+        m_cmd->command({ "LPOS", f.queue, f.message }, [this, celeryId](const RedisReply &r) {
             auto it = m_followed.find(celeryId);
             if (it == m_followed.end())
                 return;
@@ -285,8 +287,9 @@ void CeleryDriver::onGet(const QString &celeryId, const RedisReply &reply)
         // We saw it run and the backend has nothing now: Redis lost it (restart without
         // persistence) or the result expired. A running task writes again at its next update;
         // a finished one is reported by its task-succeeded/failed event (then as missing).
-        f.progress.message = tr("The result backend has no record of this task any more "
-                                "(Redis restarted, or the result expired); waiting for the worker.");
+        f.progress.message
+            = tr("The result backend has no record of this task any more "
+                 "(Redis restarted, or the result expired); waiting for the worker.");
         ExternalUpdate u;
         u.progress = f.progress;
         m_engine.updateExternal(f.taskId, u);
@@ -297,25 +300,30 @@ void CeleryDriver::sendPush(Followed &f)
 {
     f.push = Push::InFlight;
     const QString celeryId = f.celeryId;
-    const bool sent = m_cmd->command({"LPUSH", f.queue, f.message}, [this, celeryId](const RedisReply &r) {
-        auto it = m_followed.find(celeryId);
-        if (it == m_followed.end())
-            return;
-        if (r.isError()) {
-            ExternalUpdate u;
-            u.error = TaskError{u"broker_error"_s,
-                                tr("The broker refused the task: %1").arg(QString::fromUtf8(r.string)), {}};
-            moveTo(*it, TaskState::Failed, u);
-            return;
-        }
-        if (it->push == Push::InFlight)
-            it->push = Push::Done;
-    });
+    const bool sent
+        = m_cmd->command({ "LPUSH", f.queue, f.message }, [this, celeryId](const RedisReply &r) {
+              auto it = m_followed.find(celeryId);
+              if (it == m_followed.end())
+                  return;
+              if (r.isError()) {
+                  ExternalUpdate u;
+                  u.error = TaskError {
+                      u"broker_error"_s,
+                      tr("The broker refused the task: %1").arg(QString::fromUtf8(r.string)),
+                      {}
+                  };
+                  moveTo(*it, TaskState::Failed, u);
+                  return;
+              }
+              if (it->push == Push::InFlight)
+                  it->push = Push::Done;
+          });
     if (!sent)
         f.push = Push::NotSent; // the reconnect will resync it
 }
 
-void CeleryDriver::onMessage(const QByteArray &channel, const QByteArray &payload, const QByteArray &pattern)
+void CeleryDriver::onMessage(const QByteArray &channel, const QByteArray &payload,
+                             const QByteArray &pattern)
 {
     if (!pattern.isEmpty()) {
         const QJsonValue body = CeleryProtocol::envelopeBody(payload);
@@ -379,7 +387,8 @@ void CeleryDriver::moveTo(Followed &f, TaskState target, ExternalUpdate update)
         return;
     }
     // Paths the engine does not take by itself.
-    if (current == TaskState::Retrying && (target == TaskState::Succeeded || target == TaskState::Failed))
+    if (current == TaskState::Retrying
+        && (target == TaskState::Succeeded || target == TaskState::Failed))
         step(TaskState::Running);
     else if (current == TaskState::Queued && target == TaskState::Retrying)
         step(TaskState::Running);
@@ -398,7 +407,7 @@ void CeleryDriver::finish(const QString &celeryId)
         m_celeryByTask.remove(it->taskId);
     m_followed.erase(it);
     if (m_linkUp)
-        m_sub->subscribeCommand({"UNSUBSCRIBE", CeleryProtocol::resultKey(celeryId)});
+        m_sub->subscribeCommand({ "UNSUBSCRIBE", CeleryProtocol::resultKey(celeryId) });
     if (!m_done.contains(celeryId)) {
         m_done.insert(celeryId);
         m_doneOrder.enqueue(celeryId);
@@ -441,7 +450,9 @@ void CeleryDriver::onWorkerEvent(const QString &type, const QJsonObject &e)
     if (e.value(u"loadavg"_s).isArray())
         w.loadavg = e.value(u"loadavg"_s).toArray();
     if (e.contains(u"sw_ident"_s))
-        w.software = QString(e.value(u"sw_ident"_s).toString() + u' ' + e.value(u"sw_ver"_s).toString()).trimmed();
+        w.software
+            = QString(e.value(u"sw_ident"_s).toString() + u' ' + e.value(u"sw_ver"_s).toString())
+                  .trimmed();
     CeleryWorker comparable = w;
     comparable.lastHeartbeat = before.lastHeartbeat; // a heartbeat alone is no change
     if (!(comparable == before))
@@ -501,32 +512,37 @@ void CeleryDriver::onTaskEvent(const QString &type, const QJsonObject &e)
                || type == u"task-rejected") {
         // The result backend has the authoritative record (stored before this event was sent).
         const QJsonObject event = e;
-        m_cmd->command({"GET", CeleryProtocol::resultKey(celeryId)}, [this, celeryId, type, event](const RedisReply &r) {
-            auto it = m_followed.find(celeryId);
-            if (it == m_followed.end())
-                return;
-            if (r.type == RedisReply::Type::String) {
-                if (const auto meta = CeleryMeta::fromJson(r.string)) {
-                    apply(*it, *meta);
+        m_cmd->command(
+            { "GET", CeleryProtocol::resultKey(celeryId) },
+            [this, celeryId, type, event](const RedisReply &r) {
+                auto it = m_followed.find(celeryId);
+                if (it == m_followed.end())
                     return;
+                if (r.type == RedisReply::Type::String) {
+                    if (const auto meta = CeleryMeta::fromJson(r.string)) {
+                        apply(*it, *meta);
+                        return;
+                    }
                 }
-            }
-            ExternalUpdate u;
-            if (type == u"task-succeeded") {
-                u.progress = it->progress;
-                u.progress->message = tr("Succeeded, but the result backend has no result for this "
-                                         "task (ignore_result, or expired).");
-                moveTo(*it, TaskState::Succeeded, u);
-            } else if (type == u"task-revoked") {
-                moveTo(*it, TaskState::Canceled, u);
-            } else {
-                u.error = TaskError{u"celery_exception"_s,
-                                    event.value(u"exception"_s).toString(tr("The Celery task failed.")),
-                                    QJsonObject{{u"traceback"_s, event.value(u"traceback"_s)},
-                                                {u"celery_id"_s, celeryId}}};
-                moveTo(*it, TaskState::Failed, u);
-            }
-        });
+                ExternalUpdate u;
+                if (type == u"task-succeeded") {
+                    u.progress = it->progress;
+                    u.progress->message
+                        = tr("Succeeded, but the result backend has no result for this "
+                             "task (ignore_result, or expired).");
+                    moveTo(*it, TaskState::Succeeded, u);
+                } else if (type == u"task-revoked") {
+                    moveTo(*it, TaskState::Canceled, u);
+                } else {
+                    u.error = TaskError {
+                        u"celery_exception"_s,
+                        event.value(u"exception"_s).toString(tr("The Celery task failed.")),
+                        QJsonObject { { u"traceback"_s, event.value(u"traceback"_s) },
+                                      { u"celery_id"_s, celeryId } }
+                    };
+                    moveTo(*it, TaskState::Failed, u);
+                }
+            });
     }
 }
 
@@ -541,11 +557,11 @@ void CeleryDriver::adopt(const QString &celeryId, const QJsonObject &e)
     if (!name.isEmpty() && !argsRepr.isEmpty() && argsRepr.size() <= 60)
         title += argsRepr;
     s.title = title;
-    s.params = QJsonObject{{u"task"_s, name.isEmpty() ? u"unknown"_s : name},
-                           {u"args"_s, QJsonArray{}},
-                           {u"kwargs"_s, QJsonObject{}},
-                           {u"queue"_s, e.value(u"routing_key"_s).toString(u"celery"_s)},
-                           {u"countdown"_s, QJsonValue::Null}};
+    s.params = QJsonObject { { u"task"_s, name.isEmpty() ? u"unknown"_s : name },
+                             { u"args"_s, QJsonArray {} },
+                             { u"kwargs"_s, QJsonObject {} },
+                             { u"queue"_s, e.value(u"routing_key"_s).toString(u"celery"_s) },
+                             { u"countdown"_s, QJsonValue::Null } };
     s.state = TaskState::Queued;
     const TaskSnapshot adopted = m_engine.adoptExternal(s);
     Followed *f = follow(adopted.id, celeryId);

@@ -1,9 +1,8 @@
 #pragma once
 
+#include "app/core/externaltaskdriver.h"
 #include "celeryprotocol.h"
 #include "celeryworker.h"
-
-#include "app/core/externaltaskdriver.h"
 
 #include <QHash>
 #include <QList>
@@ -64,7 +63,7 @@ private:
     enum class Push { None, NotSent, InFlight, Uncertain, Done };
     struct Followed
     {
-        QString taskId;   // Headway
+        QString taskId; // Headway
         QString celeryId;
         QByteArray queue;
         QByteArray message; // empty for adopted tasks
@@ -108,10 +107,10 @@ private:
     QTimer m_workerTimer;
     qint64 m_clock = 0;
     QString m_origin;
-    QHash<QString, Followed> m_followed;  // by Celery id
+    QHash<QString, Followed> m_followed; // by Celery id
     QHash<QString, QString> m_celeryByTask; // Headway id -> Celery id
-    QSet<QString> m_pendingRevokes;       // Celery ids to revoke once connected
-    QSet<QString> m_done;                 // recently finished Celery ids (late events)
+    QSet<QString> m_pendingRevokes; // Celery ids to revoke once connected
+    QSet<QString> m_done; // recently finished Celery ids (late events)
     QQueue<QString> m_doneOrder;
     QMap<QString, CeleryWorker> m_workers;
 };

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -28,14 +29,21 @@ QString excMessage(const QJsonValue &v)
     if (v.isArray()) {
         QStringList parts;
         for (const QJsonValue &a : v.toArray())
-            parts.append(a.isString() ? a.toString() : QString::fromUtf8(QJsonDocument(QJsonArray{a}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+            parts.append(a.isString()
+                             ? a.toString()
+                             : QString::fromUtf8(
+                                   QJsonDocument(QJsonArray { a }).toJson(QJsonDocument::Compact))
+                                   .mid(1)
+                                   .chopped(1));
         return parts.join(u", "_s);
     }
     if (v.isString())
         return v.toString();
     if (v.isNull() || v.isUndefined())
         return {};
-    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
 }
 } // namespace
 
@@ -104,13 +112,14 @@ TaskProgress CeleryMeta::progress(const TaskProgress &previous) const
     } else if (current) {
         p.processed = qint64(*current);
         p.total = -1;
-        p.percent = percent ? std::optional<double>(std::clamp(*percent, 0.0, 100.0)) : std::nullopt;
+        p.percent
+            = percent ? std::optional<double>(std::clamp(*percent, 0.0, 100.0)) : std::nullopt;
     } else if (percent) {
         p.percent = std::clamp(*percent, 0.0, 100.0);
     }
     if (meta.value(u"unit"_s).isString())
         p.unit = meta.value(u"unit"_s).toString();
-    for (const QString &key : {u"description"_s, u"message"_s, u"status"_s}) {
+    for (const QString &key : { u"description"_s, u"message"_s, u"status"_s }) {
         if (meta.value(key).isString()) {
             p.message = meta.value(key).toString();
             break;
@@ -148,12 +157,13 @@ TaskError CeleryMeta::error() const
         e.message = message.isEmpty() ? tr("The Celery task failed.") : message;
     else
         e.message = message.isEmpty() ? type : type + u": "_s + message;
-    e.details = QJsonObject{
-        {u"exc_type"_s, type},
-        {u"exc_module"_s, exc.value(u"exc_module"_s)},
-        {u"exc_message"_s, message},
-        {u"traceback"_s, traceback.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(traceback)},
-        {u"celery_id"_s, taskId},
+    e.details = QJsonObject {
+        { u"exc_type"_s, type },
+        { u"exc_module"_s, exc.value(u"exc_module"_s) },
+        { u"exc_message"_s, message },
+        { u"traceback"_s,
+          traceback.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(traceback) },
+        { u"celery_id"_s, taskId },
     };
     return e;
 }

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QJsonValue>
 #include <QString>
+
 #include <optional>
 
 // One result-backend record of a Celery task (celery-task-meta-<id>, as stored with SETEX and
@@ -15,7 +16,8 @@
 // result and error.
 struct CeleryMeta
 {
-    QString status; // PENDING, RECEIVED, STARTED, PROGRESS, SUCCESS, FAILURE, RETRY, REVOKED, custom
+    QString
+        status; // PENDING, RECEIVED, STARTED, PROGRESS, SUCCESS, FAILURE, RETRY, REVOKED, custom
     QJsonValue result;
     QString traceback;
     QString taskId;

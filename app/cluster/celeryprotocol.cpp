@@ -30,7 +30,8 @@ bool fail(QString *error, const QString &message)
 }
 } // namespace
 
-std::optional<CeleryProtocol::RedisAddress> CeleryProtocol::parseRedisUrl(const QUrl &url, QString *error)
+std::optional<CeleryProtocol::RedisAddress> CeleryProtocol::parseRedisUrl(const QUrl &url,
+                                                                          QString *error)
 {
     if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty()) {
         if (error)
@@ -108,48 +109,50 @@ QString CeleryProtocol::repr(const QJsonValue &value)
 
 QByteArray CeleryProtocol::taskMessage(const TaskMessage &m)
 {
-    const QJsonArray body{m.args, m.kwargs,
-                          QJsonObject{{u"callbacks"_s, QJsonValue::Null},
-                                      {u"errbacks"_s, QJsonValue::Null},
-                                      {u"chain"_s, QJsonValue::Null},
-                                      {u"chord"_s, QJsonValue::Null}}};
+    const QJsonArray body { m.args, m.kwargs,
+                            QJsonObject { { u"callbacks"_s, QJsonValue::Null },
+                                          { u"errbacks"_s, QJsonValue::Null },
+                                          { u"chain"_s, QJsonValue::Null },
+                                          { u"chord"_s, QJsonValue::Null } } };
     QString argsRepr = u"("_s;
     for (qsizetype i = 0; i < m.args.size(); ++i)
         argsRepr += (i ? u", "_s : QString()) + repr(m.args.at(i));
     argsRepr += m.args.size() == 1 ? u",)"_s : u")"_s;
 
-    const QJsonObject headers{
-        {u"lang"_s, u"py"_s},
-        {u"task"_s, m.task},
-        {u"id"_s, m.id},
-        {u"root_id"_s, m.id},
-        {u"parent_id"_s, QJsonValue::Null},
-        {u"group"_s, QJsonValue::Null},
-        {u"retries"_s, 0},
-        {u"eta"_s, m.eta ? QJsonValue(isoTime(*m.eta)) : QJsonValue(QJsonValue::Null)},
-        {u"expires"_s, QJsonValue::Null},
-        {u"timelimit"_s, QJsonArray{QJsonValue::Null, QJsonValue::Null}},
-        {u"argsrepr"_s, argsRepr},
-        {u"kwargsrepr"_s, repr(m.kwargs)},
-        {u"origin"_s, m.origin.isEmpty() ? u"headway"_s : m.origin},
-        {u"ignore_result"_s, false},
-        {u"shadow"_s, QJsonValue::Null},
+    const QJsonObject headers {
+        { u"lang"_s, u"py"_s },
+        { u"task"_s, m.task },
+        { u"id"_s, m.id },
+        { u"root_id"_s, m.id },
+        { u"parent_id"_s, QJsonValue::Null },
+        { u"group"_s, QJsonValue::Null },
+        { u"retries"_s, 0 },
+        { u"eta"_s, m.eta ? QJsonValue(isoTime(*m.eta)) : QJsonValue(QJsonValue::Null) },
+        { u"expires"_s, QJsonValue::Null },
+        { u"timelimit"_s, QJsonArray { QJsonValue::Null, QJsonValue::Null } },
+        { u"argsrepr"_s, argsRepr },
+        { u"kwargsrepr"_s, repr(m.kwargs) },
+        { u"origin"_s, m.origin.isEmpty() ? u"headway"_s : m.origin },
+        { u"ignore_result"_s, false },
+        { u"shadow"_s, QJsonValue::Null },
     };
-    const QJsonObject properties{
-        {u"correlation_id"_s, m.id},
-        {u"reply_to"_s, newUuid()},
-        {u"delivery_mode"_s, 2},
-        {u"delivery_info"_s, QJsonObject{{u"exchange"_s, u""_s}, {u"routing_key"_s, m.queue}}},
-        {u"priority"_s, 0},
-        {u"body_encoding"_s, u"base64"_s},
-        {u"delivery_tag"_s, newUuid()},
+    const QJsonObject properties {
+        { u"correlation_id"_s, m.id },
+        { u"reply_to"_s, newUuid() },
+        { u"delivery_mode"_s, 2 },
+        { u"delivery_info"_s,
+          QJsonObject { { u"exchange"_s, u""_s }, { u"routing_key"_s, m.queue } } },
+        { u"priority"_s, 0 },
+        { u"body_encoding"_s, u"base64"_s },
+        { u"delivery_tag"_s, newUuid() },
     };
-    const QJsonObject message{
-        {u"body"_s, QString::fromLatin1(QJsonDocument(body).toJson(QJsonDocument::Compact).toBase64())},
-        {u"content-encoding"_s, u"utf-8"_s},
-        {u"content-type"_s, u"application/json"_s},
-        {u"headers"_s, headers},
-        {u"properties"_s, properties},
+    const QJsonObject message {
+        { u"body"_s,
+          QString::fromLatin1(QJsonDocument(body).toJson(QJsonDocument::Compact).toBase64()) },
+        { u"content-encoding"_s, u"utf-8"_s },
+        { u"content-type"_s, u"application/json"_s },
+        { u"headers"_s, headers },
+        { u"properties"_s, properties },
     };
     return compact(message);
 }
@@ -172,7 +175,8 @@ bool CeleryProtocol::validateTaskMessage(const QByteArray &json, QString *error)
     if (headers.value(u"lang"_s).toString() != u"py")
         return fail(error, tr("The message has no lang header."));
     const QJsonValue eta = headers.value(u"eta"_s);
-    if (!eta.isNull() && !(eta.isString() && QDateTime::fromString(eta.toString(), Qt::ISODateWithMs).isValid()))
+    if (!eta.isNull()
+        && !(eta.isString() && QDateTime::fromString(eta.toString(), Qt::ISODateWithMs).isValid()))
         return fail(error, tr("The message has an invalid eta."));
     const QJsonObject props = m.value(u"properties"_s).toObject();
     if (props.value(u"delivery_tag"_s).toString().isEmpty())
@@ -198,29 +202,31 @@ bool CeleryProtocol::validateTaskMessage(const QByteArray &json, QString *error)
 QByteArray CeleryProtocol::revokeMessage(const QString &taskId, bool terminate, qint64 clock,
                                          const QDateTime &now)
 {
-    const QJsonObject body{
-        {u"method"_s, u"revoke"_s},
-        {u"arguments"_s, QJsonObject{{u"task_id"_s, taskId},
-                                     {u"terminate"_s, terminate},
-                                     {u"signal"_s, u"SIGTERM"_s}}},
-        {u"destination"_s, QJsonValue::Null},
-        {u"pattern"_s, QJsonValue::Null},
-        {u"matcher"_s, QJsonValue::Null},
+    const QJsonObject body {
+        { u"method"_s, u"revoke"_s },
+        { u"arguments"_s,
+          QJsonObject { { u"task_id"_s, taskId },
+                        { u"terminate"_s, terminate },
+                        { u"signal"_s, u"SIGTERM"_s } } },
+        { u"destination"_s, QJsonValue::Null },
+        { u"pattern"_s, QJsonValue::Null },
+        { u"matcher"_s, QJsonValue::Null },
     };
     // A few seconds of validity rather than Celery's one: tolerates clock skew between hosts.
     const double expires = double(now.toMSecsSinceEpoch()) / 1000.0 + 5.0;
-    const QJsonObject message{
-        {u"body"_s, QString::fromLatin1(compact(body).toBase64())},
-        {u"content-encoding"_s, u"utf-8"_s},
-        {u"content-type"_s, u"application/json"_s},
-        {u"headers"_s, QJsonObject{{u"clock"_s, clock}, {u"expires"_s, expires}}},
-        {u"properties"_s,
-         QJsonObject{{u"delivery_mode"_s, 2},
-                     {u"delivery_info"_s, QJsonObject{{u"exchange"_s, u"celery.pidbox"_s},
-                                                      {u"routing_key"_s, u""_s}}},
-                     {u"priority"_s, 0},
-                     {u"body_encoding"_s, u"base64"_s},
-                     {u"delivery_tag"_s, newUuid()}}},
+    const QJsonObject message {
+        { u"body"_s, QString::fromLatin1(compact(body).toBase64()) },
+        { u"content-encoding"_s, u"utf-8"_s },
+        { u"content-type"_s, u"application/json"_s },
+        { u"headers"_s, QJsonObject { { u"clock"_s, clock }, { u"expires"_s, expires } } },
+        { u"properties"_s,
+          QJsonObject { { u"delivery_mode"_s, 2 },
+                        { u"delivery_info"_s,
+                          QJsonObject { { u"exchange"_s, u"celery.pidbox"_s },
+                                        { u"routing_key"_s, u""_s } } },
+                        { u"priority"_s, 0 },
+                        { u"body_encoding"_s, u"base64"_s },
+                        { u"delivery_tag"_s, newUuid() } } },
     };
     return compact(message);
 }
@@ -249,8 +255,8 @@ QJsonValue CeleryProtocol::envelopeBody(const QByteArray &payload)
     const QJsonValue body = m.value(u"body"_s);
     QByteArray raw;
     if (m.value(u"properties"_s).toObject().value(u"body_encoding"_s).toString() == u"base64") {
-        const auto decoded = QByteArray::fromBase64Encoding(body.toString().toLatin1(),
-                                                            QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(
+            body.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return QJsonValue::Null;
         raw = *decoded;

@@ -7,6 +7,7 @@
 #include <QJsonValue>
 #include <QString>
 #include <QUrl>
+
 #include <optional>
 
 // Celery message protocol v2 with the JSON serializer, as a worker on the Redis transport
@@ -17,13 +18,13 @@ class CeleryProtocol final
 public:
     struct TaskMessage
     {
-        QString id;        // Celery task id
-        QString task;      // registered task name, "tasks.add"
+        QString id; // Celery task id
+        QString task; // registered task name, "tasks.add"
         QJsonArray args;
         QJsonObject kwargs;
         QString queue = QStringLiteral("celery");
         std::optional<QDateTime> eta; // from "countdown"
-        QString origin;    // "headway@host"
+        QString origin; // "headway@host"
     };
 
     struct RedisAddress

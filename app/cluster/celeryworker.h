@@ -13,12 +13,12 @@ struct CeleryWorker
     QString hostname;
     bool online = false;
     QDateTime lastHeartbeat; // UTC, local receipt time
-    double freq = 2.0;       // seconds between heartbeats
+    double freq = 2.0; // seconds between heartbeats
     int active = 0;
     qint64 processed = 0;
     qint64 pid = 0;
     QJsonArray loadavg;
-    QString software;        // "py-celery 5.2.6"
+    QString software; // "py-celery 5.2.6"
 
     // Online until lastHeartbeat + 2 x freq.
     bool isExpired(const QDateTime &now) const;

@@ -6,7 +6,6 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
-
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -29,16 +28,28 @@ void setEnabled(const QPointer<QSocketNotifier> &n, bool on)
         n->setEnabled(on);
 }
 
-void addRead(void *data) { setEnabled(static_cast<QtAdapter *>(data)->read, true); }
-void delRead(void *data) { setEnabled(static_cast<QtAdapter *>(data)->read, false); }
-void addWrite(void *data) { setEnabled(static_cast<QtAdapter *>(data)->write, true); }
-void delWrite(void *data) { setEnabled(static_cast<QtAdapter *>(data)->write, false); }
+void addRead(void *data)
+{
+    setEnabled(static_cast<QtAdapter *>(data)->read, true);
+}
+void delRead(void *data)
+{
+    setEnabled(static_cast<QtAdapter *>(data)->read, false);
+}
+void addWrite(void *data)
+{
+    setEnabled(static_cast<QtAdapter *>(data)->write, true);
+}
+void delWrite(void *data)
+{
+    setEnabled(static_cast<QtAdapter *>(data)->write, false);
+}
 
 void cleanup(void *data)
 {
     auto *adapter = static_cast<QtAdapter *>(data);
     *adapter->alive = false;
-    for (QSocketNotifier *n : {adapter->read.data(), adapter->write.data()}) {
+    for (QSocketNotifier *n : { adapter->read.data(), adapter->write.data() }) {
         if (n) {
             n->setEnabled(false);
             n->deleteLater();
@@ -108,8 +119,8 @@ void RedisConnection::open(const QString &host, quint16 port, int db, const QStr
         if (ctx)
             redisAsyncFree(ctx);
         // Never re-enter the caller: report on the next event-loop pass.
-        QMetaObject::invokeMethod(this, [this, reason] { Q_EMIT disconnected(reason); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, reason] { Q_EMIT disconnected(reason); }, Qt::QueuedConnection);
         return;
     }
     m_ctx = ctx;
@@ -184,9 +195,9 @@ void RedisConnection::handshake(int stage)
         return;
     QList<QByteArray> argv;
     if (stage == 0 && !m_password.isEmpty()) {
-        argv = {"AUTH", m_password.toUtf8()};
+        argv = { "AUTH", m_password.toUtf8() };
     } else if (stage <= 1 && m_db >= 0) {
-        argv = {"SELECT", QByteArray::number(m_db)};
+        argv = { "SELECT", QByteArray::number(m_db) };
         stage = 1;
     }
     if (argv.isEmpty()) {
@@ -215,7 +226,8 @@ void RedisConnection::onDisconnect(const redisAsyncContext *ctx, int status)
     auto *self = static_cast<RedisConnection *>(ctx->data);
     if (!self)
         return;
-    const QString reason = ctx->err ? QString::fromUtf8(ctx->errstr) : tr("Redis closed the connection.");
+    const QString reason
+        = ctx->err ? QString::fromUtf8(ctx->errstr) : tr("Redis closed the connection.");
     self->m_ctx = nullptr; // hiredis frees it after this callback
     self->m_ready = false;
     self->m_connectTimer.stop();
@@ -244,7 +256,8 @@ void RedisConnection::onSubscription(redisAsyncContext *ctx, void *reply, void *
     if (kind == "message") {
         Q_EMIT self->message(r.elements.at(1).string, r.elements.at(2).string, {});
     } else if (kind == "pmessage" && r.elements.size() >= 4) {
-        Q_EMIT self->message(r.elements.at(2).string, r.elements.at(3).string, r.elements.at(1).string);
+        Q_EMIT self->message(r.elements.at(2).string, r.elements.at(3).string,
+                             r.elements.at(1).string);
     } else if (kind == "subscribe" || kind == "psubscribe") {
         Q_EMIT self->subscribed(r.elements.at(1).string);
     }
@@ -282,5 +295,5 @@ bool RedisConnection::subscribeCommand(const QList<QByteArray> &argv)
     }
     return redisAsyncCommandArgv(m_ctx, &RedisConnection::onSubscription, nullptr, int(argv.size()),
                                  ptrs.data(), lens.data())
-           == REDIS_OK;
+        == REDIS_OK;
 }

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+
 #include <functional>
 
 struct redisAsyncContext;

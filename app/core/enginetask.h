@@ -18,7 +18,7 @@ struct TaskAttempt
     std::shared_ptr<TaskRunner> runner;
     quint64 sequence = 0; // FIFO order within a priority
     int priority = 0;
-    TaskOutcome outcome;  // written by the worker before it reports the end
+    TaskOutcome outcome; // written by the worker before it reports the end
 };
 
 // The engine's live record of one task (engine thread only, except the attempt's context).
@@ -28,12 +28,12 @@ struct EngineTask
     std::shared_ptr<TaskAttempt> attempt; // the current attempt, if any
     TaskContext::Sample sample;
     SpeedEstimator speed;
-    qint64 startedMs = -1;        // monotonic, current attempt
+    qint64 startedMs = -1; // monotonic, current attempt
     qint64 cancelDeadlineMs = -1; // cancel requested: abandon the attempt after this
     qint64 retryAtMs = -1;
     bool timedOut = false;
-    bool interrupting = false;    // shutting down: end as interrupted
-    bool frozen = false;          // injected: never runs
-    bool external = false;        // run by an ExternalTaskDriver
-    bool dispatched = false;      // a worker has taken the attempt
+    bool interrupting = false; // shutting down: end as interrupted
+    bool frozen = false; // injected: never runs
+    bool external = false; // run by an ExternalTaskDriver
+    bool dispatched = false; // a worker has taken the attempt
 };

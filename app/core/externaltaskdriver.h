@@ -5,6 +5,7 @@
 #include "taskstate.h"
 
 #include <QJsonValue>
+
 #include <optional>
 
 struct TaskSnapshot;

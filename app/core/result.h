@@ -6,12 +6,11 @@
 #include <variant>
 
 // A value or the EngineError that explains why there is none (std::expected is C++23).
-template<typename T>
-class Result
+template<typename T> class Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) {}
-    Result(EngineError error) : m_data(std::move(error)) {}
+    Result(T value) : m_data(std::move(value)) { }
+    Result(EngineError error) : m_data(std::move(error)) { }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

@@ -8,7 +8,8 @@ constexpr qint64 kMinWindowMs = 250;
 
 SpeedEstimator::SpeedEstimator(double warmupSeconds, double timeConstantSeconds)
     : m_warmupMs(warmupSeconds * 1000.0), m_tauMs(timeConstantSeconds * 1000.0)
-{}
+{
+}
 
 void SpeedEstimator::reset()
 {

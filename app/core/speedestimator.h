@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtGlobal>
+
 #include <optional>
 
 // Smoothed speed and ETA from (time, amount) samples: an exponential moving average over

@@ -6,7 +6,7 @@ namespace {
 constexpr qsizetype kOutputTailChars = 64 * 1024;
 }
 
-TaskContext::TaskContext(QJsonObject params) : m_params(std::move(params)) {}
+TaskContext::TaskContext(QJsonObject params) : m_params(std::move(params)) { }
 
 void TaskContext::setTotal(qint64 total, const QString &unit)
 {

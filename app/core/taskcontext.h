@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 #include <QWaitCondition>
+
 #include <atomic>
 
 // The progress sink and control channel between one running task (on a worker thread) and the
@@ -71,13 +72,13 @@ public:
 
 private:
     const QJsonObject m_params;
-    std::atomic<qint64> m_processed{0};
-    std::atomic<qint64> m_total{-1};
-    std::atomic<double> m_percent{-1};
-    std::atomic<double> m_rangeBase{0};
-    std::atomic<double> m_rangeSpan{1};
-    std::atomic<bool> m_cancel{false};
-    std::atomic<bool> m_pause{false};
+    std::atomic<qint64> m_processed { 0 };
+    std::atomic<qint64> m_total { -1 };
+    std::atomic<double> m_percent { -1 };
+    std::atomic<double> m_rangeBase { 0 };
+    std::atomic<double> m_rangeSpan { 1 };
+    std::atomic<bool> m_cancel { false };
+    std::atomic<bool> m_pause { false };
     int m_cancelGraceMs = 3000;
     QString m_dataDir;
 
@@ -88,5 +89,5 @@ private:
     int m_step = -1;
     QString m_message;
     QString m_output;
-    std::atomic<quint64> m_textVersion{0};
+    std::atomic<quint64> m_textVersion { 0 };
 };

@@ -9,6 +9,7 @@
 #include <QRandomGenerator>
 #include <QThread>
 #include <QUuid>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -21,8 +22,9 @@ QString tr(const char *text)
 
 EngineError illegal(const TaskSnapshot &task, const QString &action)
 {
-    return {u"invalid_transition"_s,
-            tr("Cannot %1 a task that is %2.").arg(action, taskStateName(task.state)), {}};
+    return { u"invalid_transition"_s,
+             tr("Cannot %1 a task that is %2.").arg(action, taskStateName(task.state)),
+             {} };
 }
 
 constexpr int kMinSampleIntervalMs = 10;
@@ -98,14 +100,14 @@ int TaskEngine::activeCount() const
 Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
 {
     if (m_shutDown)
-        return EngineError{u"shutting_down"_s, tr("Headway is shutting down."), {}};
+        return EngineError { u"shutting_down"_s, tr("Headway is shutting down."), {} };
     QList<FieldError> fields;
     if (spec.maxRetries < 0)
-        fields.append({u"max_retries"_s, tr("Must be at least 0.")});
+        fields.append({ u"max_retries"_s, tr("Must be at least 0.") });
     if (spec.backoffMs < 0)
-        fields.append({u"backoff_ms"_s, tr("Must be at least 0.")});
+        fields.append({ u"backoff_ms"_s, tr("Must be at least 0.") });
     if (spec.timeoutMs < 0)
-        fields.append({u"timeout_ms"_s, tr("Must be at least 0.")});
+        fields.append({ u"timeout_ms"_s, tr("Must be at least 0.") });
     const Result<QJsonObject> params = m_registry.validate(spec.type, spec.params);
     if (!params) {
         EngineError error = params.error();
@@ -113,7 +115,7 @@ Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
         return error;
     }
     if (!fields.isEmpty())
-        return EngineError{u"invalid_params"_s, tr("Invalid task options."), fields};
+        return EngineError { u"invalid_params"_s, tr("Invalid task options."), fields };
 
     const TaskType *type = m_registry.find(spec.type);
     auto task = std::make_shared<EngineTask>();
@@ -144,7 +146,7 @@ void TaskEngine::addTask(std::shared_ptr<EngineTask> task)
     m_order.append(id);
     EngineTask *raw = task.get();
     m_tasks.insert(id, std::move(task));
-    emitEvent({TaskEvent::Kind::Added, raw->snapshot, raw->snapshot.state});
+    emitEvent({ TaskEvent::Kind::Added, raw->snapshot, raw->snapshot.state });
 }
 
 void TaskEngine::enqueue(EngineTask &task)
@@ -155,10 +157,11 @@ void TaskEngine::enqueue(EngineTask &task)
         if (ExternalTaskDriver *driver = m_drivers.value(task.snapshot.type))
             driver->startTask(task.snapshot);
         else
-            finishAttempt(task, TaskState::Canceled,
-                          TaskError{u"no_driver"_s,
-                                    tr("No backend is connected for \"%1\" tasks.").arg(task.snapshot.type),
-                                    {}});
+            finishAttempt(
+                task, TaskState::Canceled,
+                TaskError { u"no_driver"_s,
+                            tr("No backend is connected for \"%1\" tasks.").arg(task.snapshot.type),
+                            {} });
         return;
     }
     if (!m_pool)
@@ -179,7 +182,7 @@ void TaskEngine::enqueue(EngineTask &task)
     task.speed.reset();
     if (!attempt->runner) {
         finishAttempt(task, TaskState::Canceled,
-                      TaskError{u"internal_error"_s, tr("This task type cannot run here."), {}});
+                      TaskError { u"internal_error"_s, tr("This task type cannot run here."), {} });
         return;
     }
     m_pool->enqueue(std::move(attempt));
@@ -210,7 +213,7 @@ void TaskEngine::transition(EngineTask &task, TaskState to)
             m_sampleTimer.start();
     }
 
-    emitEvent({TaskEvent::Kind::StateChanged, s, from});
+    emitEvent({ TaskEvent::Kind::StateChanged, s, from });
 
     const bool isActive = !isFinished(to);
     if (wasActive && !isActive && --m_activeCount == 0)
@@ -255,13 +258,16 @@ void TaskEngine::onFinished(const std::shared_ptr<TaskAttempt> &attempt)
     sampleTask(task, m_monotonic.elapsed()); // the final progress is never dropped
     const TaskOutcome &outcome = attempt->outcome;
     if (task.interrupting) {
-        finishAttempt(task, TaskState::Interrupted,
-                      TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}});
+        finishAttempt(
+            task, TaskState::Interrupted,
+            TaskError { u"interrupted"_s, tr("Headway stopped while this task was running."), {} });
     } else if (task.timedOut) {
-        finishAttempt(task, TaskState::Failed,
-                      TaskError{u"timeout"_s,
-                                tr("The task did not finish within %1 s.").arg(task.snapshot.timeoutMs / 1000.0),
-                                {}});
+        finishAttempt(
+            task, TaskState::Failed,
+            TaskError {
+                u"timeout"_s,
+                tr("The task did not finish within %1 s.").arg(task.snapshot.timeoutMs / 1000.0),
+                {} });
     } else if (attempt->context->isCancelRequested()) {
         finishAttempt(task, TaskState::Canceled, std::nullopt);
     } else if (outcome.ok) {
@@ -325,7 +331,9 @@ EngineError TaskEngine::cancel(const QString &id)
     case TaskState::Running:
     case TaskState::Paused:
         if (task->cancelDeadlineMs >= 0)
-            return EngineError{u"invalid_transition"_s, tr("The task is already being canceled."), {}};
+            return EngineError { u"invalid_transition"_s,
+                                 tr("The task is already being canceled."),
+                                 {} };
         if (task->external) {
             task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
             if (ExternalTaskDriver *driver = m_drivers.value(s.type))
@@ -351,8 +359,11 @@ EngineError TaskEngine::pause(const QString &id)
         return EngineError::notFound(id);
     if (task->snapshot.state != TaskState::Running || task->external || task->cancelDeadlineMs >= 0)
         return task->external && task->snapshot.state == TaskState::Running
-                   ? EngineError{u"invalid_transition"_s, tr("This task runs outside Headway's workers (on a cluster, or an upload a client sends) and cannot be paused here."), {}}
-                   : illegal(task->snapshot, tr("pause"));
+            ? EngineError { u"invalid_transition"_s,
+                            tr("This task runs outside Headway's workers (on a cluster, or an "
+                               "upload a client sends) and cannot be paused here."),
+                            {} }
+            : illegal(task->snapshot, tr("pause"));
     if (task->attempt)
         task->attempt->context->requestPause();
     transition(*task, TaskState::Paused);
@@ -401,16 +412,17 @@ EngineError TaskEngine::remove(const QString &id)
     if (!task)
         return EngineError::notFound(id);
     if (!isFinished(task->snapshot.state)) {
-        return {u"not_finished"_s,
-                tr("Only finished tasks can be removed; this one is %1.").arg(taskStateName(task->snapshot.state)),
-                {}};
+        return { u"not_finished"_s,
+                 tr("Only finished tasks can be removed; this one is %1.")
+                     .arg(taskStateName(task->snapshot.state)),
+                 {} };
     }
     TaskSnapshot gone;
     gone.id = id;
     gone.state = task->snapshot.state;
     m_order.removeOne(id);
     m_tasks.remove(id);
-    emitEvent({TaskEvent::Kind::Removed, gone, gone.state});
+    emitEvent({ TaskEvent::Kind::Removed, gone, gone.state });
     return {};
 }
 
@@ -426,7 +438,7 @@ int TaskEngine::removeFinished()
             gone.id = id;
             gone.state = task->snapshot.state;
             m_tasks.remove(id);
-            emitEvent({TaskEvent::Kind::Removed, gone, gone.state});
+            emitEvent({ TaskEvent::Kind::Removed, gone, gone.state });
             ++removed;
         } else {
             kept.append(id);
@@ -454,7 +466,9 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             if (!s.finished.isValid())
                 s.finished = now();
             if (!s.error)
-                s.error = TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}};
+                s.error = TaskError { u"interrupted"_s,
+                                      tr("Headway stopped while this task was running."),
+                                      {} };
             break;
         case TaskState::Retrying:
         case TaskState::Queued:
@@ -467,7 +481,8 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         }
         if (!type && !isFinished(s.state)) {
             s.state = TaskState::Failed;
-            s.error = TaskError{u"unknown_type"_s, tr("Unknown task type \"%1\".").arg(s.type), {}};
+            s.error
+                = TaskError { u"unknown_type"_s, tr("Unknown task type \"%1\".").arg(s.type), {} };
             requeue = false;
         }
         EngineTask *raw = task.get();
@@ -489,7 +504,7 @@ void TaskEngine::inject(const TaskSnapshot &snapshot)
         const TaskState previous = existing->snapshot.state;
         existing->snapshot = task->snapshot;
         existing->frozen = true;
-        emitEvent({TaskEvent::Kind::StateChanged, existing->snapshot, previous});
+        emitEvent({ TaskEvent::Kind::StateChanged, existing->snapshot, previous });
         return;
     }
     addTask(std::move(task));
@@ -585,7 +600,7 @@ void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
     existing.reserve(m_order.size());
     for (const QString &id : std::as_const(m_order)) {
         const TaskSnapshot &s = m_tasks.value(id)->snapshot;
-        existing.append({TaskEvent::Kind::Added, s, s.state});
+        existing.append({ TaskEvent::Kind::Added, s, s.state });
     }
     if (!existing.isEmpty())
         deliver(tracker, existing);
@@ -732,7 +747,7 @@ void TaskEngine::flushProgress(TrackerEntry &entry, qint64 nowMs)
     events.reserve(entry.dirty.size());
     for (const QString &id : std::as_const(entry.dirty)) {
         if (const EngineTask *task = find(id))
-            events.append({TaskEvent::Kind::Progress, task->snapshot, task->snapshot.state});
+            events.append({ TaskEvent::Kind::Progress, task->snapshot, task->snapshot.state });
     }
     entry.dirty.clear();
     if (!events.isEmpty())
@@ -746,8 +761,8 @@ void TaskEngine::checkTimers()
     for (EngineTask *task : std::as_const(m_running)) {
         if (task->cancelDeadlineMs >= 0 && nowMs >= task->cancelDeadlineMs) {
             due.append(task);
-        } else if (task->snapshot.timeoutMs > 0 && task->cancelDeadlineMs < 0 && task->startedMs >= 0
-                   && nowMs - task->startedMs >= task->snapshot.timeoutMs) {
+        } else if (task->snapshot.timeoutMs > 0 && task->cancelDeadlineMs < 0
+                   && task->startedMs >= 0 && nowMs - task->startedMs >= task->snapshot.timeoutMs) {
             task->timedOut = true;
             task->cancelDeadlineMs = nowMs + m_options.cancelGraceMs;
             if (task->attempt)
@@ -758,8 +773,8 @@ void TaskEngine::checkTimers()
         // The attempt ignored the cancel for the whole grace period: abandon it.
         const bool timedOut = task->timedOut;
         finishAttempt(*task, timedOut ? TaskState::Failed : TaskState::Canceled,
-                      timedOut ? std::optional<TaskError>(TaskError{
-                                     u"timeout"_s, tr("The task did not finish within its time limit."), {}})
+                      timedOut ? std::optional<TaskError>(TaskError {
+                          u"timeout"_s, tr("The task did not finish within its time limit."), {} })
                                : std::nullopt);
     }
     QList<EngineTask *> retry;
@@ -799,11 +814,14 @@ void TaskEngine::shutdown()
     for (EngineTask *task : std::as_const(active)) {
         if (task->external)
             continue;
-        if (task->snapshot.state == TaskState::Running || task->snapshot.state == TaskState::Paused) {
+        if (task->snapshot.state == TaskState::Running
+            || task->snapshot.state == TaskState::Paused) {
             sampleTask(*task, m_monotonic.elapsed());
             task->attempt.reset();
             finishAttempt(*task, TaskState::Interrupted,
-                          TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}});
+                          TaskError { u"interrupted"_s,
+                                      tr("Headway stopped while this task was running."),
+                                      {} });
         }
     }
     flushStateEvents();

@@ -1,19 +1,20 @@
 #pragma once
 
 #include "externaltaskdriver.h"
-#include "taskevent.h"
 #include "result.h"
+#include "taskevent.h"
 #include "tasksnapshot.h"
 #include "taskspec.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QElapsedTimer>
 #include <QSet>
 #include <QTimer>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,11 +27,12 @@ struct TaskAttempt;
 
 struct EngineOptions
 {
-    int concurrency = 0;        // worker threads; 0 = the number of cores
-    int cancelGraceMs = 3000;   // how long a canceled task may take before it is abandoned
-    QString dataDir;            // handed to tasks (TaskContext::dataDir)
-    std::function<QDateTime()> clock; // UTC now; empty = the system clock (tests/screenshots fix it)
-    bool runTasks = true;       // false: nothing is ever started (deterministic screenshots)
+    int concurrency = 0; // worker threads; 0 = the number of cores
+    int cancelGraceMs = 3000; // how long a canceled task may take before it is abandoned
+    QString dataDir; // handed to tasks (TaskContext::dataDir)
+    std::function<QDateTime()>
+        clock; // UTC now; empty = the system clock (tests/screenshots fix it)
+    bool runTasks = true; // false: nothing is ever started (deterministic screenshots)
     double etaWarmupSeconds = 1.0; // no ETA before this much running time
 };
 
@@ -132,7 +134,7 @@ private:
     QTimer m_sampleTimer;
     QElapsedTimer m_monotonic;
     quint64 m_sequence = 0;
-    QSet<EngineTask *> m_running;  // running or paused: sampled on every tick
+    QSet<EngineTask *> m_running; // running or paused: sampled on every tick
     QSet<EngineTask *> m_retrying; // waiting out a backoff
     int m_activeCount = 0;
     bool m_shutDown = false;

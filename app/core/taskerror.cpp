@@ -4,7 +4,7 @@ using namespace Qt::StringLiterals;
 
 QJsonObject TaskError::toJson() const
 {
-    QJsonObject json{{u"code"_s, code}, {u"message"_s, message}};
+    QJsonObject json { { u"code"_s, code }, { u"message"_s, message } };
     if (!details.isEmpty())
         json.insert(u"details"_s, details);
     return json;
@@ -12,6 +12,6 @@ QJsonObject TaskError::toJson() const
 
 TaskError TaskError::fromJson(const QJsonObject &json)
 {
-    return TaskError{json.value(u"code"_s).toString(), json.value(u"message"_s).toString(),
-                     json.value(u"details"_s).toObject()};
+    return TaskError { json.value(u"code"_s).toString(), json.value(u"message"_s).toString(),
+                       json.value(u"details"_s).toObject() };
 }

@@ -9,10 +9,10 @@
 struct TaskEvent
 {
     enum class Kind {
-        Added,        // a new task (or one restored from the store)
-        Progress,     // progress or message changed; state unchanged
+        Added, // a new task (or one restored from the store)
+        Progress, // progress or message changed; state unchanged
         StateChanged, // state changed; task holds the snapshot right after the transition
-        Removed,      // task removed; only task.id is meaningful
+        Removed, // task removed; only task.id is meaningful
     };
     Kind kind = Kind::Progress;
     TaskSnapshot task;

@@ -6,16 +6,16 @@ using namespace Qt::StringLiterals;
 
 QJsonObject TaskProgress::toJson() const
 {
-    return QJsonObject{
-        {u"percent"_s, percent ? QJsonValue(*percent) : QJsonValue()},
-        {u"processed"_s, processed},
-        {u"total"_s, total >= 0 ? QJsonValue(total) : QJsonValue()},
-        {u"unit"_s, unit},
-        {u"speed"_s, speed},
-        {u"eta"_s, eta ? QJsonValue(*eta) : QJsonValue()},
-        {u"step"_s, step},
-        {u"steps"_s, QJsonArray::fromStringList(steps)},
-        {u"message"_s, message},
+    return QJsonObject {
+        { u"percent"_s, percent ? QJsonValue(*percent) : QJsonValue() },
+        { u"processed"_s, processed },
+        { u"total"_s, total >= 0 ? QJsonValue(total) : QJsonValue() },
+        { u"unit"_s, unit },
+        { u"speed"_s, speed },
+        { u"eta"_s, eta ? QJsonValue(*eta) : QJsonValue() },
+        { u"step"_s, step },
+        { u"steps"_s, QJsonArray::fromStringList(steps) },
+        { u"message"_s, message },
     };
 }
 

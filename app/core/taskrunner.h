@@ -13,10 +13,10 @@ struct TaskOutcome
     QJsonValue result;
     TaskError error;
 
-    static TaskOutcome success(QJsonValue result = {}) { return {true, std::move(result), {}}; }
+    static TaskOutcome success(QJsonValue result = {}) { return { true, std::move(result), {} }; }
     static TaskOutcome failure(QString code, QString message, QJsonObject details = {})
     {
-        return {false, {}, TaskError{std::move(code), std::move(message), std::move(details)}};
+        return { false, {}, TaskError { std::move(code), std::move(message), std::move(details) } };
     }
 };
 

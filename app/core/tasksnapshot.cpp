@@ -16,24 +16,24 @@ QDateTime parseIso(const QJsonValue &v)
 
 QJsonObject TaskSnapshot::toJson() const
 {
-    QJsonObject json{
-        {u"id"_s, id},
-        {u"type"_s, type},
-        {u"title"_s, title},
-        {u"state"_s, taskStateName(state)},
-        {u"priority"_s, priority},
-        {u"attempt"_s, attempt},
-        {u"params"_s, params},
-        {u"created"_s, isoOrNull(created)},
-        {u"started"_s, isoOrNull(started)},
-        {u"finished"_s, isoOrNull(finished)},
-        {u"progress"_s, progress.toJson()},
-        {u"result"_s, result.isUndefined() ? QJsonValue() : result},
-        {u"error"_s, error ? QJsonValue(error->toJson()) : QJsonValue()},
-        {u"max_retries"_s, maxRetries},
-        {u"backoff_ms"_s, backoffMs},
-        {u"timeout_ms"_s, timeoutMs},
-        {u"retry_at"_s, isoOrNull(retryAt)},
+    QJsonObject json {
+        { u"id"_s, id },
+        { u"type"_s, type },
+        { u"title"_s, title },
+        { u"state"_s, taskStateName(state) },
+        { u"priority"_s, priority },
+        { u"attempt"_s, attempt },
+        { u"params"_s, params },
+        { u"created"_s, isoOrNull(created) },
+        { u"started"_s, isoOrNull(started) },
+        { u"finished"_s, isoOrNull(finished) },
+        { u"progress"_s, progress.toJson() },
+        { u"result"_s, result.isUndefined() ? QJsonValue() : result },
+        { u"error"_s, error ? QJsonValue(error->toJson()) : QJsonValue() },
+        { u"max_retries"_s, maxRetries },
+        { u"backoff_ms"_s, backoffMs },
+        { u"timeout_ms"_s, timeoutMs },
+        { u"retry_at"_s, isoOrNull(retryAt) },
     };
     if (!output.isEmpty())
         json.insert(u"output"_s, output);

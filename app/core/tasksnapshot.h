@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
+
 #include <optional>
 
 // A copy of everything known about one task at one moment. The engine owns the live data;
@@ -25,9 +26,9 @@ struct TaskSnapshot
     QDateTime finished;
     int attempt = 1;
     TaskProgress progress;
-    QJsonValue result;               // null until succeeded
-    std::optional<TaskError> error;  // set when failed (or canceled/interrupted, with why)
-    QString output;                  // tail of a command's output, newest last
+    QJsonValue result; // null until succeeded
+    std::optional<TaskError> error; // set when failed (or canceled/interrupted, with why)
+    QString output; // tail of a command's output, newest last
 
     // Policy, chosen at submit time.
     int maxRetries = 0;

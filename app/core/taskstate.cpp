@@ -3,16 +3,16 @@
 #include <array>
 
 namespace {
-constexpr std::array<std::pair<TaskState, const char16_t *>, 8> kNames{{
-    {TaskState::Queued, u"queued"},
-    {TaskState::Running, u"running"},
-    {TaskState::Paused, u"paused"},
-    {TaskState::Retrying, u"retrying"},
-    {TaskState::Succeeded, u"succeeded"},
-    {TaskState::Failed, u"failed"},
-    {TaskState::Canceled, u"canceled"},
-    {TaskState::Interrupted, u"interrupted"},
-}};
+constexpr std::array<std::pair<TaskState, const char16_t *>, 8> kNames { {
+    { TaskState::Queued, u"queued" },
+    { TaskState::Running, u"running" },
+    { TaskState::Paused, u"paused" },
+    { TaskState::Retrying, u"retrying" },
+    { TaskState::Succeeded, u"succeeded" },
+    { TaskState::Failed, u"failed" },
+    { TaskState::Canceled, u"canceled" },
+    { TaskState::Interrupted, u"interrupted" },
+} };
 } // namespace
 
 QString taskStateName(TaskState state)
@@ -49,7 +49,7 @@ bool isFinished(TaskState state)
 bool isRetryable(TaskState state)
 {
     return state == TaskState::Failed || state == TaskState::Canceled
-           || state == TaskState::Interrupted;
+        || state == TaskState::Interrupted;
 }
 
 bool isTransitionAllowed(TaskState from, TaskState to)
@@ -60,7 +60,7 @@ bool isTransitionAllowed(TaskState from, TaskState to)
         return to == S::Running || to == S::Canceled;
     case S::Running:
         return to == S::Succeeded || to == S::Failed || to == S::Canceled || to == S::Paused
-               || to == S::Retrying || to == S::Interrupted;
+            || to == S::Retrying || to == S::Interrupted;
     case S::Paused:
         return to == S::Running || to == S::Canceled || to == S::Interrupted;
     case S::Retrying:

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringView>
+
 #include <optional>
 
 // The lifecycle of a task and the one place that says which transitions are legal.
@@ -9,7 +10,7 @@ enum class TaskState {
     Queued,
     Running,
     Paused,
-    Retrying,    // waiting out a backoff before the next attempt
+    Retrying, // waiting out a backoff before the next attempt
     Succeeded,
     Failed,
     Canceled,

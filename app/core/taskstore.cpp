@@ -10,12 +10,13 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+
 #include <atomic>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-std::atomic<quint64> s_connectionCount{0};
+std::atomic<quint64> s_connectionCount { 0 };
 
 QString sqlErrorText(const QSqlError &error)
 {
@@ -44,19 +45,19 @@ struct Migration
 
 const QList<Migration> &migrations()
 {
-    static const QList<Migration> all{
-        {1,
-         {
-             "CREATE TABLE tasks ("
-             " id TEXT PRIMARY KEY NOT NULL," // UUID without braces
-             " state TEXT NOT NULL,"          // taskStateName()
-             " type TEXT NOT NULL,"
-             " created INTEGER,"              // ms since the epoch (UTC), NULL if unknown
-             " snapshot TEXT NOT NULL)",      // TaskSnapshot::toJson(), compact
-             "CREATE INDEX tasks_state ON tasks (state)",
-             "CREATE INDEX tasks_type ON tasks (type)",
-             "CREATE INDEX tasks_created ON tasks (created)",
-         }},
+    static const QList<Migration> all {
+        { 1,
+          {
+              "CREATE TABLE tasks ("
+              " id TEXT PRIMARY KEY NOT NULL," // UUID without braces
+              " state TEXT NOT NULL," // taskStateName()
+              " type TEXT NOT NULL,"
+              " created INTEGER," // ms since the epoch (UTC), NULL if unknown
+              " snapshot TEXT NOT NULL)", // TaskSnapshot::toJson(), compact
+              "CREATE INDEX tasks_state ON tasks (state)",
+              "CREATE INDEX tasks_type ON tasks (type)",
+              "CREATE INDEX tasks_created ON tasks (created)",
+          } },
     };
     return all;
 }
@@ -97,10 +98,7 @@ QList<TaskSnapshot> readAll(QSqlDatabase &db, const QString &filePath)
 }
 } // namespace
 
-TaskStore::TaskStore(QObject *parent)
-    : TaskTracker(parent)
-{
-}
+TaskStore::TaskStore(QObject *parent) : TaskTracker(parent) { }
 
 TaskStore::~TaskStore()
 {
@@ -125,7 +123,8 @@ bool TaskStore::open(const QString &filePath, QString *errorMessage)
     if (filePath.trimmed().isEmpty())
         return fail(tr("No file was given for the task store."));
     if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
-        return fail(tr("Cannot open the task store: Qt's SQLite driver (QSQLITE) is not installed."));
+        return fail(
+            tr("Cannot open the task store: Qt's SQLite driver (QSQLITE) is not installed."));
 
     const QFileInfo info(filePath);
     const QString path = info.absoluteFilePath();
@@ -136,7 +135,8 @@ bool TaskStore::open(const QString &filePath, QString *errorMessage)
         return fail(tr("Cannot open the task store %1: cannot create the folder %2.")
                         .arg(shown, QDir::toNativeSeparators(info.absolutePath())));
     if (info.exists() && (!info.isReadable() || !info.isWritable()))
-        return fail(tr("Cannot open the task store %1: the file is not readable and writable.").arg(shown));
+        return fail(
+            tr("Cannot open the task store %1: the file is not readable and writable.").arg(shown));
 
     m_readerConnection = u"headway-taskstore-reader-%1"_s.arg(++s_connectionCount);
     m_readerThread = QThread::currentThread();
@@ -186,7 +186,8 @@ bool TaskStore::prepareDatabase(QSqlDatabase &db, QString *error)
         return false;
     }
     if (version < 0) {
-        *error = tr("its schema version %1 is not valid. The file was left unchanged.").arg(version);
+        *error
+            = tr("its schema version %1 is not valid. The file was left unchanged.").arg(version);
         return false;
     }
     // Migrate before switching to WAL, so a failed migration leaves the file as it was.
@@ -200,7 +201,7 @@ bool TaskStore::prepareDatabase(QSqlDatabase &db, QString *error)
     while (query.next())
         columns.insert(query.value(1).toString());
     query.finish();
-    for (const QString &column : {u"id"_s, u"state"_s, u"type"_s, u"created"_s, u"snapshot"_s}) {
+    for (const QString &column : { u"id"_s, u"state"_s, u"type"_s, u"created"_s, u"snapshot"_s }) {
         if (!columns.contains(column)) {
             *error = tr("its table \"tasks\" has no column \"%1\" (schema version %2). The file "
                         "was left unchanged.")
@@ -278,7 +279,8 @@ bool TaskStore::recoverInterrupted(QSqlDatabase &db, QString *error)
             if (auto task = parseSnapshot(select.value(1).toString()))
                 leftRunning.append(std::move(*task));
             else
-                qWarning("Skipping unreadable task %s in %s", qUtf8Printable(select.value(0).toString()),
+                qWarning("Skipping unreadable task %s in %s",
+                         qUtf8Printable(select.value(0).toString()),
                          qUtf8Printable(db.databaseName()));
         }
     }
@@ -291,7 +293,9 @@ bool TaskStore::recoverInterrupted(QSqlDatabase &db, QString *error)
     for (TaskSnapshot &task : leftRunning) {
         // The last progress stays as it was stored: that is what the user last saw.
         task.state = TaskState::Interrupted;
-        task.error = TaskError{u"interrupted"_s, tr("Headway stopped while this task was running."), {}};
+        task.error = TaskError { u"interrupted"_s,
+                                 tr("Headway stopped while this task was running."),
+                                 {} };
         update.bindValue(0, taskStateName(task.state));
         update.bindValue(1, toJsonText(task));
         update.bindValue(2, task.id);
@@ -348,7 +352,8 @@ void TaskStore::tasksChanged(const TaskEvents &events)
     if (m_writer)
         m_writer->enqueue(events);
     else if (!events.isEmpty())
-        qWarning("TaskStore: %lld task change(s) ignored, the store is not open", qlonglong(events.size()));
+        qWarning("TaskStore: %lld task change(s) ignored, the store is not open",
+                 qlonglong(events.size()));
 }
 
 void TaskStore::flush()
@@ -392,5 +397,5 @@ int TaskStore::interruptedOnOpen() const
 
 TaskStoreWriter::Stats TaskStore::stats() const
 {
-    return m_writer ? m_writer->stats() : TaskStoreWriter::Stats{};
+    return m_writer ? m_writer->stats() : TaskStoreWriter::Stats {};
 }

@@ -1,10 +1,11 @@
 #pragma once
 
-#include "tasktracker.h"
 #include "taskstorewriter.h"
+#include "tasktracker.h"
 
 #include <QList>
 #include <QString>
+
 #include <memory>
 
 class QSqlDatabase;

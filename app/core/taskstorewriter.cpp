@@ -6,12 +6,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
 #include <atomic>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-std::atomic<quint64> s_writerCount{0};
+std::atomic<quint64> s_writerCount { 0 };
 
 QString sqlErrorText(const QSqlError &error)
 {
@@ -20,16 +21,15 @@ QString sqlErrorText(const QSqlError &error)
 
 // Only state and snapshot change after a row is created: updating just those leaves the type
 // and created indexes untouched, which keeps each progress/state write to two index updates.
-constexpr auto kUpsertSql =
-    "INSERT INTO tasks (id, state, type, created, snapshot) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET state = excluded.state, snapshot = excluded.snapshot";
+constexpr auto kUpsertSql
+    = "INSERT INTO tasks (id, state, type, created, snapshot) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET state = excluded.state, snapshot = excluded.snapshot";
 constexpr auto kDeleteSql = "DELETE FROM tasks WHERE id = ?";
 } // namespace
 
 TaskStoreWriter::TaskStoreWriter(const QString &filePath, QObject *parent)
-    : QThread(parent)
-    , m_filePath(filePath)
-    , m_connectionName(u"headway-taskstore-writer-%1"_s.arg(++s_writerCount))
+    : QThread(parent), m_filePath(filePath),
+      m_connectionName(u"headway-taskstore-writer-%1"_s.arg(++s_writerCount))
 {
     setObjectName(u"TaskStoreWriter"_s);
 }
@@ -80,7 +80,7 @@ void TaskStoreWriter::enqueue(const TaskEvents &events)
             m_pending[*it].snapshot = std::move(snapshot);
         } else {
             m_pendingIndex.insert(id, m_pending.size());
-            m_pending.append(PendingWrite{id, std::move(snapshot)});
+            m_pending.append(PendingWrite { id, std::move(snapshot) });
         }
     }
     m_stats.events += events.size();
@@ -153,7 +153,8 @@ void TaskStoreWriter::run()
             remove = QSqlQuery();
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(m_connectionName);
-            reportStarted(false, tr("Cannot start writing the task store %1: %2").arg(m_filePath, error));
+            reportStarted(false,
+                          tr("Cannot start writing the task store %1: %2").arg(m_filePath, error));
             return;
         }
         reportStarted(true, {});
@@ -184,11 +185,14 @@ void TaskStoreWriter::run()
                         upsert.bindValue(0, task.id);
                         upsert.bindValue(1, taskStateName(task.state));
                         upsert.bindValue(2, task.type);
-                        upsert.bindValue(3, task.created.isValid()
-                                                ? QVariant(task.created.toMSecsSinceEpoch())
-                                                : QVariant(QMetaType::fromType<qint64>()));
-                        upsert.bindValue(4, QString::fromUtf8(QJsonDocument(task.toJson())
-                                                                  .toJson(QJsonDocument::Compact)));
+                        upsert.bindValue(3,
+                                         task.created.isValid()
+                                             ? QVariant(task.created.toMSecsSinceEpoch())
+                                             : QVariant(QMetaType::fromType<qint64>()));
+                        upsert.bindValue(
+                            4,
+                            QString::fromUtf8(
+                                QJsonDocument(task.toJson()).toJson(QJsonDocument::Compact)));
                         if (!upsert.exec()) {
                             error = sqlErrorText(upsert.lastError());
                             break;
@@ -224,9 +228,9 @@ void TaskStoreWriter::run()
             if (!error.isEmpty()) {
                 // The batch is dropped rather than retried forever; the next batches still
                 // carry the latest snapshot of every task that changes again.
-                const QString message =
-                    tr("Could not save %n task change(s) to %1: %2", nullptr, int(batch.size()))
-                        .arg(m_filePath, error);
+                const QString message
+                    = tr("Could not save %n task change(s) to %1: %2", nullptr, int(batch.size()))
+                          .arg(m_filePath, error);
                 qWarning("%s", qUtf8Printable(message));
                 Q_EMIT writeFailed(message);
             }

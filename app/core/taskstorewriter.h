@@ -8,6 +8,7 @@
 #include <QString>
 #include <QThread>
 #include <QWaitCondition>
+
 #include <optional>
 
 // The one thread that writes the task store (qBittorrent's DB writer idea): it owns its own
@@ -24,10 +25,10 @@ public:
     // What the writer did so far (for tests and the benchmark).
     struct Stats
     {
-        qint64 batches = 0;  // committed transactions
-        qint64 upserts = 0;  // rows written
-        qint64 deletes = 0;  // rows deleted
-        qint64 events = 0;   // events handed over
+        qint64 batches = 0; // committed transactions
+        qint64 upserts = 0; // rows written
+        qint64 deletes = 0; // rows deleted
+        qint64 events = 0; // events handed over
         qint64 failures = 0; // batches that could not be committed
     };
 
@@ -66,12 +67,12 @@ private:
     const QString m_connectionName;
 
     mutable QMutex m_mutex;
-    QWaitCondition m_wakeWriter;   // work arrived or stop requested
-    QWaitCondition m_batchDone;    // a batch was committed, or the thread started/ended
+    QWaitCondition m_wakeWriter; // work arrived or stop requested
+    QWaitCondition m_batchDone; // a batch was committed, or the thread started/ended
     QList<PendingWrite> m_pending; // first-seen order, so new rows keep their creation order
     QHash<QString, qsizetype> m_pendingIndex; // id -> index in m_pending
     quint64 m_handedOver = 0; // generation of the last enqueue()
-    quint64 m_written = 0;    // generation of the last batch the thread finished
+    quint64 m_written = 0; // generation of the last batch the thread finished
     bool m_stopRequested = false;
     bool m_running = false;
     std::optional<bool> m_startResult;

@@ -4,6 +4,8 @@ using namespace Qt::StringLiterals;
 
 QJsonObject TaskType::toJson() const
 {
-    return QJsonObject{{u"name"_s, name}, {u"title"_s, title}, {u"description"_s, description},
-                       {u"schema"_s, schema}};
+    return QJsonObject { { u"name"_s, name },
+                         { u"title"_s, title },
+                         { u"description"_s, description },
+                         { u"schema"_s, schema } };
 }

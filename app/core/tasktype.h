@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QString>
+
 #include <functional>
 #include <memory>
 
@@ -12,8 +13,8 @@
 // the registry checks and that forms and the API show), extra checks and a factory.
 struct TaskType
 {
-    QString name;        // "checksum"
-    QString title;       // "Checksum a file" (translated by the caller)
+    QString name; // "checksum"
+    QString title; // "Checksum a file" (translated by the caller)
     QString description;
     // {"type": "object", "properties": {NAME: {"type": "string"|"integer"|"number"|"boolean"|
     //  "array"|"object", "default", "nullable", "enum", "minimum", "maximum", "minLength",

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -19,7 +20,8 @@ bool hasType(const QJsonValue &v, const QString &type)
     if (type == u"number")
         return v.isDouble();
     if (type == u"integer")
-        return v.isDouble() && std::isfinite(v.toDouble()) && std::floor(v.toDouble()) == v.toDouble();
+        return v.isDouble() && std::isfinite(v.toDouble())
+            && std::floor(v.toDouble()) == v.toDouble();
     if (type == u"boolean")
         return v.isBool();
     if (type == u"array")
@@ -76,12 +78,12 @@ QList<FieldError> TaskTypeRegistry::checkSchema(const QJsonObject &schema, QJson
 
     for (auto it = params.constBegin(); it != params.constEnd(); ++it) {
         if (!props.contains(it.key()))
-            errors.append({prefix + it.key(), tr("Unknown parameter.")});
+            errors.append({ prefix + it.key(), tr("Unknown parameter.") });
     }
     for (const QJsonValue &r : required) {
         const QString name = r.toString();
         if (!params.contains(name) || params.value(name).isNull())
-            errors.append({prefix + name, tr("This parameter is required.")});
+            errors.append({ prefix + name, tr("This parameter is required.") });
     }
     for (auto it = props.constBegin(); it != props.constEnd(); ++it) {
         const QString name = it.key();
@@ -95,40 +97,43 @@ QList<FieldError> TaskTypeRegistry::checkSchema(const QJsonObject &schema, QJson
         const QString field = prefix + name;
         if (v.isNull()) {
             if (!prop.value(u"nullable"_s).toBool() && !required.contains(QJsonValue(name)))
-                errors.append({field, tr("Must not be null.")});
+                errors.append({ field, tr("Must not be null.") });
             continue;
         }
         const QString type = prop.value(u"type"_s).toString();
         if (!hasType(v, type)) {
-            errors.append({field, tr("Must be %1.").arg(typeLabel(type))});
+            errors.append({ field, tr("Must be %1.").arg(typeLabel(type)) });
             continue;
         }
         if (prop.contains(u"enum"_s) && !prop.value(u"enum"_s).toArray().contains(v)) {
             QStringList allowed;
             for (const QJsonValue &e : prop.value(u"enum"_s).toArray())
                 allowed.append(e.toVariant().toString());
-            errors.append({field, tr("Must be one of: %1.").arg(allowed.join(u", "_s))});
+            errors.append({ field, tr("Must be one of: %1.").arg(allowed.join(u", "_s)) });
             continue;
         }
         if (v.isDouble() && prop.contains(u"minimum"_s)
             && v.toDouble() < prop.value(u"minimum"_s).toDouble()) {
-            errors.append({field, tr("Must be at least %1.").arg(prop.value(u"minimum"_s).toDouble())});
+            errors.append(
+                { field, tr("Must be at least %1.").arg(prop.value(u"minimum"_s).toDouble()) });
         }
         if (v.isDouble() && prop.contains(u"maximum"_s)
             && v.toDouble() > prop.value(u"maximum"_s).toDouble()) {
-            errors.append({field, tr("Must be at most %1.").arg(prop.value(u"maximum"_s).toDouble())});
+            errors.append(
+                { field, tr("Must be at most %1.").arg(prop.value(u"maximum"_s).toDouble()) });
         }
         if (v.isString() && prop.contains(u"minLength"_s)
             && v.toString().size() < prop.value(u"minLength"_s).toInt()) {
-            errors.append({field, v.toString().isEmpty() ? tr("Must not be empty.")
-                                                          : tr("Too short.")});
+            errors.append(
+                { field, v.toString().isEmpty() ? tr("Must not be empty.") : tr("Too short.") });
         }
         if (v.isArray() && prop.contains(u"items"_s)) {
             const QString itemType = prop.value(u"items"_s).toObject().value(u"type"_s).toString();
             const QJsonArray items = v.toArray();
             for (qsizetype i = 0; i < items.size(); ++i) {
                 if (!itemType.isEmpty() && !hasType(items.at(i), itemType))
-                    errors.append({u"%1[%2]"_s.arg(field).arg(i), tr("Must be %1.").arg(typeLabel(itemType))});
+                    errors.append({ u"%1[%2]"_s.arg(field).arg(i),
+                                    tr("Must be %1.").arg(typeLabel(itemType)) });
             }
         }
     }
@@ -145,14 +150,17 @@ QList<const TaskType *> TaskTypeRegistry::publicTypes() const
     return list;
 }
 
-Result<QJsonObject> TaskTypeRegistry::validate(const QString &typeName, const QJsonObject &params) const
+Result<QJsonObject> TaskTypeRegistry::validate(const QString &typeName,
+                                               const QJsonObject &params) const
 {
     const TaskType *type = find(typeName);
     if (!type) {
         QStringList names = m_types.keys();
-        return EngineError{u"unknown_type"_s,
-                           tr("Unknown task type \"%1\". Known types: %2.").arg(typeName, names.join(u", "_s)),
-                           {FieldError{u"type"_s, tr("Unknown task type.")}}};
+        return EngineError {
+            u"unknown_type"_s,
+            tr("Unknown task type \"%1\". Known types: %2.").arg(typeName, names.join(u", "_s)),
+            { FieldError { u"type"_s, tr("Unknown task type.") } }
+        };
     }
     QJsonObject completed = params;
     QList<FieldError> errors = checkSchema(type->schema, completed, u"params."_s);
@@ -166,14 +174,16 @@ Result<QJsonObject> TaskTypeRegistry::validate(const QString &typeName, const QJ
         QStringList parts;
         for (const FieldError &e : errors)
             parts.append(e.field + u": "_s + e.message);
-        return EngineError{u"invalid_params"_s,
-                           tr("Invalid parameters for \"%1\": %2").arg(typeName, parts.join(u"; "_s)),
-                           errors};
+        return EngineError {
+            u"invalid_params"_s,
+            tr("Invalid parameters for \"%1\": %2").arg(typeName, parts.join(u"; "_s)), errors
+        };
     }
     return completed;
 }
 
-std::unique_ptr<TaskRunner> TaskTypeRegistry::create(const QString &typeName, const QJsonObject &params) const
+std::unique_ptr<TaskRunner> TaskTypeRegistry::create(const QString &typeName,
+                                                     const QJsonObject &params) const
 {
     const TaskType *type = find(typeName);
     return type && type->create ? type->create(params) : nullptr;

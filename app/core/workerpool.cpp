@@ -5,6 +5,7 @@
 #include <QDeadlineTimer>
 #include <QMetaObject>
 #include <QMutexLocker>
+
 #include <exception>
 
 using namespace Qt::StringLiterals;
@@ -83,7 +84,8 @@ void WorkerPool::report(Report r)
     // One queued call per batch: the engine drains everything that arrived meanwhile.
     if (first) {
         TaskEngine *engine = m_engine;
-        QMetaObject::invokeMethod(engine, [engine] { engine->drainReports(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            engine, [engine] { engine->drainReports(); }, Qt::QueuedConnection);
     }
 }
 
@@ -102,12 +104,12 @@ void WorkerPool::workerLoop()
             m_queue.erase(it);
             ++m_running;
         }
-        report({false, attempt});
+        report({ false, attempt });
         try {
             attempt->outcome = attempt->runner->run(*attempt->context);
         } catch (const std::exception &e) {
-            attempt->outcome = TaskOutcome::failure(u"internal_error"_s,
-                                                    QString::fromLocal8Bit(e.what()));
+            attempt->outcome
+                = TaskOutcome::failure(u"internal_error"_s, QString::fromLocal8Bit(e.what()));
         } catch (...) {
             attempt->outcome = TaskOutcome::failure(u"internal_error"_s, u"Unknown exception"_s);
         }
@@ -118,7 +120,7 @@ void WorkerPool::workerLoop()
             if (m_stopping)
                 return; // the engine is going away: nobody to tell
         }
-        report({true, std::move(attempt)});
+        report({ true, std::move(attempt) });
     }
 }
 

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QThread>
 #include <QWaitCondition>
+
 #include <map>
 #include <memory>
 

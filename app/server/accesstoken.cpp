@@ -4,14 +4,13 @@
 #include <QFile>
 #include <QRandomGenerator>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -46,7 +45,7 @@ QString AccessToken::fileName(const QString &dataDir)
 
 QByteArray AccessToken::generate()
 {
-    std::array<quint32, kRandomBytes / sizeof(quint32)> words{};
+    std::array<quint32, kRandomBytes / sizeof(quint32)> words {};
     QRandomGenerator::system()->fillRange(words.data(), qsizetype(words.size()));
     const QByteArray raw(reinterpret_cast<const char *>(words.data()), kRandomBytes);
     return raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
@@ -75,15 +74,17 @@ std::optional<AccessToken> AccessToken::loadOrCreate(const QString &dataDir, QSt
     if (!file.exists())
         return store(dataDir, error);
     if (!file.open(QIODevice::ReadOnly)) {
-        setError(error, tr("Cannot read the access token file %1: %2").arg(path, file.errorString()));
+        setError(error,
+                 tr("Cannot read the access token file %1: %2").arg(path, file.errorString()));
         return std::nullopt;
     }
     const QByteArray text = file.read(1024).trimmed();
     file.close();
     const qsizetype minChars = (kMinRandomBytes * 4 + 2) / 3;
     if (text.size() < minChars || !isUrlSafeBase64(text)) {
-        setError(error, tr("The access token file %1 is damaged; rotate the token to replace it.")
-                            .arg(path));
+        setError(
+            error,
+            tr("The access token file %1 is damaged; rotate the token to replace it.").arg(path));
         return std::nullopt;
     }
     // Someone may have loosened the mode: the token is a password, keep it private.

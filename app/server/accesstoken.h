@@ -20,7 +20,8 @@ public:
 
     // Reads <dataDir>/token, or creates the dir and the file with a new token. On
     // failure returns nothing and says why in *error.
-    static std::optional<AccessToken> loadOrCreate(const QString &dataDir, QString *error = nullptr);
+    static std::optional<AccessToken> loadOrCreate(const QString &dataDir,
+                                                   QString *error = nullptr);
     // Replaces the stored token with a new one; old tokens stop working.
     static std::optional<AccessToken> rotate(const QString &dataDir, QString *error = nullptr);
     // A token that lives only in memory (tests, --data-dir-less setups).
@@ -35,7 +36,7 @@ public:
     bool matches(QByteArrayView candidate) const { return constantTimeEquals(m_value, candidate); }
 
 private:
-    explicit AccessToken(QByteArray value) : m_value(std::move(value)) {}
+    explicit AccessToken(QByteArray value) : m_value(std::move(value)) { }
     static std::optional<AccessToken> store(const QString &dataDir, QString *error);
 
     QByteArray m_value;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-AuthRateLimiter::AuthRateLimiter() : AuthRateLimiter(Options()) {}
+AuthRateLimiter::AuthRateLimiter() : AuthRateLimiter(Options()) { }
 
 AuthRateLimiter::AuthRateLimiter(Options options, Clock clock)
     : m_options(options), m_clock(std::move(clock))
@@ -83,9 +83,8 @@ void AuthRateLimiter::evictStalest()
     }
     if (m_entries.size() < m_options.maxAddresses)
         return;
-    const auto stalest = std::min_element(m_entries.begin(), m_entries.end(),
-                                          [](const Entry &a, const Entry &b) {
-                                              return a.lastSeen < b.lastSeen;
-                                          });
+    const auto stalest
+        = std::min_element(m_entries.begin(), m_entries.end(),
+                           [](const Entry &a, const Entry &b) { return a.lastSeen < b.lastSeen; });
     m_entries.erase(stalest);
 }

@@ -21,7 +21,7 @@ public:
     struct Options
     {
         int maxFailures = 10;
-        std::chrono::milliseconds window{60'000};
+        std::chrono::milliseconds window { 60'000 };
         int maxAddresses = 4096;
     };
 

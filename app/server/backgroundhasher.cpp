@@ -1,6 +1,9 @@
 #include "app/server/backgroundhasher.h"
 
-BackgroundHasher::BackgroundHasher(qint64 maxPendingBytes) : m_maxPending(std::max<qint64>(maxPendingBytes, 1)) {}
+BackgroundHasher::BackgroundHasher(qint64 maxPendingBytes)
+    : m_maxPending(std::max<qint64>(maxPendingBytes, 1))
+{
+}
 
 BackgroundHasher::~BackgroundHasher()
 {
@@ -21,9 +24,11 @@ void BackgroundHasher::add(std::shared_ptr<Digest> digest, QByteArray chunk)
     if (!m_thread.joinable())
         m_thread = std::thread([this] { run(); });
     // A chunk larger than the bound still goes in once the queue is empty.
-    m_changed.wait(lock, [this, &chunk] { return m_pending == 0 || m_pending + chunk.size() <= m_maxPending; });
+    m_changed.wait(lock, [this, &chunk] {
+        return m_pending == 0 || m_pending + chunk.size() <= m_maxPending;
+    });
     m_pending += chunk.size();
-    m_jobs.push_back(Job{std::move(digest), std::move(chunk)});
+    m_jobs.push_back(Job { std::move(digest), std::move(chunk) });
     lock.unlock();
     m_changed.notify_all();
 }

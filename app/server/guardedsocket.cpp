@@ -4,10 +4,9 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <limits>
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
@@ -27,12 +26,18 @@ HttpHeadScanner::Limits scannerLimits(const HttpGuardOptions &options)
 QByteArrayView reasonPhrase(int status)
 {
     switch (status) {
-    case 400: return "Bad Request";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Error";
+    case 400:
+        return "Bad Request";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Payload Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    default:
+        return "Error";
     }
 }
 
@@ -72,13 +77,15 @@ void GuardedSocket::setLongLived(bool longLived)
 
 QByteArray GuardedSocket::errorResponse(int status, QByteArrayView code, const QString &message)
 {
-    const QJsonObject error{{u"code"_s, QString::fromLatin1(code)}, {u"message"_s, message}};
-    const QByteArray body = QJsonDocument(QJsonObject{{u"error"_s, error}}).toJson(QJsonDocument::Compact);
+    const QJsonObject error { { u"code"_s, QString::fromLatin1(code) }, { u"message"_s, message } };
+    const QByteArray body
+        = QJsonDocument(QJsonObject { { u"error"_s, error } }).toJson(QJsonDocument::Compact);
     QByteArray response;
     response.reserve(512 + body.size());
     response += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status).toByteArray()
         + "\r\nContent-Type: application/json"
-          "\r\nContent-Length: " + QByteArray::number(body.size())
+          "\r\nContent-Length: "
+        + QByteArray::number(body.size())
         + "\r\nConnection: close"
           "\r\nCache-Control: no-store"
           "\r\nX-Content-Type-Options: nosniff"

@@ -23,10 +23,10 @@ struct HttpGuardOptions
     // Backstop for QAbstractSocket's buffer; every accepted request must fit in it (head and
     // framed body), so requests bigger than this get 413 even if bodyLimit allows them.
     qint64 readBufferSize = 16 * 1024 * 1024;
-    std::chrono::milliseconds headTimeout{10'000};     // whole head from its first byte
-    std::chrono::milliseconds bodyIdleTimeout{30'000}; // silence in the middle of a body
-    std::chrono::milliseconds idleTimeout{60'000};     // keep-alive silence (reads or writes)
-    std::chrono::milliseconds lingerTimeout{2'000};    // draining after an error response
+    std::chrono::milliseconds headTimeout { 10'000 }; // whole head from its first byte
+    std::chrono::milliseconds bodyIdleTimeout { 30'000 }; // silence in the middle of a body
+    std::chrono::milliseconds idleTimeout { 60'000 }; // keep-alive silence (reads or writes)
+    std::chrono::milliseconds lingerTimeout { 2'000 }; // draining after an error response
     qint64 lingerMaxBytes = 1024 * 1024;
 };
 

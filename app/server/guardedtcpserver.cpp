@@ -2,8 +2,7 @@
 
 #include <unistd.h>
 
-GuardedTcpServer::GuardedTcpServer(QObject *parent)
-    : GuardedTcpServer(HttpGuardOptions(), parent)
+GuardedTcpServer::GuardedTcpServer(QObject *parent) : GuardedTcpServer(HttpGuardOptions(), parent)
 {
 }
 

@@ -1,5 +1,9 @@
 #include "headwayserver.h"
 
+#include "app/core/taskengine.h"
+#include "app/server/accesstoken.h"
+#include "app/server/authratelimiter.h"
+#include "app/server/guardedtcpserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
 #include "router.h"
@@ -11,11 +15,6 @@
 #include "uploadapi.h"
 #include "uploadmanager.h"
 #include "websocketclient.h"
-
-#include "app/core/taskengine.h"
-#include "app/server/accesstoken.h"
-#include "app/server/authratelimiter.h"
-#include "app/server/guardedtcpserver.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -40,8 +39,8 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 
 bool isApiPath(const QString &path)
 {
-    return path.startsWith(u"/api/") || path == u"/start-task" || path.startsWith(u"/task-progress/")
-        || path.startsWith(u"/task-status/");
+    return path.startsWith(u"/api/") || path == u"/start-task"
+        || path.startsWith(u"/task-progress/") || path.startsWith(u"/task-status/");
 }
 
 QByteArray mimeTypeFor(const QString &path)
@@ -74,7 +73,8 @@ HttpReply unauthorized(const QString &path, const QString &message)
         return HttpReply::error(401, u"unauthorized"_s, message)
             .withHeader("WWW-Authenticate", "Bearer realm=\"headway\"");
     }
-    const QString html = u"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"_s
+    const QString html
+        = u"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"_s
         + QCoreApplication::translate("HeadwayServer", "Headway: sign-in needed").toHtmlEscaped()
         + u"</title></head><body><h1>"_s
         + QCoreApplication::translate("HeadwayServer", "Sign-in needed").toHtmlEscaped()
@@ -89,34 +89,27 @@ HttpReply unauthorized(const QString &path, const QString &message)
 } // namespace
 
 HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject *parent)
-    : QObject(parent)
-    , m_engine(engine)
-    , m_options(std::move(options))
-    , m_policy(std::make_unique<SecurityPolicy>())
-    , m_hub(std::make_unique<SyncHub>())
-    , m_router(std::make_unique<Router>())
-    , m_api(std::make_unique<TaskApi>(engine, *m_hub))
-    , m_seed(std::make_unique<SeedApi>(engine))
-    , m_plain(std::make_unique<PlainPage>(engine, *m_policy))
-    , m_limiter(std::make_unique<AuthRateLimiter>())
-    , m_uploads(m_options.dataDir.isEmpty()
+    : QObject(parent), m_engine(engine), m_options(std::move(options)),
+      m_policy(std::make_unique<SecurityPolicy>()), m_hub(std::make_unique<SyncHub>()),
+      m_router(std::make_unique<Router>()), m_api(std::make_unique<TaskApi>(engine, *m_hub)),
+      m_seed(std::make_unique<SeedApi>(engine)),
+      m_plain(std::make_unique<PlainPage>(engine, *m_policy)),
+      m_limiter(std::make_unique<AuthRateLimiter>()),
+      m_uploads(m_options.dataDir.isEmpty()
                     ? nullptr
-                    : std::make_unique<UploadManager>(engine, m_options.dataDir))
-    , m_uploadApi(std::make_unique<UploadApi>(m_uploads.get()))
-    , m_front(new HttpFrontend(this))
+                    : std::make_unique<UploadManager>(engine, m_options.dataDir)),
+      m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())), m_front(new HttpFrontend(this))
 {
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
     m_engine.addTracker(m_hub.get(), 30);
     m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
 
-    m_front->setHandlers(
-        [this](const QHttpServerRequest &request, QTcpSocket *socket) {
-            return handleRequest(request, socket);
-        },
-        [this](const QHttpServerRequest &request, QTcpSocket *socket) {
-            handleRefused(request, socket);
-        });
+    m_front->setHandlers([this](const QHttpServerRequest &request,
+                                QTcpSocket *socket) { return handleRequest(request, socket); },
+                         [this](const QHttpServerRequest &request, QTcpSocket *socket) {
+                             handleRefused(request, socket);
+                         });
     connect(m_front, &QAbstractHttpServer::newWebSocketConnection, this,
             &HeadwayServer::acceptWebSockets);
 
@@ -136,11 +129,12 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
         return reply;
     });
     m_router->add(Method::Get, u"/api/v1/health"_s, [](RequestContext &) {
-        return HttpReply::json(QJsonObject{{u"status"_s, u"ok"_s}});
+        return HttpReply::json(QJsonObject { { u"status"_s, u"ok"_s } });
     });
     m_router->add(Method::Get, u"/api/v1/ws"_s, [](RequestContext &) {
-        return HttpReply::error(426, u"upgrade_required"_s,
-                                tr("This is a WebSocket endpoint: connect with a WebSocket client."))
+        return HttpReply::error(
+                   426, u"upgrade_required"_s,
+                   tr("This is a WebSocket endpoint: connect with a WebSocket client."))
             .withHeader("Upgrade", "websocket");
     });
     m_router->add(Method::Get, u"/api/v1/events"_s,
@@ -288,7 +282,7 @@ QUrl HeadwayServer::pageUrl(bool withToken) const
 bool HeadwayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const bool upgrade = isWebSocketUpgrade(request);
-    RequestContext context{request, socket, request.url().path(), {}, {}, {}};
+    RequestContext context { request, socket, request.url().path(), {}, {}, {} };
     HttpReply reply = frontDoor(context, upgrade);
     if (upgrade) {
         if (reply.deferred)
@@ -328,8 +322,8 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     if (method == Method::Get && context.path == u"/api/v1/health")
         return route(context, upgrade); // the one route without a token
 
-    const bool changesState =
-        upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
+    const bool changesState
+        = upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
     const QByteArray origin = request.value("origin");
     // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
     // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
@@ -358,7 +352,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
             noteFailedToken(peer);
             return unauthorized(context.path, tr("The token in the address is wrong."));
         }
-            query.removeAllQueryItems(u"token"_s);
+        query.removeAllQueryItems(u"token"_s);
         QUrl target;
         target.setPath(context.path);
         if (!query.isEmpty())
@@ -368,8 +362,8 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     }
 
     const QByteArray authorization = request.value("authorization").trimmed();
-    const QByteArray cookie =
-        SecurityPolicy::cookieValue(request.value("cookie"), m_policy->cookieName());
+    const QByteArray cookie
+        = SecurityPolicy::cookieValue(request.value("cookie"), m_policy->cookieName());
     if (!authorization.isEmpty()) {
         const bool bearer = authorization.size() > 7
             && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
@@ -377,11 +371,10 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
             noteFailedToken(peer);
             return unauthorized(context.path, tr("The token is wrong."));
         }
-        } else if (!cookie.isEmpty()) {
+    } else if (!cookie.isEmpty()) {
         if (!m_policy->isSessionValid(cookie)) {
             noteFailedToken(peer);
-            return unauthorized(context.path,
-                                tr("The session has expired (the token changed)."));
+            return unauthorized(context.path, tr("The session has expired (the token changed)."));
         }
         context.sessionCookie = cookie;
     } else {
@@ -465,10 +458,10 @@ void HeadwayServer::acceptWebSockets()
         std::unique_ptr<QWebSocket> socket = m_front->nextPendingWebSocketConnection();
         if (!socket)
             break;
-        auto *client = new WebSocketClient(std::move(socket), *m_hub,
-                                           [this](const QJsonObject &command) {
-                                               return m_api->command(command);
-                                           });
+        auto *client
+            = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
+                  return m_api->command(command);
+              });
         client->setPingInterval(m_pingMs);
         addPushClient(client);
         connect(client, &WebSocketClient::closed, client, &QObject::deleteLater);

@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QStringList>
 #include <QUrl>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,7 +35,7 @@ struct ServerOptions
 {
     QHostAddress address = QHostAddress(QHostAddress::LocalHost); // LocalHost also serves ::1
     quint16 port = 8421; // the documented default; 0 = any free port
-    QString dataDir;     // the token file lives here; empty: a token for this run only
+    QString dataDir; // the token file lives here; empty: a token for this run only
     bool rotateToken = false;
     QStringList allowedHosts; // extra Host names besides localhost/127.0.0.1/[::1]
 };
@@ -77,8 +78,8 @@ private:
     HttpReply route(RequestContext &context, bool upgrade);
     HttpReply staticFile(const QString &path) const;
     HttpReply openEventStream(RequestContext &context);
-    void writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
-                    const QByteArray &host, HttpReply reply);
+    void writeReply(const QHttpServerRequest &request, QTcpSocket *socket, const QByteArray &host,
+                    HttpReply reply);
     void acceptWebSockets();
     void addPushClient(PushClient *client);
 

@@ -1,9 +1,6 @@
 #include "httpfrontend.h"
 
-HttpFrontend::HttpFrontend(QObject *parent)
-    : QAbstractHttpServer(parent)
-{
-}
+HttpFrontend::HttpFrontend(QObject *parent) : QAbstractHttpServer(parent) { }
 
 void HttpFrontend::setHandlers(Handler handler, Missing missing)
 {

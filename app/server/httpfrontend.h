@@ -2,6 +2,7 @@
 
 #include <QAbstractHttpServer>
 #include <QHttpServerResponder>
+
 #include <functional>
 
 // The QAbstractHttpServer the server binds its listening sockets to. Every parsed request

@@ -75,9 +75,9 @@ int hexValue(char c)
 
 } // namespace
 
-HttpHeadScanner::HttpHeadScanner() : HttpHeadScanner(Limits()) {}
+HttpHeadScanner::HttpHeadScanner() : HttpHeadScanner(Limits()) { }
 
-HttpHeadScanner::HttpHeadScanner(Limits limits) : m_limits(limits) {}
+HttpHeadScanner::HttpHeadScanner(Limits limits) : m_limits(limits) { }
 
 void HttpHeadScanner::reset()
 {
@@ -141,7 +141,7 @@ void HttpHeadScanner::skipOpaque(qint64 count)
 HttpHeadScanner::Event HttpHeadScanner::fail(int status, const char *code, const QString &message)
 {
     m_phase = Phase::Failed;
-    m_failure = {status, QByteArray(code), message};
+    m_failure = { status, QByteArray(code), message };
     m_line.clear();
     return Event::Error;
 }
@@ -153,9 +153,9 @@ HttpHeadScanner::Event HttpHeadScanner::failBadRequest(const QString &message)
 
 HttpHeadScanner::Event HttpHeadScanner::failTooLarge()
 {
-    return fail(413, "payload_too_large",
-                tr("The request body is larger than the %1 bytes this endpoint accepts.")
-                    .arg(m_bodyLimit));
+    return fail(
+        413, "payload_too_large",
+        tr("The request body is larger than the %1 bytes this endpoint accepts.").arg(m_bodyLimit));
 }
 
 HttpHeadScanner::Event HttpHeadScanner::failHeadTooLarge()
@@ -232,8 +232,8 @@ HttpHeadScanner::Event HttpHeadScanner::scan(QByteArrayView data, qsizetype *con
         case Phase::Headers: {
             const qsizetype before = pos;
             bool overflow = false;
-            const bool complete =
-                takeLine(data, &pos, m_limits.maxHeadBytes - m_headBytes + m_line.size(), &overflow);
+            const bool complete = takeLine(
+                data, &pos, m_limits.maxHeadBytes - m_headBytes + m_line.size(), &overflow);
             m_headBytes += pos - before;
             if (overflow)
                 return done(failHeadTooLarge());
@@ -243,8 +243,8 @@ HttpHeadScanner::Event HttpHeadScanner::scan(QByteArrayView data, qsizetype *con
                 return done(failBadRequest(tr("Lines must end with CRLF.")));
             const QByteArray line = std::exchange(m_line, QByteArray());
             const QByteArrayView content = QByteArrayView(line).chopped(2);
-            const Event event =
-                m_phase == Phase::RequestLine ? onRequestLine(content) : onHeaderLine(content);
+            const Event event
+                = m_phase == Phase::RequestLine ? onRequestLine(content) : onHeaderLine(content);
             if (event != Event::NeedMore)
                 return done(event);
             break;

@@ -26,23 +26,23 @@ public:
         qsizetype maxHeadBytes = 32 * 1024; // request line + header lines + blank line
         int maxHeaderCount = 100;
         qsizetype maxChunkLineBytes = 1024; // one chunk-size line with its extensions
-        qint64 maxMessageBytes = 0;         // head + framed body; 0 = no limit (backstop)
+        qint64 maxMessageBytes = 0; // head + framed body; 0 = no limit (backstop)
     };
 
     enum class Event {
-        NeedMore,        // all input consumed, nothing to report
-        HeadComplete,    // a request head ended: call setBodyLimit(), then scan on
+        NeedMore, // all input consumed, nothing to report
+        HeadComplete, // a request head ended: call setBodyLimit(), then scan on
         MessageComplete, // the request ended (body included); next bytes start a new one
-        Upgrade,         // a WebSocket upgrade head ended: the scanner steps aside for good
-        Error            // see failure(); the scanner stays failed until reset()
+        Upgrade, // a WebSocket upgrade head ended: the scanner steps aside for good
+        Error // see failure(); the scanner stays failed until reset()
     };
 
     struct Head
     {
         QByteArray method;
-        QByteArray target;         // request-target as sent
-        QByteArray path;           // target without query and fragment
-        int minorVersion = 1;      // HTTP/1.x
+        QByteArray target; // request-target as sent
+        QByteArray path; // target without query and fragment
+        int minorVersion = 1; // HTTP/1.x
         qint64 contentLength = -1; // -1 = no Content-Length header
         bool chunked = false;
         bool expectContinue = false;
@@ -53,7 +53,7 @@ public:
 
     struct Failure
     {
-        int status = 0;  // 400, 405, 413, 431
+        int status = 0; // 400, 405, 413, 431
         QByteArray code; // bad_request, method_not_allowed, payload_too_large, headers_too_large
         QString message; // human readable, translated
     };

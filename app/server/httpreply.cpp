@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 
 HttpReply &HttpReply::withHeader(const QByteArray &name, const QByteArray &value)
 {
-    headers.append({name, value});
+    headers.append({ name, value });
     return *this;
 }
 
@@ -30,7 +30,8 @@ HttpReply HttpReply::json(const QJsonValue &value, int status)
     else if (value.isArray())
         reply.body = QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     else
-        reply.body = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+        reply.body
+            = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact).mid(1).chopped(1);
     reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
     return reply;
 }
@@ -38,14 +39,14 @@ HttpReply HttpReply::json(const QJsonValue &value, int status)
 HttpReply HttpReply::error(int status, const QString &code, const QString &message,
                            const QList<FieldError> &fields)
 {
-    QJsonObject error{{u"code"_s, code}, {u"message"_s, message}};
+    QJsonObject error { { u"code"_s, code }, { u"message"_s, message } };
     if (!fields.isEmpty()) {
         QJsonArray list;
         for (const FieldError &f : fields)
-            list.append(QJsonObject{{u"field"_s, f.field}, {u"message"_s, f.message}});
+            list.append(QJsonObject { { u"field"_s, f.field }, { u"message"_s, f.message } });
         error.insert(u"fields"_s, list);
     }
-    return json(QJsonObject{{u"error"_s, error}}, status);
+    return json(QJsonObject { { u"error"_s, error } }, status);
 }
 
 HttpReply HttpReply::fromEngineError(const EngineError &error)
@@ -63,7 +64,8 @@ HttpReply HttpReply::html(const QByteArray &body, int status)
     HttpReply reply;
     reply.status = status;
     reply.body = body;
-    reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "text/html; charset=utf-8"));
+    reply.headers.append(
+        std::pair<QByteArray, QByteArray>("Content-Type", "text/html; charset=utf-8"));
     return reply;
 }
 

@@ -6,6 +6,7 @@
 #include <QJsonValue>
 #include <QList>
 #include <QString>
+
 #include <utility>
 
 // One HTTP answer as data: status, extra headers and body. Route handlers return it and the

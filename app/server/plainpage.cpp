@@ -1,18 +1,17 @@
 #include "plainpage.h"
 
+#include "app/core/taskengine.h"
 #include "securitypolicy.h"
 #include "seedapi.h"
 
-#include "app/core/taskengine.h"
-
 #include <QUrlQuery>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
 
 PlainPage::PlainPage(TaskEngine &engine, const SecurityPolicy &policy)
-    : m_engine(engine)
-    , m_policy(policy)
+    : m_engine(engine), m_policy(policy)
 {
 }
 
@@ -49,8 +48,9 @@ std::optional<HttpReply> PlainPage::checkForm(const RequestContext &context) con
     const QByteArray csrf = form.queryItemValue(u"csrf"_s).toLatin1();
     // Only a page we rendered for this session knows the value: a cross-site form cannot.
     if (!m_policy.isCsrfValid(context.sessionCookie, csrf))
-        return HttpReply::error(403, u"bad_csrf"_s,
-                                tr("The form is outdated or came from another site: reload the page."));
+        return HttpReply::error(
+            403, u"bad_csrf"_s,
+            tr("The form is outdated or came from another site: reload the page."));
     return std::nullopt;
 }
 

@@ -3,9 +3,7 @@
 #include "synchub.h"
 
 PushClient::PushClient(SyncHub &hub, qint64 startRid, QObject *parent)
-    : QObject(parent)
-    , m_hub(hub)
-    , m_sentRid(startRid)
+    : QObject(parent), m_hub(hub), m_sentRid(startRid)
 {
     connect(&m_hub, &SyncHub::changed, this, [this] { pump(); });
     m_pingTimer.setInterval(DefaultPingMs);

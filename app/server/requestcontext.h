@@ -15,7 +15,7 @@ struct RequestContext
     QTcpSocket *socket = nullptr;
     QString path;
     QHash<QString, QString> args;
-    QByteArray host;        // the validated Host header ("127.0.0.1:8421")
+    QByteArray host; // the validated Host header ("127.0.0.1:8421")
     QByteArray sessionCookie; // the session cookie value when it authenticated the request
 
     QString arg(const QString &name) const { return args.value(name); }

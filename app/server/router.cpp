@@ -15,7 +15,7 @@ QStringList splitPath(const QString &path)
 
 void Router::add(Method method, const QString &pattern, Handler handler)
 {
-    m_routes.append(Route{method, pattern, splitPath(pattern), std::move(handler)});
+    m_routes.append(Route { method, pattern, splitPath(pattern), std::move(handler) });
 }
 
 bool Router::matchPath(const Route &route, const QStringList &segments,
@@ -57,15 +57,25 @@ Router::Match Router::match(Method method, const QString &path) const
 QByteArray Router::methodName(Method method)
 {
     switch (method) {
-    case Method::Get: return "GET";
-    case Method::Put: return "PUT";
-    case Method::Delete: return "DELETE";
-    case Method::Post: return "POST";
-    case Method::Head: return "HEAD";
-    case Method::Options: return "OPTIONS";
-    case Method::Patch: return "PATCH";
-    case Method::Connect: return "CONNECT";
-    case Method::Trace: return "TRACE";
-    default: return "UNKNOWN";
+    case Method::Get:
+        return "GET";
+    case Method::Put:
+        return "PUT";
+    case Method::Delete:
+        return "DELETE";
+    case Method::Post:
+        return "POST";
+    case Method::Head:
+        return "HEAD";
+    case Method::Options:
+        return "OPTIONS";
+    case Method::Patch:
+        return "PATCH";
+    case Method::Connect:
+        return "CONNECT";
+    case Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
     }
 }

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+
 #include <functional>
 
 // The table of routes: a method and a path pattern ("/api/v1/tasks/{id}/cancel", "{name}"

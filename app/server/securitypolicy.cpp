@@ -15,9 +15,9 @@ void SecurityPolicy::setAllowedHosts(const QStringList &hosts)
 void SecurityPolicy::setToken(const QByteArray &token)
 {
     m_token = token;
-    m_session = QMessageAuthenticationCode::hash("headway-session", token,
-                                                 QCryptographicHash::Sha256)
-                    .toHex();
+    m_session
+        = QMessageAuthenticationCode::hash("headway-session", token, QCryptographicHash::Sha256)
+              .toHex();
 }
 
 bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
@@ -142,13 +142,13 @@ QList<std::pair<QByteArray, QByteArray>> SecurityPolicy::responseHeaders(const Q
         csp += " ws://" + host;
     csp += "; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
            "frame-ancestors 'self'";
-    QList<std::pair<QByteArray, QByteArray>> headers{
-        {"Content-Security-Policy", csp},
-        {"X-Frame-Options", "SAMEORIGIN"},
-        {"X-Content-Type-Options", "nosniff"},
-        {"Referrer-Policy", "no-referrer"},
+    QList<std::pair<QByteArray, QByteArray>> headers {
+        { "Content-Security-Policy", csp },
+        { "X-Frame-Options", "SAMEORIGIN" },
+        { "X-Content-Type-Options", "nosniff" },
+        { "Referrer-Policy", "no-referrer" },
     };
-    headers.append({"Cache-Control", noStore ? QByteArray("no-store") : QByteArray("no-cache")});
+    headers.append({ "Cache-Control", noStore ? QByteArray("no-store") : QByteArray("no-cache") });
     return headers;
 }
 
@@ -158,5 +158,5 @@ bool SecurityPolicy::isWildcardAddress(const QHostAddress &address)
     static const QHostAddress any4(u"0.0.0.0"_s);
     static const QHostAddress any6(u"::"_s);
     return address.isEqual(any4, QHostAddress::TolerantConversion)
-           || address.isEqual(any6, QHostAddress::TolerantConversion);
+        || address.isEqual(any6, QHostAddress::TolerantConversion);
 }

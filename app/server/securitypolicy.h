@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+
 #include <utility>
 
 // The rules of local browser access, as pure functions of a request's headers: which Host

@@ -3,6 +3,7 @@
 #include "app/core/taskengine.h"
 
 #include <QJsonObject>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -17,10 +18,7 @@ int wholePercent(const TaskSnapshot &task)
 }
 } // namespace
 
-SeedApi::SeedApi(TaskEngine &engine)
-    : m_engine(engine)
-{
-}
+SeedApi::SeedApi(TaskEngine &engine) : m_engine(engine) { }
 
 void SeedApi::setDemo(int steps, int delayMs)
 {
@@ -44,7 +42,7 @@ TaskSpec tutorialDemoTask(int steps, int delayMs)
     TaskSpec spec;
     spec.type = u"demo"_s;
     spec.title = QCoreApplication::translate("SeedApi", "Demo task");
-    spec.params = QJsonObject{{u"steps"_s, steps}, {u"delay_ms"_s, delayMs}};
+    spec.params = QJsonObject { { u"steps"_s, steps }, { u"delay_ms"_s, delayMs } };
     return spec;
 }
 
@@ -53,18 +51,18 @@ HttpReply SeedApi::startTask()
     const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
     if (!result)
         return HttpReply::fromEngineError(result.error());
-    return HttpReply::json(QJsonObject{{u"task_id"_s, result->id}});
+    return HttpReply::json(QJsonObject { { u"task_id"_s, result->id } });
 }
 
 HttpReply SeedApi::taskProgress(const QString &id)
 {
     const auto task = m_engine.task(id);
     if (!task)
-        return HttpReply::json(QJsonObject{}); // what the tutorial's dict.get(id, {}) answers
+        return HttpReply::json(QJsonObject {}); // what the tutorial's dict.get(id, {}) answers
     // Any end (also failure or cancel) is "completed" so the tutorial's poll loop stops.
-    return HttpReply::json(QJsonObject{
-        {u"progress"_s, wholePercent(*task)},
-        {u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s},
+    return HttpReply::json(QJsonObject {
+        { u"progress"_s, wholePercent(*task) },
+        { u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s },
     });
 }
 
@@ -73,27 +71,28 @@ HttpReply SeedApi::taskStatus(const QString &id)
     const auto task = m_engine.task(id);
     // Celery answers PENDING for ids it does not know; so do we.
     if (!task || task->state == TaskState::Queued || task->state == TaskState::Retrying)
-        return HttpReply::json(QJsonObject{{u"state"_s, u"PENDING"_s}, {u"progress"_s, 0}});
+        return HttpReply::json(QJsonObject { { u"state"_s, u"PENDING"_s }, { u"progress"_s, 0 } });
     switch (task->state) {
     case TaskState::Running:
     case TaskState::Paused:
         return HttpReply::json(
-            QJsonObject{{u"state"_s, u"PROGRESS"_s}, {u"progress"_s, wholePercent(*task)}});
+            QJsonObject { { u"state"_s, u"PROGRESS"_s }, { u"progress"_s, wholePercent(*task) } });
     case TaskState::Succeeded:
         // Both shapes seen in the wild: the tutorial's task return value and {"status"}.
-        return HttpReply::json(QJsonObject{
-            {u"state"_s, u"SUCCESS"_s},
-            {u"progress"_s, 100},
-            {u"result"_s, QJsonObject{{u"progress"_s, 100},
-                                      {u"result"_s, u"Task completed!"_s},
-                                      {u"status"_s, u"Task completed!"_s}}},
+        return HttpReply::json(QJsonObject {
+            { u"state"_s, u"SUCCESS"_s },
+            { u"progress"_s, 100 },
+            { u"result"_s,
+              QJsonObject { { u"progress"_s, 100 },
+                            { u"result"_s, u"Task completed!"_s },
+                            { u"status"_s, u"Task completed!"_s } } },
         });
     default: {
         QString message = task->error ? task->error->message : QString();
         if (message.isEmpty())
             message = taskStateName(task->state);
-        return HttpReply::json(QJsonObject{
-            {u"state"_s, u"FAILURE"_s}, {u"progress"_s, 0}, {u"error"_s, message}});
+        return HttpReply::json(QJsonObject {
+            { u"state"_s, u"FAILURE"_s }, { u"progress"_s, 0 }, { u"error"_s, message } });
     }
     }
 }

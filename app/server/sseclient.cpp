@@ -4,8 +4,7 @@
 
 SseClient::SseClient(QTcpSocket *socket, const QList<std::pair<QByteArray, QByteArray>> &headers,
                      SyncHub &hub, qint64 startRid, QObject *parent)
-    : PushClient(hub, startRid, parent)
-    , m_socket(socket)
+    : PushClient(hub, startRid, parent), m_socket(socket)
 {
     // From now on the socket is ours: QHttpServer must not parse anything more from it.
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QPointer>
+
 #include <utility>
 
 class QTcpSocket;

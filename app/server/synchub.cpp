@@ -10,9 +10,8 @@ SyncHub::SyncHub(QObject *parent)
     : TaskTracker(parent)
       // rids start at the start time in microseconds-ish so a rid from an earlier run of the
       // server is never mistaken for one of this run (it is below the base: full update).
-    , m_base(QDateTime::currentMSecsSinceEpoch() * 1000)
-    , m_rid(m_base)
-    , m_forgottenUpTo(m_base)
+      ,
+      m_base(QDateTime::currentMSecsSinceEpoch() * 1000), m_rid(m_base), m_forgottenUpTo(m_base)
 {
 }
 
@@ -42,7 +41,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
             continue;
         }
         if (it == m_tasks.end()) {
-            it = m_tasks.insert(id, Entry{{}, {}, {}, 0, m_nextOrder++});
+            it = m_tasks.insert(id, Entry { {}, {}, {}, 0, m_nextOrder++ });
             m_byOrder.emplace(it->order, id);
             // A task that comes back is no longer removed.
             for (auto r = m_removed.begin(); r != m_removed.end();) {
@@ -92,11 +91,11 @@ QJsonObject SyncHub::diffSince(qint64 since) const
         for (auto it = m_removed.upper_bound(since); it != m_removed.end(); ++it)
             removed.append(it->second);
     }
-    return QJsonObject{
-        {u"rid"_s, m_rid},
-        {u"full_update"_s, full},
-        {u"tasks"_s, tasks},
-        {u"removed"_s, removed},
+    return QJsonObject {
+        { u"rid"_s, m_rid },
+        { u"full_update"_s, full },
+        { u"tasks"_s, tasks },
+        { u"removed"_s, removed },
     };
 }
 
@@ -122,9 +121,8 @@ QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
     const auto it = m_tasks.constFind(live.id);
     // Everything but state, attempt, progress and output is fixed between transitions.
     const bool current = it != m_tasks.cend() && it->snapshot.state == live.state
-                         && it->snapshot.attempt == live.attempt
-                         && it->snapshot.progress == live.progress
-                         && it->snapshot.output.size() == live.output.size();
+        && it->snapshot.attempt == live.attempt && it->snapshot.progress == live.progress
+        && it->snapshot.output.size() == live.output.size();
     if (!current)
         return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
     if (it->bytes.isEmpty())

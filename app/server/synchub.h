@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+
 #include <map>
 
 // The server's view of the tasks, as a TaskTracker: a revision counter (rid) and, per task,
@@ -55,10 +56,10 @@ private:
     bool isFull(qint64 since) const;
 
     QHash<QString, Entry> m_tasks;
-    std::map<qint64, QString> m_byOrder;   // order -> id
+    std::map<qint64, QString> m_byOrder; // order -> id
     std::multimap<qint64, QString> m_byRid; // last-change rid -> id
     std::multimap<qint64, QString> m_removed; // removal rid -> id
-    qint64 m_base = 0;   // rids of this process start above it
+    qint64 m_base = 0; // rids of this process start above it
     qint64 m_rid = 0;
     qint64 m_forgottenUpTo = 0; // removals at or below this rid are forgotten
     qint64 m_nextOrder = 0;

@@ -1,10 +1,9 @@
 #include "taskapi.h"
 
-#include "synchub.h"
-
 #include "app/core/taskengine.h"
 #include "app/core/taskstate.h"
 #include "app/core/tasktyperegistry.h"
+#include "synchub.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>
@@ -22,7 +21,8 @@ using Method = QHttpServerRequest::Method;
 bool isJsonContentType(const QByteArray &value)
 {
     const QByteArray type = value.split(';').first().trimmed().toLower();
-    return type == "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+    return type == "application/json"
+        || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
 // Reads an optional integer query parameter; returns false (and names the field) when present
@@ -37,7 +37,9 @@ bool queryInt(const QUrlQuery &query, const QString &name, int fallback, int max
     bool ok = false;
     const int value = query.queryItemValue(name).toInt(&ok);
     if (!ok || value < 0 || value > max) {
-        errors->append({name, QCoreApplication::translate("TaskApi", "Must be an integer from 0 to %1.").arg(max)});
+        errors->append({ name,
+                         QCoreApplication::translate("TaskApi", "Must be an integer from 0 to %1.")
+                             .arg(max) });
         return false;
     }
     *out = value;
@@ -45,23 +47,21 @@ bool queryInt(const QUrlQuery &query, const QString &name, int fallback, int max
 }
 } // namespace
 
-TaskApi::TaskApi(TaskEngine &engine, SyncHub &hub)
-    : m_engine(engine)
-    , m_hub(hub)
-{
-}
+TaskApi::TaskApi(TaskEngine &engine, SyncHub &hub) : m_engine(engine), m_hub(hub) { }
 
 void TaskApi::setWorkersProvider(std::function<QJsonArray()> provider)
 {
     m_workersProvider = std::move(provider);
 }
 
-std::optional<HttpReply> TaskApi::parseJsonObject(const RequestContext &context, QJsonObject *object)
+std::optional<HttpReply> TaskApi::parseJsonObject(const RequestContext &context,
+                                                  QJsonObject *object)
 {
     const QByteArray body = context.request.body();
     if (!isJsonContentType(context.request.value("content-type")))
-        return HttpReply::error(415, u"unsupported_media_type"_s,
-                                tr("The request body must be JSON (Content-Type: application/json)."));
+        return HttpReply::error(
+            415, u"unsupported_media_type"_s,
+            tr("The request body must be JSON (Content-Type: application/json)."));
     if (body.size() > MaxJsonBody)
         return HttpReply::error(413, u"payload_too_large"_s,
                                 tr("The request body is larger than %1 bytes.").arg(MaxJsonBody));
@@ -84,21 +84,25 @@ void TaskApi::addRoutes(Router &router)
         QJsonArray types;
         for (const TaskType *type : m_engine.registry().publicTypes())
             types.append(type->toJson());
-        return HttpReply::json(QJsonObject{{u"task_types"_s, types}});
+        return HttpReply::json(QJsonObject { { u"task_types"_s, types } });
     });
     router.add(Method::Get, u"/api/v1/tasks"_s, [this](RequestContext &c) { return listTasks(c); });
-    router.add(Method::Post, u"/api/v1/tasks"_s, [this](RequestContext &c) { return createTask(c); });
-    router.add(Method::Delete, u"/api/v1/tasks"_s, [this](RequestContext &c) { return deleteTasks(c); });
-    router.add(Method::Get, u"/api/v1/tasks/{id}"_s, [this](RequestContext &c) { return getTask(c); });
-    router.add(Method::Delete, u"/api/v1/tasks/{id}"_s, [this](RequestContext &c) { return deleteTask(c); });
-    for (const QString &name : {u"cancel"_s, u"pause"_s, u"resume"_s, u"retry"_s}) {
+    router.add(Method::Post, u"/api/v1/tasks"_s,
+               [this](RequestContext &c) { return createTask(c); });
+    router.add(Method::Delete, u"/api/v1/tasks"_s,
+               [this](RequestContext &c) { return deleteTasks(c); });
+    router.add(Method::Get, u"/api/v1/tasks/{id}"_s,
+               [this](RequestContext &c) { return getTask(c); });
+    router.add(Method::Delete, u"/api/v1/tasks/{id}"_s,
+               [this](RequestContext &c) { return deleteTask(c); });
+    for (const QString &name : { u"cancel"_s, u"pause"_s, u"resume"_s, u"retry"_s }) {
         router.add(Method::Post, u"/api/v1/tasks/{id}/"_s + name,
                    [this, name](RequestContext &c) { return action(c, name); });
     }
     router.add(Method::Get, u"/api/v1/sync"_s, [this](RequestContext &c) { return sync(c); });
     router.add(Method::Get, u"/api/v1/workers"_s, [this](RequestContext &) {
-        return HttpReply::json(QJsonObject{
-            {u"workers"_s, m_workersProvider ? m_workersProvider() : QJsonArray()}});
+        return HttpReply::json(QJsonObject {
+            { u"workers"_s, m_workersProvider ? m_workersProvider() : QJsonArray() } });
     });
 }
 
@@ -125,11 +129,11 @@ HttpReply TaskApi::listTasks(RequestContext &context)
             else if (const auto state = taskStateFromName(name))
                 states.append(*state);
             else
-                errors.append({u"state"_s, tr("Unknown state \"%1\".").arg(name)});
+                errors.append({ u"state"_s, tr("Unknown state \"%1\".").arg(name) });
         }
     }
-    const QStringList types = query.queryItemValue(u"type"_s, QUrl::FullyDecoded)
-                                  .split(u',', Qt::SkipEmptyParts);
+    const QStringList types
+        = query.queryItemValue(u"type"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
     if (!errors.isEmpty())
         return HttpReply::error(400, u"invalid_query"_s, tr("The query is not valid."), errors);
 
@@ -149,11 +153,11 @@ HttpReply TaskApi::listTasks(RequestContext &context)
             page.append(task.toJson());
         ++total;
     }
-    return HttpReply::json(QJsonObject{
-        {u"tasks"_s, page},
-        {u"total"_s, total},
-        {u"limit"_s, limit},
-        {u"offset"_s, offset},
+    return HttpReply::json(QJsonObject {
+        { u"tasks"_s, page },
+        { u"total"_s, total },
+        { u"limit"_s, limit },
+        { u"offset"_s, offset },
     });
 }
 
@@ -162,36 +166,39 @@ std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
 {
     QList<FieldError> errors;
     TaskSpec spec;
-    static const QStringList known{u"type"_s, u"title"_s, u"params"_s, u"priority"_s,
-                                   u"max_retries"_s, u"backoff_ms"_s, u"timeout_ms"_s};
+    static const QStringList known { u"type"_s,      u"title"_s,       u"params"_s,
+                                     u"priority"_s,  u"max_retries"_s, u"backoff_ms"_s,
+                                     u"timeout_ms"_s };
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key()) && !ignoredKeys.contains(it.key()))
-            errors.append({it.key(), tr("Unknown field.")});
+            errors.append({ it.key(), tr("Unknown field.") });
     }
     const QJsonValue type = body.value(u"type"_s);
     if (!type.isString() || type.toString().isEmpty())
-        errors.append({u"type"_s, tr("Required: the name of a task type.")});
+        errors.append({ u"type"_s, tr("Required: the name of a task type.") });
     else if (const TaskType *t = m_engine.registry().find(type.toString()); t && t->internal)
-        errors.append({u"type"_s, tr("\"%1\" tasks are started by Headway itself, not submitted.").arg(t->name)});
+        errors.append(
+            { u"type"_s,
+              tr("\"%1\" tasks are started by Headway itself, not submitted.").arg(t->name) });
     else
         spec.type = type.toString();
     const QJsonValue title = body.value(u"title"_s);
     if (title.isString())
         spec.title = title.toString();
     else if (!title.isUndefined() && !title.isNull())
-        errors.append({u"title"_s, tr("Must be a string.")});
+        errors.append({ u"title"_s, tr("Must be a string.") });
     const QJsonValue params = body.value(u"params"_s);
     if (params.isObject())
         spec.params = params.toObject();
     else if (!params.isUndefined() && !params.isNull())
-        errors.append({u"params"_s, tr("Must be an object.")});
+        errors.append({ u"params"_s, tr("Must be an object.") });
     const auto intField = [&](const QString &name, int min, int max, int *out) {
         const QJsonValue v = body.value(name);
         if (v.isUndefined() || v.isNull())
             return;
         const double d = v.toDouble(std::nan(""));
         if (!v.isDouble() || d != std::floor(d) || d < min || d > max)
-            errors.append({name, tr("Must be an integer from %1 to %2.").arg(min).arg(max)});
+            errors.append({ name, tr("Must be an integer from %1 to %2.").arg(min).arg(max) });
         else
             *out = int(d);
     };
@@ -209,7 +216,7 @@ std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
         HttpReply reply = HttpReply::fromEngineError(error);
         if (error.code == u"unknown_type" && error.fields.isEmpty())
             reply = HttpReply::error(400, error.code, error.message,
-                                     {{u"type"_s, error.message}});
+                                     { { u"type"_s, error.message } });
         return reply;
     }
     return result.value();
@@ -250,7 +257,7 @@ EngineError TaskApi::runAction(const QString &name, const QString &id)
         return m_engine.resume(id);
     if (name == u"retry")
         return m_engine.retry(id);
-    return EngineError{u"bad_command"_s, tr("Unknown command \"%1\".").arg(name), {}};
+    return EngineError { u"bad_command"_s, tr("Unknown command \"%1\".").arg(name), {} };
 }
 
 HttpReply TaskApi::action(RequestContext &context, const QString &name)
@@ -280,10 +287,11 @@ HttpReply TaskApi::deleteTasks(RequestContext &context)
 {
     const QString state = context.request.query().queryItemValue(u"state"_s);
     if (state != u"finished")
-        return HttpReply::error(400, u"invalid_query"_s,
-                                tr("Only finished tasks can be removed together: add ?state=finished."),
-                                {{u"state"_s, tr("Must be \"finished\".")}});
-    return HttpReply::json(QJsonObject{{u"removed"_s, m_engine.removeFinished()}});
+        return HttpReply::error(
+            400, u"invalid_query"_s,
+            tr("Only finished tasks can be removed together: add ?state=finished."),
+            { { u"state"_s, tr("Must be \"finished\".") } });
+    return HttpReply::json(QJsonObject { { u"removed"_s, m_engine.removeFinished() } });
 }
 
 HttpReply TaskApi::sync(RequestContext &context)
@@ -295,7 +303,7 @@ HttpReply TaskApi::sync(RequestContext &context)
         rid = query.queryItemValue(u"rid"_s).toLongLong(&ok);
         if (!ok || rid < 0)
             return HttpReply::error(400, u"invalid_query"_s, tr("The query is not valid."),
-                                    {{u"rid"_s, tr("Must be a non-negative integer.")}});
+                                    { { u"rid"_s, tr("Must be a non-negative integer.") } });
     }
     return HttpReply::json(m_hub.diffSince(rid));
 }
@@ -304,13 +312,12 @@ QJsonObject TaskApi::command(const QJsonObject &command)
 {
     const QJsonValue requestId = command.value(u"id"_s);
     const QString name = command.value(u"command"_s).toString();
-    QJsonObject reply{{u"reply_to"_s, requestId.isUndefined() ? QJsonValue() : requestId}};
+    QJsonObject reply { { u"reply_to"_s, requestId.isUndefined() ? QJsonValue() : requestId } };
     const auto fail = [&reply](const QString &code, const QString &message,
                                const QList<FieldError> &fields = {}) {
         const HttpReply error = HttpReply::error(400, code, message, fields);
         reply.insert(u"ok"_s, false);
-        reply.insert(u"error"_s,
-                     QJsonDocument::fromJson(error.body).object().value(u"error"_s));
+        reply.insert(u"error"_s, QJsonDocument::fromJson(error.body).object().value(u"error"_s));
         return reply;
     };
     if (name == u"start") {
@@ -332,7 +339,7 @@ QJsonObject TaskApi::command(const QJsonObject &command)
         const QString id = command.value(u"task_id"_s).toString();
         if (id.isEmpty())
             return fail(u"invalid_request"_s, tr("The command needs a task_id."),
-                        {{u"task_id"_s, tr("Required.")}});
+                        { { u"task_id"_s, tr("Required.") } });
         if (const EngineError error = runAction(name, id))
             return fail(error.code, error.message, error.fields);
         reply.insert(u"ok"_s, true);
@@ -342,5 +349,5 @@ QJsonObject TaskApi::command(const QJsonObject &command)
     }
     return fail(u"bad_command"_s,
                 tr("Unknown command \"%1\": use start, cancel, pause, resume or retry.").arg(name),
-                {{u"command"_s, tr("Unknown command.")}});
+                { { u"command"_s, tr("Unknown command.") } });
 }

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "app/core/tasksnapshot.h"
 #include "httpreply.h"
 #include "router.h"
-
-#include "app/core/tasksnapshot.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+
 #include <functional>
 #include <optional>
 #include <variant>

@@ -51,7 +51,8 @@ std::optional<QHash<QString, QByteArray>> parseMetadata(const QByteArray &header
             return std::nullopt;
         QByteArray value;
         if (parts.size() == 2) {
-            const auto decoded = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
+            const auto decoded = QByteArray::fromBase64Encoding(
+                parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded)
                 return std::nullopt;
             value = *decoded;
@@ -62,7 +63,7 @@ std::optional<QHash<QString, QByteArray>> parseMetadata(const QByteArray &header
 }
 } // namespace
 
-UploadApi::UploadApi(UploadManager *manager) : m_manager(manager) {}
+UploadApi::UploadApi(UploadManager *manager) : m_manager(manager) { }
 
 qint64 UploadApi::bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit)
 {
@@ -73,11 +74,15 @@ qint64 UploadApi::bodyLimit(QByteArrayView method, QByteArrayView path, qint64 d
 
 void UploadApi::addRoutes(Router &router)
 {
-    router.add(Method::Options, u"/api/v1/uploads"_s, [this](RequestContext &c) { return options(c); });
+    router.add(Method::Options, u"/api/v1/uploads"_s,
+               [this](RequestContext &c) { return options(c); });
     router.add(Method::Post, u"/api/v1/uploads"_s, [this](RequestContext &c) { return create(c); });
-    router.add(Method::Head, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return head(c); });
-    router.add(Method::Patch, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return patch(c); });
-    router.add(Method::Delete, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return terminate(c); });
+    router.add(Method::Head, u"/api/v1/uploads/{id}"_s,
+               [this](RequestContext &c) { return head(c); });
+    router.add(Method::Patch, u"/api/v1/uploads/{id}"_s,
+               [this](RequestContext &c) { return patch(c); });
+    router.add(Method::Delete, u"/api/v1/uploads/{id}"_s,
+               [this](RequestContext &c) { return terminate(c); });
 }
 
 std::optional<HttpReply> UploadApi::refuse(const RequestContext &context) const
@@ -117,8 +122,9 @@ HttpReply UploadApi::create(RequestContext &context)
     }
     const std::optional<qint64> length = parseCount(request.value("upload-length"));
     if (!length) {
-        return tusError(400, u"invalid_request"_s,
-                        tr("Upload-Length must be the file's size in bytes (a non-negative integer)."));
+        return tusError(
+            400, u"invalid_request"_s,
+            tr("Upload-Length must be the file's size in bytes (a non-negative integer)."));
     }
     const QByteArray metadataHeader = request.value("upload-metadata");
     const auto metadata = parseMetadata(metadataHeader);
@@ -130,12 +136,14 @@ HttpReply UploadApi::create(RequestContext &context)
     if (filename.isEmpty())
         filename = metadata->value(u"name"_s);
     QByteArray sha256 = metadata->value(u"sha256"_s).trimmed().toLower();
-    if (!sha256.isEmpty() && (sha256.size() != 64 || QByteArray::fromHex(sha256).toHex() != sha256)) {
+    if (!sha256.isEmpty()
+        && (sha256.size() != 64 || QByteArray::fromHex(sha256).toHex() != sha256)) {
         return tusError(400, u"invalid_request"_s,
                         tr("The sha256 metadata must be 64 hexadecimal digits."));
     }
     UploadManager::Error error;
-    const auto info = m_manager->create(*length, QString::fromUtf8(filename), metadataHeader, sha256, &error);
+    const auto info
+        = m_manager->create(*length, QString::fromUtf8(filename), metadataHeader, sha256, &error);
     if (!info)
         return tusError(error.status, error.code, error.message);
     HttpReply reply;
@@ -183,7 +191,8 @@ HttpReply UploadApi::patch(RequestContext &context)
     }
     const std::optional<qint64> offset = parseCount(request.value("upload-offset"));
     if (!offset)
-        return tusError(400, u"invalid_request"_s, tr("Upload-Offset must be a non-negative integer."));
+        return tusError(400, u"invalid_request"_s,
+                        tr("Upload-Offset must be a non-negative integer."));
     const QByteArray body = request.body();
     if (body.size() > UploadManager::ChunkLimit) {
         return tusError(413, u"payload_too_large"_s,
@@ -204,9 +213,11 @@ HttpReply UploadApi::patch(RequestContext &context)
             return tusError(400, u"unsupported_checksum"_s,
                             tr("Upload-Checksum must be \"sha1|sha256|md5 BASE64DIGEST\"."));
         }
-        const auto expected = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
+        const auto expected
+            = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
         if (!expected)
-            return tusError(400, u"unsupported_checksum"_s, tr("The Upload-Checksum digest is not base64."));
+            return tusError(400, u"unsupported_checksum"_s,
+                            tr("The Upload-Checksum digest is not base64."));
         if (QCryptographicHash::hash(body, *algorithm) != *expected) {
             // The chunk is dropped; the offset stays where it was.
             return tusError(460, u"checksum_mismatch"_s,
@@ -214,7 +225,8 @@ HttpReply UploadApi::patch(RequestContext &context)
         }
     }
     UploadManager::Error error;
-    const std::optional<qint64> newOffset = m_manager->append(context.arg(u"id"_s), *offset, body, &error);
+    const std::optional<qint64> newOffset
+        = m_manager->append(context.arg(u"id"_s), *offset, body, &error);
     if (!newOffset) {
         HttpReply reply = tusError(error.status, error.code, error.message);
         if (error.status == 409) {

@@ -34,7 +34,8 @@ Q_LOGGING_CATEGORY(lcUploads, "headway.uploads")
 // "<uuid>.part" (the partial file) or "<uuid>.json" (its saved state).
 bool isUploadFileName(const QString &name, QLatin1String suffix)
 {
-    static const QRegularExpression re(u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(part|json)$"_s);
+    static const QRegularExpression re(
+        u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(part|json)$"_s);
     const QRegularExpressionMatch m = re.match(name);
     return m.hasMatch() && m.capturedView(1) == suffix;
 }
@@ -111,19 +112,20 @@ QString UploadManager::statePath(const QString &id) const
 bool UploadManager::saveState(const Upload &upload, QString *error) const
 {
     const Info &info = upload.info;
-    const QJsonObject state{
-        {u"version"_s, StateVersion},
-        {u"id"_s, info.id},
-        {u"task_id"_s, info.taskId},
-        {u"filename"_s, info.filename},
-        {u"length"_s, info.length},
-        {u"metadata"_s, QString::fromLatin1(info.metadata)},
-        {u"sha256"_s, QString::fromLatin1(upload.expectedSha256)},
-        {u"created"_s, upload.created.toString(Qt::ISODateWithMs)},
-        {u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+    const QJsonObject state {
+        { u"version"_s, StateVersion },
+        { u"id"_s, info.id },
+        { u"task_id"_s, info.taskId },
+        { u"filename"_s, info.filename },
+        { u"length"_s, info.length },
+        { u"metadata"_s, QString::fromLatin1(info.metadata) },
+        { u"sha256"_s, QString::fromLatin1(upload.expectedSha256) },
+        { u"created"_s, upload.created.toString(Qt::ISODateWithMs) },
+        { u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
     };
     QSaveFile file(statePath(info.id));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(state).toJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(state).toJson()) < 0
+        || !file.commit()) {
         *error = file.errorString();
         return false;
     }
@@ -146,7 +148,8 @@ void UploadManager::removeFiles(Upload &upload)
 void UploadManager::restore()
 {
     const QDir dir(m_dir);
-    const QStringList states = dir.entryList({u"*.json"_s}, QDir::Files | QDir::Hidden, QDir::Name);
+    const QStringList states
+        = dir.entryList({ u"*.json"_s }, QDir::Files | QDir::Hidden, QDir::Name);
     QList<std::shared_ptr<Upload>> restored;
     for (const QString &name : states) {
         if (!isStateName(name))
@@ -158,9 +161,10 @@ void UploadManager::restore()
     }
     // Partial files without state: a crash between creating the two files, or a Headway from
     // before uploads were resumable.
-    for (const QString &name : dir.entryList({u"*.part"_s}, QDir::Files | QDir::Hidden)) {
+    for (const QString &name : dir.entryList({ u"*.part"_s }, QDir::Files | QDir::Hidden)) {
         if (isPartName(name) && !m_uploads.contains(name.chopped(5))) {
-            qCInfo(lcUploads, "Removing %s: no saved state, it cannot be resumed", qUtf8Printable(name));
+            qCInfo(lcUploads, "Removing %s: no saved state, it cannot be resumed",
+                   qUtf8Printable(name));
             QFile::remove(dir.filePath(name));
         }
     }
@@ -171,8 +175,8 @@ void UploadManager::restore()
             const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
             // Only a user removes a task that has not succeeded (it must be finished first):
             // take that as "drop it". A finished task is never brought back to life either.
-            const bool keep = task
-                              && (task->state == TaskState::Interrupted || !isFinished(task->state));
+            const bool keep
+                = task && (task->state == TaskState::Interrupted || !isFinished(task->state));
             if (!keep) {
                 qCInfo(lcUploads, "Removing upload %s: its task is %s", qUtf8Printable(info.id),
                        task ? qUtf8Printable(taskStateName(task->state)) : "gone");
@@ -183,10 +187,11 @@ void UploadManager::restore()
             // The byte count it will resume from, in every view (a progress-only update is
             // allowed on an interrupted task).
             ExternalUpdate update;
-            update.progress = progress(*upload, 0,
-                                       task->state == TaskState::Interrupted
-                                           ? tr("Interrupted: resumes when the sender sends the rest")
-                                           : tr("Waiting for data"));
+            update.progress
+                = progress(*upload, 0,
+                           task->state == TaskState::Interrupted
+                               ? tr("Interrupted: resumes when the sender sends the rest")
+                               : tr("Waiting for data"));
             m_engine.updateExternal(info.taskId, update);
         }
         if (info.offset > 0)
@@ -232,7 +237,9 @@ std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
     if (!partInfo.isFile())
         return drop(u"its partial file is missing"_s);
     if (partInfo.size() > length)
-        return drop(u"its partial file is longer than the upload (%1 > %2 bytes)"_s.arg(partInfo.size()).arg(length));
+        return drop(
+            u"its partial file is longer than the upload (%1 > %2 bytes)"_s.arg(partInfo.size())
+                .arg(length));
 
     auto upload = std::make_shared<Upload>();
     Info &info = upload->info;
@@ -244,12 +251,14 @@ std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
     info.metadata = state.value(u"metadata"_s).toString().toLatin1();
     upload->expectedSha256 = sha256;
     const QDateTime nowUtc = QDateTime::currentDateTimeUtc();
-    upload->created = QDateTime::fromString(state.value(u"created"_s).toString(), Qt::ISODateWithMs);
+    upload->created
+        = QDateTime::fromString(state.value(u"created"_s).toString(), Qt::ISODateWithMs);
     if (!upload->created.isValid())
         upload->created = nowUtc;
     // The last chunk's time is the partial file's modification time.
     QDateTime last = partInfo.lastModified().toUTC();
-    const QDateTime saved = QDateTime::fromString(state.value(u"last_activity"_s).toString(), Qt::ISODateWithMs);
+    const QDateTime saved
+        = QDateTime::fromString(state.value(u"last_activity"_s).toString(), Qt::ISODateWithMs);
     if (!last.isValid() || (saved.isValid() && saved > last))
         last = saved;
     const qint64 idleMs = last.isValid() ? std::max<qint64>(0, last.msecsTo(nowUtc)) : 0;
@@ -282,16 +291,19 @@ void UploadManager::startRehash(Upload &upload)
             QByteArray buffer(1024 * 1024, Qt::Uninitialized);
             qint64 target = 0;
             while (!rehash->cancel && rehash->hashed < (target = rehash->target.load())) {
-                const qint64 n = file.read(buffer.data(), std::min<qint64>(buffer.size(), target - rehash->hashed));
+                const qint64 n = file.read(
+                    buffer.data(), std::min<qint64>(buffer.size(), target - rehash->hashed));
                 if (n <= 0) {
-                    rehash->error = n < 0 ? file.errorString() : tr("the file is shorter than expected");
+                    rehash->error
+                        = n < 0 ? file.errorString() : tr("the file is shorter than expected");
                     break;
                 }
                 rehash->hash->addData(buffer.constData(), n);
                 rehash->hashed += n;
             }
         }
-        QMetaObject::invokeMethod(this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
     });
     m_hashJobs.append(rehash->future);
 }
@@ -306,7 +318,8 @@ void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> 
     Upload &upload = *keep;
     if (rehash) {
         if (!rehash->error.isEmpty()) {
-            fail(upload, u"io_error"_s, tr("Cannot read the partial file back after a restart: %1").arg(rehash->error));
+            fail(upload, u"io_error"_s,
+                 tr("Cannot read the partial file back after a restart: %1").arg(rehash->error));
             return;
         }
         if (rehash->hashed < upload.info.offset) {
@@ -340,8 +353,8 @@ bool UploadManager::waitForHash(Upload &upload, QString *error)
             startRehash(upload);
             continue;
         }
-        qCDebug(lcUploads, "Upload %s: waited for the SHA-256 of %lld bytes", qUtf8Printable(upload.info.id),
-                rehash->hashed);
+        qCDebug(lcUploads, "Upload %s: waited for the SHA-256 of %lld bytes",
+                qUtf8Printable(upload.info.id), rehash->hashed);
         upload.hash = std::move(rehash->hash);
         upload.rehash.reset();
     }
@@ -370,7 +383,7 @@ void UploadManager::failNotResumable(const QString &taskId, const QString &messa
 {
     ExternalUpdate update;
     update.state = TaskState::Failed;
-    update.error = TaskError{u"not_resumable"_s, message, {}};
+    update.error = TaskError { u"not_resumable"_s, message, {} };
     m_engine.updateExternal(taskId, update);
 }
 
@@ -387,8 +400,9 @@ void UploadManager::failUnresumable()
             continue;
         if (m_engine.retry(task.id))
             continue;
-        failNotResumable(task.id, tr("Headway stopped during this upload and its partial file was not kept: "
-                                     "send the file again."));
+        failNotResumable(task.id,
+                         tr("Headway stopped during this upload and its partial file was not kept: "
+                            "send the file again."));
     }
 }
 
@@ -453,16 +467,16 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
                                                          Error *error)
 {
     if (length > m_options.maxSize) {
-        *error = {413, u"payload_too_large"_s,
-                  tr("The file is larger than this server accepts (%1 bytes at most).")
-                      .arg(m_options.maxSize)};
+        *error = { 413, u"payload_too_large"_s,
+                   tr("The file is larger than this server accepts (%1 bytes at most).")
+                       .arg(m_options.maxSize) };
         return std::nullopt;
     }
     const qint64 space = freeSpace();
     if (space >= 0 && length > space) {
-        *error = {507, u"disk_full"_s,
-                  tr("There is not enough free disk space for this file (%1 free).")
-                      .arg(QLocale::c().formattedDataSize(space))};
+        *error = { 507, u"disk_full"_s,
+                   tr("There is not enough free disk space for this file (%1 free).")
+                       .arg(QLocale::c().formattedDataSize(space)) };
         return std::nullopt;
     }
     auto upload = std::make_shared<Upload>();
@@ -477,7 +491,8 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
 
     QFile part(partPath(info.id));
     if (!QDir().mkpath(m_dir) || !part.open(QIODevice::WriteOnly)) {
-        *error = {500, u"io_error"_s, tr("Cannot create the upload file: %1").arg(part.errorString())};
+        *error = { 500, u"io_error"_s,
+                   tr("Cannot create the upload file: %1").arg(part.errorString()) };
         return std::nullopt;
     }
     part.close();
@@ -485,7 +500,7 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     if (m_engine.registry().find(TypeName)) {
         TaskSpec spec;
         spec.type = TypeName;
-        spec.params = QJsonObject{{u"filename"_s, info.filename}, {u"size"_s, length}};
+        spec.params = QJsonObject { { u"filename"_s, info.filename }, { u"size"_s, length } };
         const Result<TaskSnapshot> task = m_engine.submit(spec);
         if (task)
             info.taskId = task->id;
@@ -500,7 +515,7 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     if (!saveState(*upload, &saveError)) {
         const QString message = tr("Cannot save the upload's state: %1").arg(saveError);
         fail(*upload, u"io_error"_s, message);
-        *error = {500, u"io_error"_s, message};
+        *error = { 500, u"io_error"_s, message };
         return std::nullopt;
     }
     reportProgress(*upload, 0, tr("Waiting for data"));
@@ -530,7 +545,8 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
     } else if (it != m_uploads.cend()) {
         return appendTo(*it, offset, chunk, error);
     }
-    *error = {404, u"not_found"_s, tr("There is no upload %1 (finished, canceled or expired).").arg(id)};
+    *error = { 404, u"not_found"_s,
+               tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
     return std::nullopt;
 }
 
@@ -542,18 +558,20 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
     const QString id = upload.info.id;
     Info &info = upload.info;
     if (offset != info.offset) {
-        *error = {409, u"offset_mismatch"_s,
-                  tr("Upload-Offset is %1 but the server has %2 bytes: resume from %2.")
-                      .arg(offset).arg(info.offset)};
+        *error = { 409, u"offset_mismatch"_s,
+                   tr("Upload-Offset is %1 but the server has %2 bytes: resume from %2.")
+                       .arg(offset)
+                       .arg(info.offset) };
         return std::nullopt;
     }
     if (info.finished) {
-        *error = {409, u"offset_mismatch"_s, tr("This upload is already complete.")};
+        *error = { 409, u"offset_mismatch"_s, tr("This upload is already complete.") };
         return std::nullopt;
     }
     if (chunk.size() > info.length - info.offset) {
-        *error = {413, u"payload_too_large"_s,
-                  tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length)};
+        *error
+            = { 413, u"payload_too_large"_s,
+                tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length) };
         return std::nullopt;
     }
     upload.lastActivityMs = m_clock.elapsed();
@@ -578,15 +596,16 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
         }
     }
     if (diskFull) {
-        const QString message = tr("The disk is full: the upload was stopped and its partial file removed.");
+        const QString message
+            = tr("The disk is full: the upload was stopped and its partial file removed.");
         fail(upload, u"disk_full"_s, message);
-        *error = {507, u"disk_full"_s, message};
+        *error = { 507, u"disk_full"_s, message };
         return std::nullopt;
     }
     if (!ioError.isEmpty()) {
         const QString message = tr("Cannot write the upload: %1").arg(ioError);
         fail(upload, u"io_error"_s, message);
-        *error = {500, u"io_error"_s, message};
+        *error = { 500, u"io_error"_s, message };
         return std::nullopt;
     }
     info.offset += chunk.size();
@@ -598,9 +617,10 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
     if (info.offset == info.length) {
         QString hashError;
         if (!waitForHash(upload, &hashError)) {
-            const QString message = tr("Cannot read the partial file back after a restart: %1").arg(hashError);
+            const QString message
+                = tr("Cannot read the partial file back after a restart: %1").arg(hashError);
             fail(upload, u"io_error"_s, message);
-            *error = {500, u"io_error"_s, message};
+            *error = { 500, u"io_error"_s, message };
             return std::nullopt;
         }
         complete(upload, error);
@@ -629,23 +649,25 @@ void UploadManager::complete(Upload &upload, Error *error)
     const QByteArray digest = upload.hash->result().toHex();
     if (QFileInfo(part).size() != info.length) {
         const QString message = tr("The partial file has %1 bytes, not %2: it changed on disk.")
-                                    .arg(QFileInfo(part).size()).arg(info.length);
+                                    .arg(QFileInfo(part).size())
+                                    .arg(info.length);
         fail(upload, u"verify_failed"_s, message);
-        *error = {500, u"verify_failed"_s, message};
+        *error = { 500, u"verify_failed"_s, message };
         return;
     }
     if (!upload.expectedSha256.isEmpty() && upload.expectedSha256 != digest) {
-        const QString message = tr("The SHA-256 of the received file (%1) is not the one announced (%2).")
-                                    .arg(QString::fromLatin1(digest), QString::fromLatin1(upload.expectedSha256));
+        const QString message
+            = tr("The SHA-256 of the received file (%1) is not the one announced (%2).")
+                  .arg(QString::fromLatin1(digest), QString::fromLatin1(upload.expectedSha256));
         fail(upload, u"checksum_mismatch"_s, message);
-        *error = {460, u"checksum_mismatch"_s, message};
+        *error = { 460, u"checksum_mismatch"_s, message };
         return;
     }
     const QString target = uniqueTarget(info.filename);
     if (!QFile::rename(part, target)) {
         const QString message = tr("Cannot move the upload into place at %1.").arg(target);
         fail(upload, u"io_error"_s, message);
-        *error = {500, u"io_error"_s, message};
+        *error = { 500, u"io_error"_s, message };
         return;
     }
     QFile::remove(statePath(info.id)); // a finished upload is never brought back
@@ -657,17 +679,17 @@ void UploadManager::complete(Upload &upload, Error *error)
     p.processed = info.length;
     p.total = info.length;
     p.unit = u"bytes"_s;
-    p.steps = QStringList{tr("Upload"), tr("Verify"), tr("Complete")};
+    p.steps = QStringList { tr("Upload"), tr("Verify"), tr("Complete") };
     p.step = 2;
     p.eta = 0.0;
     p.speed = upload.speed.speed();
     p.message = tr("Saved as %1").arg(QFileInfo(target).fileName());
     ExternalUpdate done;
     done.progress = p;
-    done.result = QJsonObject{{u"path"_s, target},
-                              {u"filename"_s, QFileInfo(target).fileName()},
-                              {u"bytes"_s, info.length},
-                              {u"sha256"_s, QString::fromLatin1(digest)}};
+    done.result = QJsonObject { { u"path"_s, target },
+                                { u"filename"_s, QFileInfo(target).fileName() },
+                                { u"bytes"_s, info.length },
+                                { u"sha256"_s, QString::fromLatin1(digest) } };
     done.state = TaskState::Succeeded;
     updateTask(upload, done);
 }
@@ -679,7 +701,7 @@ void UploadManager::fail(Upload &upload, const QString &code, const QString &mes
     resumeTask(upload); // an interrupted task cannot fail directly
     ExternalUpdate update;
     update.state = TaskState::Failed;
-    update.error = TaskError{code, message, {}};
+    update.error = TaskError { code, message, {} };
     updateTask(upload, update);
     m_uploads.remove(id);
 }
@@ -701,7 +723,7 @@ TaskProgress UploadManager::progress(const Upload &upload, int step, const QStri
     p.percent = info.length > 0 ? 100.0 * double(info.offset) / double(info.length) : 0.0;
     p.speed = upload.speed.speed();
     p.eta = upload.speed.eta(info.length - info.offset);
-    p.steps = QStringList{tr("Upload"), tr("Verify"), tr("Complete")};
+    p.steps = QStringList { tr("Upload"), tr("Verify"), tr("Complete") };
     p.step = step;
     p.message = message;
     return p;
@@ -721,7 +743,8 @@ UploadManager::Error UploadManager::terminate(const QString &id)
 {
     const auto it = m_uploads.constFind(id);
     if (it == m_uploads.cend())
-        return {404, u"not_found"_s, tr("There is no upload %1 (finished, canceled or expired).").arg(id)};
+        return { 404, u"not_found"_s,
+                 tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
     const std::shared_ptr<Upload> upload = *it;
     if (!upload->info.finished) {
         removeFiles(*upload);
@@ -729,7 +752,7 @@ UploadManager::Error UploadManager::terminate(const QString &id)
         m_uploads.remove(id);
         ExternalUpdate update;
         update.state = TaskState::Canceled;
-        update.error = TaskError{u"terminated"_s, tr("The uploader canceled the upload."), {}};
+        update.error = TaskError { u"terminated"_s, tr("The uploader canceled the upload."), {} };
         updateTask(*upload, update);
     } else {
         m_uploads.remove(id);
@@ -752,8 +775,7 @@ int UploadManager::expireIdle()
         } else if (taskGone(*u)) {
             removeFiles(*u); // a user removed its task
             m_uploads.remove(u->info.id);
-        }
-        else
+        } else
             fail(*u, u"expired"_s, tr("The upload was abandoned: nothing arrived for too long."));
     }
     return int(stale.size());
@@ -792,8 +814,9 @@ void UploadManager::startTask(const TaskSnapshot &task)
         const std::optional<TaskSnapshot> t = m_engine.task(taskId);
         if (!t || isFinished(t->state))
             return;
-        failNotResumable(taskId, tr("Uploads are started by their sender (POST /api/v1/uploads): "
-                                    "send the file again."));
+        failNotResumable(taskId,
+                         tr("Uploads are started by their sender (POST /api/v1/uploads): "
+                            "send the file again."));
     });
 }
 
@@ -812,7 +835,9 @@ void UploadManager::cancelTask(const TaskSnapshot &task)
     if (task.state == TaskState::Running || task.state == TaskState::Paused) {
         ExternalUpdate update;
         update.state = TaskState::Canceled;
-        update.error = TaskError{u"canceled"_s, tr("The upload was canceled; its partial file was removed."), {}};
+        update.error = TaskError { u"canceled"_s,
+                                   tr("The upload was canceled; its partial file was removed."),
+                                   {} };
         m_engine.updateExternal(task.id, update);
     }
 }

@@ -2,9 +2,8 @@
 
 #include "app/core/externaltaskdriver.h"
 #include "app/core/speedestimator.h"
-#include "app/server/backgroundhasher.h"
-
 #include "app/core/tasks/digest.h"
+#include "app/server/backgroundhasher.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -45,7 +44,7 @@ public:
     struct Options
     {
         qint64 maxSize = qint64(64) * 1024 * 1024 * 1024; // Tus-Max-Size
-        std::chrono::milliseconds expiry{std::chrono::hours(24)}; // since the last chunk
+        std::chrono::milliseconds expiry { std::chrono::hours(24) }; // since the last chunk
         // Bytes free on the upload folder's disk; empty: QStorageInfo (tests fake a full disk).
         std::function<qint64()> freeSpace;
     };
@@ -62,7 +61,7 @@ public:
     struct Info
     {
         QString id;
-        QString taskId;   // empty when the engine has no "upload" type
+        QString taskId; // empty when the engine has no "upload" type
         QString filename; // sanitized
         qint64 length = 0;
         qint64 offset = 0;
@@ -110,9 +109,9 @@ private:
     {
         std::shared_ptr<Digest> hash; // the worker's while it runs
         QString path;
-        qint64 hashed = 0;             // the worker's while it runs
-        std::atomic<qint64> target{0}; // bytes on disk that may be read (set by the writer)
-        std::atomic<bool> cancel{false};
+        qint64 hashed = 0; // the worker's while it runs
+        std::atomic<qint64> target { 0 }; // bytes on disk that may be read (set by the writer)
+        std::atomic<bool> cancel { false };
         QString error;
         QFuture<void> future;
     };
@@ -164,6 +163,6 @@ private:
     QTimer m_expiryTimer;
     // SHA-256 of arriving chunks, off the request path. One chunk at a time: hashing (~2 GB/s)
     // outruns receiving, and each queued chunk is a request body kept alive (RSS).
-    BackgroundHasher m_hasher{ChunkLimit};
+    BackgroundHasher m_hasher { ChunkLimit };
     QList<QFuture<void>> m_hashJobs; // re-hashing workers, waited for by the destructor
 };

@@ -8,9 +8,7 @@ using namespace Qt::StringLiterals;
 
 WebSocketClient::WebSocketClient(std::unique_ptr<QWebSocket> socket, SyncHub &hub,
                                  CommandHandler handler, QObject *parent)
-    : PushClient(hub, 0, parent)
-    , m_socket(std::move(socket))
-    , m_handler(std::move(handler))
+    : PushClient(hub, 0, parent), m_socket(std::move(socket)), m_handler(std::move(handler))
 {
     // Bounded input: a client cannot make the server buffer large frames or messages.
     m_socket->setMaxAllowedIncomingFrameSize(MaxFrameSize);
@@ -18,8 +16,7 @@ WebSocketClient::WebSocketClient(std::unique_ptr<QWebSocket> socket, SyncHub &hu
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
             &WebSocketClient::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
-        m_socket->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
-                        u"text messages only"_s);
+        m_socket->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported, u"text messages only"_s);
     });
     connect(m_socket.get(), &QWebSocket::bytesWritten, this, [this] { pump(); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { Q_EMIT closed(); });
@@ -56,15 +53,17 @@ void WebSocketClient::onTextMessage(const QString &message)
     const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &parseError);
     QJsonObject reply;
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        reply = QJsonObject{
-            {u"reply_to"_s, QJsonValue()},
-            {u"ok"_s, false},
-            {u"error"_s, QJsonObject{{u"code"_s, u"bad_json"_s},
-                                     {u"message"_s, tr("A command must be a JSON object.")}}},
+        reply = QJsonObject {
+            { u"reply_to"_s, QJsonValue() },
+            { u"ok"_s, false },
+            { u"error"_s,
+              QJsonObject { { u"code"_s, u"bad_json"_s },
+                            { u"message"_s, tr("A command must be a JSON object.") } } },
         };
     } else {
         reply = m_handler(doc.object());
     }
     reply.insert(u"type"_s, u"reply"_s);
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
+    m_socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
 }

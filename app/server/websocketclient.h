@@ -3,6 +3,7 @@
 #include "pushclient.h"
 
 #include <QJsonObject>
+
 #include <functional>
 #include <memory>
 

@@ -30,16 +30,15 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
-#include <atomic>
 #include <thread>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -88,7 +87,7 @@ qint64 rssKb(qint64 pid)
 class RssSampler final
 {
 public:
-    explicit RssSampler(qint64 pid) : m_pid(pid) {}
+    explicit RssSampler(qint64 pid) : m_pid(pid) { }
     ~RssSampler() { stop(); }
     void start()
     {
@@ -111,8 +110,8 @@ public:
 
 private:
     qint64 m_pid;
-    std::atomic<bool> m_stop{false};
-    std::atomic<qint64> m_peak{0};
+    std::atomic<bool> m_stop { false };
+    std::atomic<qint64> m_peak { 0 };
     std::thread m_thread;
 };
 
@@ -173,15 +172,17 @@ public:
         : m_host("127.0.0.1:" + QByteArray::number(port)), m_timeoutMs(timeoutMs)
     {
         m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
+        sockaddr_in addr {};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(port);
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (m_fd < 0 || ::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0)
-            fail(u"cannot connect to 127.0.0.1:%1: %2"_s.arg(port).arg(QString::fromLocal8Bit(strerror(errno))));
+        if (m_fd < 0
+            || ::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0)
+            fail(u"cannot connect to 127.0.0.1:%1: %2"_s.arg(port).arg(
+                QString::fromLocal8Bit(strerror(errno))));
         const int one = 1;
         ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        const timeval tv{m_timeoutMs / 1000, (m_timeoutMs % 1000) * 1000};
+        const timeval tv { m_timeoutMs / 1000, (m_timeoutMs % 1000) * 1000 };
         ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
@@ -195,8 +196,8 @@ public:
     Answer request(const QByteArray &verb, const QByteArray &path, const QList<QByteArray> &headers,
                    QByteArrayView body = {})
     {
-        QByteArray head = verb + ' ' + path + " HTTP/1.1\r\nHost: " + m_host + "\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\n";
+        QByteArray head = verb + ' ' + path + " HTTP/1.1\r\nHost: " + m_host
+            + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
         for (const QByteArray &h : headers)
             head += h + "\r\n";
         head += "\r\n";
@@ -209,7 +210,8 @@ private:
     void send(QByteArrayView bytes)
     {
         for (qsizetype done = 0; done < bytes.size();) {
-            const ssize_t n = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
+            const ssize_t n
+                = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
@@ -230,7 +232,8 @@ private:
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines[i].indexOf(':');
             if (colon > 0)
-                answer.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+                answer.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                      lines[i].mid(colon + 1).trimmed());
         }
         m_buffer.remove(0, headEnd + 4);
         const qint64 length = (verb == "HEAD" || answer.status == 204 || answer.status == 304)
@@ -252,7 +255,8 @@ private:
         while (n < 0 && errno == EINTR);
         if (n <= 0)
             fail(n == 0 ? u"the server closed the connection"_s
-                        : u"no answer from the server: %1"_s.arg(QString::fromLocal8Bit(strerror(errno))));
+                        : u"no answer from the server: %1"_s.arg(
+                            QString::fromLocal8Bit(strerror(errno))));
         m_buffer.append(buffer, n);
     }
 
@@ -269,7 +273,7 @@ double cpSeconds(const QString &source, const QString &target)
 {
     QList<double> runs;
     for (int i = 0; i < 4; ++i) {
-        const double secs = timed(u"cp"_s, {source, target});
+        const double secs = timed(u"cp"_s, { source, target });
         QFile::remove(target);
         if (secs < 0)
             return -1.0;
@@ -293,17 +297,19 @@ int run(QCoreApplication &app)
     parser.setApplicationDescription(u"tus upload benchmark against headway --headless"_s);
     parser.addHelpOption();
     const QCommandLineOption headwayOpt(u"headway"_s, u"Path of the headway binary."_s, u"path"_s);
-    const QCommandLineOption sizeOpt(u"size-mib"_s, u"File size in MiB (default 1024)."_s, u"n"_s, u"1024"_s);
-    const QCommandLineOption dirOpt(u"dir"_s, u"Where to put the temporary files (default: .)."_s, u"dir"_s,
-                                    QDir::currentPath());
+    const QCommandLineOption sizeOpt(u"size-mib"_s, u"File size in MiB (default 1024)."_s, u"n"_s,
+                                     u"1024"_s);
+    const QCommandLineOption dirOpt(u"dir"_s, u"Where to put the temporary files (default: .)."_s,
+                                    u"dir"_s, QDir::currentPath());
     const QCommandLineOption noShaOpt(u"no-sha"_s, u"Skip the SHA-256 comparison."_s);
-    const QCommandLineOption timeoutOpt(u"timeout"_s, u"Give up after this many seconds (default 600)."_s,
-                                        u"s"_s, u"600"_s);
-    parser.addOptions({headwayOpt, sizeOpt, dirOpt, noShaOpt, timeoutOpt});
+    const QCommandLineOption timeoutOpt(
+        u"timeout"_s, u"Give up after this many seconds (default 600)."_s, u"s"_s, u"600"_s);
+    parser.addOptions({ headwayOpt, sizeOpt, dirOpt, noShaOpt, timeoutOpt });
     parser.process(app);
 
 #ifdef HEADWAY_BIN
-    const QString headway = parser.isSet(headwayOpt) ? parser.value(headwayOpt) : QStringLiteral(HEADWAY_BIN);
+    const QString headway
+        = parser.isSet(headwayOpt) ? parser.value(headwayOpt) : QStringLiteral(HEADWAY_BIN);
 #else
     const QString headway = parser.value(headwayOpt);
 #endif
@@ -327,14 +333,14 @@ int run(QCoreApplication &app)
     const double cpSecs = cpSeconds(source, tmp.filePath(u"copy.bin"_s));
     if (cpSecs < 0)
         fail(u"cp failed"_s);
-    double cpSyncSecs = timed(u"cp"_s, {source, tmp.filePath(u"copy.bin"_s)});
-    cpSyncSecs += timed(u"sync"_s, {tmp.filePath(u"copy.bin"_s)});
+    double cpSyncSecs = timed(u"cp"_s, { source, tmp.filePath(u"copy.bin"_s) });
+    cpSyncSecs += timed(u"sync"_s, { tmp.filePath(u"copy.bin"_s) });
     QFile::remove(tmp.filePath(u"copy.bin"_s));
 
     // --- the server ---
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
-    server.start(headway, {u"--headless"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dataDir});
+    server.start(headway, { u"--headless"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dataDir });
     if (!server.waitForStarted(10000))
         fail(u"cannot start %1: %2"_s.arg(headway, server.errorString()));
     QString baseUrl;
@@ -366,20 +372,23 @@ int run(QCoreApplication &app)
     // Same conditions as the measured cp runs: on a VM the host takes back freed guest pages
     // within seconds, and writing into pages it must hand out again ran at ~450 MB/s here for
     // cp and the server alike; a copy removed just before the upload leaves warm pages to both.
-    timed(u"cp"_s, {source, tmp.filePath(u"warm.bin"_s)});
+    timed(u"cp"_s, { source, tmp.filePath(u"warm.bin"_s) });
     QFile::remove(tmp.filePath(u"warm.bin"_s));
     HttpConnection http(quint16(QUrl(baseUrl).port()), 60000);
-    const QList<QByteArray> auth{"Authorization: Bearer " + token, "Tus-Resumable: 1.0.0"};
+    const QList<QByteArray> auth { "Authorization: Bearer " + token, "Tus-Resumable: 1.0.0" };
     const QString filename = u"bench-upload.bin"_s;
     QElapsedTimer clock;
     clock.start();
     const HttpConnection::Answer created = http.request(
         "POST", "/api/v1/uploads",
-        auth + QList<QByteArray>{"Upload-Length: " + QByteArray::number(size),
-                                 "Upload-Metadata: filename " + filename.toUtf8().toBase64()});
+        auth
+            + QList<QByteArray> { "Upload-Length: " + QByteArray::number(size),
+                                  "Upload-Metadata: filename " + filename.toUtf8().toBase64() });
     if (created.status != 201)
-        fail(u"POST /api/v1/uploads -> %1: %2"_s.arg(created.status).arg(QString::fromUtf8(created.body)));
-    const QByteArray location = QUrl::fromEncoded(created.headers.value("location")).path(QUrl::FullyEncoded).toUtf8();
+        fail(u"POST /api/v1/uploads -> %1: %2"_s.arg(created.status)
+                 .arg(QString::fromUtf8(created.body)));
+    const QByteArray location
+        = QUrl::fromEncoded(created.headers.value("location")).path(QUrl::FullyEncoded).toUtf8();
 
     QFile in(source);
     if (!in.open(QIODevice::ReadOnly))
@@ -393,13 +402,16 @@ int run(QCoreApplication &app)
             fail(u"cannot read %1 at %2"_s.arg(source).arg(offset));
         const HttpConnection::Answer patched = http.request(
             "PATCH", location,
-            auth + QList<QByteArray>{"Content-Type: application/offset+octet-stream",
-                                     "Upload-Offset: " + QByteArray::number(offset)},
+            auth
+                + QList<QByteArray> { "Content-Type: application/offset+octet-stream",
+                                      "Upload-Offset: " + QByteArray::number(offset) },
             QByteArrayView(chunk.constData(), n));
         const qint64 next = patched.headers.value("upload-offset").toLongLong();
         if (patched.status != 204 || next != offset + n)
-            fail(u"PATCH at %1 -> %2 (Upload-Offset %3): %4"_s.arg(offset).arg(patched.status).arg(next).arg(
-                QString::fromUtf8(patched.body)));
+            fail(u"PATCH at %1 -> %2 (Upload-Offset %3): %4"_s.arg(offset)
+                     .arg(patched.status)
+                     .arg(next)
+                     .arg(QString::fromUtf8(patched.body)));
         offset = next;
     }
     const double uploadSecs = double(clock.nsecsElapsed()) / 1e9;
@@ -434,19 +446,21 @@ int run(QCoreApplication &app)
     const double cp = mbps(size, cpSecs);
     const double cpSync = mbps(size, cpSyncSecs);
     const double growthMb = double(peakKb - baselineKb) / 1024.0;
-    out() << "file " << size / MiB << " MiB, 8 MiB PATCH chunks over one keep-alive loopback connection\n";
-    out() << "upload   " << fixed(up) << " MB/s (" << fixed(uploadSecs, 2) << " s; file in place after "
-          << fixed(doneSecs, 2) << " s, " << fixed(mbps(size, doneSecs)) << " MB/s)\n";
-    out() << "cp       " << fixed(cp) << " MB/s (" << fixed(cpSecs, 2) << " s); cp+sync " << fixed(cpSync)
-          << " MB/s (" << fixed(cpSyncSecs, 2) << " s)\n";
+    out() << "file " << size / MiB
+          << " MiB, 8 MiB PATCH chunks over one keep-alive loopback connection\n";
+    out() << "upload   " << fixed(up) << " MB/s (" << fixed(uploadSecs, 2)
+          << " s; file in place after " << fixed(doneSecs, 2) << " s, "
+          << fixed(mbps(size, doneSecs)) << " MB/s)\n";
+    out() << "cp       " << fixed(cp) << " MB/s (" << fixed(cpSecs, 2) << " s); cp+sync "
+          << fixed(cpSync) << " MB/s (" << fixed(cpSyncSecs, 2) << " s)\n";
     out() << "ratio    " << fixed(cp > 0 ? 100.0 * up / cp : 0.0) << "% of cp, "
           << fixed(cpSync > 0 ? 100.0 * up / cpSync : 0.0) << "% of cp+sync (goal >= 50% of cp)\n";
-    out() << "server   RSS baseline " << fixed(baselineKb / 1024.0) << " MB, peak " << fixed(peakKb / 1024.0)
-          << " MB, growth " << fixed(growthMb) << " MB (goal < 64 MB)\n";
-    out() << "check    size " << uploadedSize << (uploadedSize == size ? " ok" : " WRONG") << ", sha256 " << shaResult
-          << "\n";
-    out() << "RESULT upload_mbps=" << fixed(up) << " cp_mbps=" << fixed(cp) << " rss_growth_mb=" << fixed(growthMb)
-          << " ok=" << (ok ? 1 : 0) << Qt::endl;
+    out() << "server   RSS baseline " << fixed(baselineKb / 1024.0) << " MB, peak "
+          << fixed(peakKb / 1024.0) << " MB, growth " << fixed(growthMb) << " MB (goal < 64 MB)\n";
+    out() << "check    size " << uploadedSize << (uploadedSize == size ? " ok" : " WRONG")
+          << ", sha256 " << shaResult << "\n";
+    out() << "RESULT upload_mbps=" << fixed(up) << " cp_mbps=" << fixed(cp)
+          << " rss_growth_mb=" << fixed(growthMb) << " ok=" << (ok ? 1 : 0) << Qt::endl;
     return ok ? 0 : 1;
 }
 

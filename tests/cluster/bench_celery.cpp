@@ -2,12 +2,11 @@
 // through Headway (TaskEngine + CeleryDriver), beside Python's own apply_async + result polling
 // in the same run against the same private redis-server and worker. Prints Headway's overhead
 // per task. Usage: bench_celery [N=1000]
-#include "clusterfixture.h"
-
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
+#include "clusterfixture.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -15,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTimer>
+
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -31,7 +31,7 @@ double runHeadway(TaskEngine &engine, int n)
     for (int i = 0; i < n; ++i) {
         TaskSpec spec;
         spec.type = u"celery"_s;
-        spec.params = QJsonObject{{u"task"_s, u"tasks.noop"_s}};
+        spec.params = QJsonObject { { u"task"_s, u"tasks.noop"_s } };
         const Result<TaskSnapshot> r = engine.submit(spec);
         if (!r.ok()) {
             std::fprintf(stderr, "submit failed: %s\n", qPrintable(r.error().message));
@@ -62,7 +62,8 @@ double runPython(const ClusterFixture &cluster, int n)
     env.insert(u"PYTHONPATH"_s, cluster.tasksDir());
     env.insert(u"HEADWAY_BROKER_URL"_s, cluster.brokerUrl().toString());
     p.setProcessEnvironment(env);
-    p.start(u"/usr/bin/python3"_s, {cluster.tasksDir() + u"/bench_celery_python.py"_s, QString::number(n)});
+    p.start(u"/usr/bin/python3"_s,
+            { cluster.tasksDir() + u"/bench_celery_python.py"_s, QString::number(n) });
     if (!p.waitForFinished(300000) || p.exitCode() != 0) {
         std::fprintf(stderr, "python failed: %s\n", p.readAllStandardError().constData());
         return -1;
@@ -113,9 +114,12 @@ int main(int argc, char **argv)
     const double hw = runHeadway(engine, n);
     if (py < 0 || hw < 0)
         return 1;
-    std::printf("Celery benchmark: %d short tasks (tasks.noop), 1 worker, concurrency 2, events on\n", n);
-    std::printf("  Python apply_async + result polling: %8.1f ms total, %7.3f ms/task\n", py * 1000, py * 1000 / n);
-    std::printf("  Headway submit + follow:             %8.1f ms total, %7.3f ms/task\n", hw * 1000, hw * 1000 / n);
+    std::printf(
+        "Celery benchmark: %d short tasks (tasks.noop), 1 worker, concurrency 2, events on\n", n);
+    std::printf("  Python apply_async + result polling: %8.1f ms total, %7.3f ms/task\n", py * 1000,
+                py * 1000 / n);
+    std::printf("  Headway submit + follow:             %8.1f ms total, %7.3f ms/task\n", hw * 1000,
+                hw * 1000 / n);
     std::printf("  Headway overhead per task:           %+7.3f ms\n", (hw - py) * 1000 / n);
     return 0;
 }

@@ -29,7 +29,7 @@ QString ClusterFixture::unavailableReason()
     if (!QFileInfo::exists(kPython))
         return u"/usr/bin/python3 is missing"_s;
     QProcess p;
-    p.start(kPython, {u"-c"_s, u"import celery, redis"_s});
+    p.start(kPython, { u"-c"_s, u"import celery, redis"_s });
     if (!p.waitForFinished(20000) || p.exitCode() != 0)
         return u"python3-celery/python3-redis are not installed (apt-get install python3-celery python3-redis)"_s;
     return {};
@@ -46,7 +46,8 @@ QByteArray ClusterFixture::readLog(const QString &logFile)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-bool ClusterFixture::waitFor(QProcess &process, const QString &logFile, const QByteArray &needle, int timeoutMs)
+bool ClusterFixture::waitFor(QProcess &process, const QString &logFile, const QByteArray &needle,
+                             int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
     while (!readLog(logFile).contains(needle)) {
@@ -73,8 +74,9 @@ bool ClusterFixture::startRedis(QString *error)
     QFile::remove(log);
     m_redis->setProcessChannelMode(QProcess::MergedChannels);
     m_redis->setStandardOutputFile(log);
-    m_redis->start(u"redis-server"_s, {u"--bind"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port),
-                                       u"--save"_s, u""_s, u"--appendonly"_s, u"no"_s});
+    m_redis->start(u"redis-server"_s,
+                   { u"--bind"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port), u"--save"_s,
+                     u""_s, u"--appendonly"_s, u"no"_s });
     if (!waitFor(*m_redis, log, "Ready to accept connections", 10000)) {
         *error = u"redis-server did not start: "_s + QString::fromUtf8(readLog(log).right(2000));
         return false;
@@ -110,12 +112,13 @@ bool ClusterFixture::startWorker(const QString &name, QString *error, int concur
     env.insert(u"PYTHONUNBUFFERED"_s, u"1"_s);
     m_worker->setProcessEnvironment(env);
     m_worker->setWorkingDirectory(tasksDir());
-    m_worker->start(kPython, {u"-m"_s, u"celery"_s, u"-A"_s, u"tasks"_s, u"worker"_s, u"-E"_s,
-                              u"--concurrency=%1"_s.arg(concurrency), u"--loglevel=info"_s,
-                              u"-n"_s, workerHost(name), u"--without-mingle"_s,
-                              u"--without-gossip"_s});
+    m_worker->start(kPython,
+                    { u"-m"_s, u"celery"_s, u"-A"_s, u"tasks"_s, u"worker"_s, u"-E"_s,
+                      u"--concurrency=%1"_s.arg(concurrency), u"--loglevel=info"_s, u"-n"_s,
+                      workerHost(name), u"--without-mingle"_s, u"--without-gossip"_s });
     if (!waitFor(*m_worker, log, " ready.", 30000)) {
-        *error = u"the Celery worker did not start: "_s + QString::fromUtf8(readLog(log).right(3000));
+        *error
+            = u"the Celery worker did not start: "_s + QString::fromUtf8(readLog(log).right(3000));
         return false;
     }
     return true;

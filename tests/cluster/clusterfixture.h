@@ -1,9 +1,10 @@
 #pragma once
 
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QString>
+#include <QTemporaryDir>
 #include <QUrl>
+
 #include <memory>
 
 // A private Celery cluster for tests and the benchmark: a redis-server on a free 127.0.0.1
@@ -34,7 +35,8 @@ public:
 private:
     // Output goes to files, not pipes: a process whose pipe nobody drains (the event loop
     // blocked in a benchmark) would stall on its next log line.
-    static bool waitFor(QProcess &process, const QString &logFile, const QByteArray &needle, int timeoutMs);
+    static bool waitFor(QProcess &process, const QString &logFile, const QByteArray &needle,
+                        int timeoutMs);
     static QByteArray readLog(const QString &logFile);
 
     QTemporaryDir m_dir;

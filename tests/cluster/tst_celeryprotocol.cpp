@@ -17,10 +17,15 @@ class TestCeleryProtocol final : public QObject
     Q_OBJECT
 
 private:
-    static QJsonObject parse(const QByteArray &json) { return QJsonDocument::fromJson(json).object(); }
+    static QJsonObject parse(const QByteArray &json)
+    {
+        return QJsonDocument::fromJson(json).object();
+    }
     static QJsonArray body(const QJsonObject &message)
     {
-        return QJsonDocument::fromJson(QByteArray::fromBase64(message.value(u"body"_s).toString().toLatin1())).array();
+        return QJsonDocument::fromJson(
+                   QByteArray::fromBase64(message.value(u"body"_s).toString().toLatin1()))
+            .array();
     }
 
 private Q_SLOTS:
@@ -29,8 +34,8 @@ private Q_SLOTS:
         CeleryProtocol::TaskMessage m;
         m.id = u"0b4d7c2e-0000-4000-8000-000000000001"_s;
         m.task = u"tasks.add"_s;
-        m.args = QJsonArray{2, u"x"_s};
-        m.kwargs = QJsonObject{{u"k"_s, true}};
+        m.args = QJsonArray { 2, u"x"_s };
+        m.kwargs = QJsonObject { { u"k"_s, true } };
         m.queue = u"images"_s;
         const QByteArray json = CeleryProtocol::taskMessage(m);
         QString error;
@@ -48,7 +53,8 @@ private Q_SLOTS:
         QCOMPARE(h.value(u"timelimit"_s).toArray().size(), 2);
         const QJsonObject p = msg.value(u"properties"_s).toObject();
         QVERIFY(!p.value(u"delivery_tag"_s).toString().isEmpty());
-        QCOMPARE(p.value(u"delivery_info"_s).toObject().value(u"routing_key"_s).toString(), u"images"_s);
+        QCOMPARE(p.value(u"delivery_info"_s).toObject().value(u"routing_key"_s).toString(),
+                 u"images"_s);
         QCOMPARE(p.value(u"delivery_info"_s).toObject().value(u"exchange"_s).toString(), u""_s);
         QCOMPARE(p.value(u"body_encoding"_s).toString(), u"base64"_s);
         const QJsonArray b = body(msg);
@@ -66,7 +72,12 @@ private Q_SLOTS:
         m.eta = QDateTime(QDate(2024, 5, 6), QTime(7, 8, 9, 123), Qt::UTC);
         const QJsonObject h = parse(CeleryProtocol::taskMessage(m)).value(u"headers"_s).toObject();
         QCOMPARE(h.value(u"eta"_s).toString(), u"2024-05-06T07:08:09.123000+00:00"_s);
-        QCOMPARE(parse(CeleryProtocol::taskMessage(m)).value(u"headers"_s).toObject().value(u"argsrepr"_s).toString(), u"()"_s);
+        QCOMPARE(parse(CeleryProtocol::taskMessage(m))
+                     .value(u"headers"_s)
+                     .toObject()
+                     .value(u"argsrepr"_s)
+                     .toString(),
+                 u"()"_s);
     }
 
     void validateRejects_data()
@@ -109,15 +120,23 @@ private Q_SLOTS:
     {
         const QDateTime now = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
         const QJsonObject msg = parse(CeleryProtocol::revokeMessage(u"abc"_s, true, 7, now));
-        const QJsonObject b = QJsonDocument::fromJson(QByteArray::fromBase64(msg.value(u"body"_s).toString().toLatin1())).object();
+        const QJsonObject b
+            = QJsonDocument::fromJson(
+                  QByteArray::fromBase64(msg.value(u"body"_s).toString().toLatin1()))
+                  .object();
         QCOMPARE(b.value(u"method"_s).toString(), u"revoke"_s);
         QCOMPARE(b.value(u"arguments"_s).toObject().value(u"task_id"_s).toString(), u"abc"_s);
         QCOMPARE(b.value(u"arguments"_s).toObject().value(u"terminate"_s).toBool(), true);
         QVERIFY(b.contains(u"destination"_s));
         QCOMPARE(msg.value(u"headers"_s).toObject().value(u"clock"_s).toInt(), 7);
         QVERIFY(msg.value(u"headers"_s).toObject().value(u"expires"_s).toDouble() > 1700000000.0);
-        QCOMPARE(msg.value(u"properties"_s).toObject().value(u"delivery_info"_s).toObject()
-                     .value(u"exchange"_s).toString(), u"celery.pidbox"_s);
+        QCOMPARE(msg.value(u"properties"_s)
+                     .toObject()
+                     .value(u"delivery_info"_s)
+                     .toObject()
+                     .value(u"exchange"_s)
+                     .toString(),
+                 u"celery.pidbox"_s);
         QCOMPARE(CeleryProtocol::pidboxChannel(3), QByteArray("/3.celery.pidbox"));
         QCOMPARE(CeleryProtocol::eventPattern(0), QByteArray("/0.celeryev/*"));
     }
@@ -125,8 +144,9 @@ private Q_SLOTS:
     void envelopeBody()
     {
         const QByteArray inner = R"([{"type": "task-received", "uuid": "u1"}])";
-        const QJsonObject env{{u"body"_s, QString::fromLatin1(inner.toBase64())},
-                              {u"properties"_s, QJsonObject{{u"body_encoding"_s, u"base64"_s}}}};
+        const QJsonObject env { { u"body"_s, QString::fromLatin1(inner.toBase64()) },
+                                { u"properties"_s,
+                                  QJsonObject { { u"body_encoding"_s, u"base64"_s } } } };
         const QJsonValue v = CeleryProtocol::envelopeBody(QJsonDocument(env).toJson());
         QVERIFY(v.isArray());
         QCOMPARE(v.toArray().at(0).toObject().value(u"uuid"_s).toString(), u"u1"_s);
@@ -183,7 +203,8 @@ private Q_SLOTS:
     void metaStates()
     {
         QFETCH(QString, status);
-        const auto meta = CeleryMeta::fromJson(u"{\"status\": \"%1\", \"result\": null}"_s.arg(status).toUtf8());
+        const auto meta = CeleryMeta::fromJson(
+            u"{\"status\": \"%1\", \"result\": null}"_s.arg(status).toUtf8());
         QVERIFY(meta);
         QTEST(meta->state(), "state");
     }
@@ -197,22 +218,37 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::addColumn<QStringList>("steps");
         QTest::addColumn<int>("step");
-        QTest::newRow("current/total") << QByteArray(R"({"current": 3, "total": 12})") << 25.0 << qint64(3) << qint64(12) << QString() << QStringList() << -1;
-        QTest::newRow("percent") << QByteArray(R"({"percent": 40.5})") << 40.5 << qint64(0) << qint64(-1) << QString() << QStringList() << -1;
-        QTest::newRow("tutorial progress") << QByteArray(R"({"progress": 70})") << 70.0 << qint64(0) << qint64(-1) << QString() << QStringList() << -1;
-        QTest::newRow("clamped") << QByteArray(R"({"percent": 140})") << 100.0 << qint64(0) << qint64(-1) << QString() << QStringList() << -1;
-        QTest::newRow("description") << QByteArray(R"({"description": "resizing"})") << -1.0 << qint64(0) << qint64(-1) << u"resizing"_s << QStringList() << -1;
-        QTest::newRow("steps index") << QByteArray(R"({"steps": ["a", "b", "c"], "step": 1})") << -1.0 << qint64(0) << qint64(-1) << QString() << QStringList{u"a"_s, u"b"_s, u"c"_s} << 1;
-        QTest::newRow("steps name") << QByteArray(R"({"steps": ["a", "b"], "step": "b"})") << -1.0 << qint64(0) << qint64(-1) << QString() << QStringList{u"a"_s, u"b"_s} << 1;
-        QTest::newRow("step out of range") << QByteArray(R"({"steps": ["a"], "step": 5})") << -1.0 << qint64(0) << qint64(-1) << QString() << QStringList{u"a"_s} << 0;
-        QTest::newRow("not an object") << QByteArray(R"("halfway")") << -1.0 << qint64(0) << qint64(-1) << QString() << QStringList() << -1;
+        QTest::newRow("current/total")
+            << QByteArray(R"({"current": 3, "total": 12})") << 25.0 << qint64(3) << qint64(12)
+            << QString() << QStringList() << -1;
+        QTest::newRow("percent") << QByteArray(R"({"percent": 40.5})") << 40.5 << qint64(0)
+                                 << qint64(-1) << QString() << QStringList() << -1;
+        QTest::newRow("tutorial progress") << QByteArray(R"({"progress": 70})") << 70.0 << qint64(0)
+                                           << qint64(-1) << QString() << QStringList() << -1;
+        QTest::newRow("clamped") << QByteArray(R"({"percent": 140})") << 100.0 << qint64(0)
+                                 << qint64(-1) << QString() << QStringList() << -1;
+        QTest::newRow("description")
+            << QByteArray(R"({"description": "resizing"})") << -1.0 << qint64(0) << qint64(-1)
+            << u"resizing"_s << QStringList() << -1;
+        QTest::newRow("steps index")
+            << QByteArray(R"({"steps": ["a", "b", "c"], "step": 1})") << -1.0 << qint64(0)
+            << qint64(-1) << QString() << QStringList { u"a"_s, u"b"_s, u"c"_s } << 1;
+        QTest::newRow("steps name")
+            << QByteArray(R"({"steps": ["a", "b"], "step": "b"})") << -1.0 << qint64(0)
+            << qint64(-1) << QString() << QStringList { u"a"_s, u"b"_s } << 1;
+        QTest::newRow("step out of range")
+            << QByteArray(R"({"steps": ["a"], "step": 5})") << -1.0 << qint64(0) << qint64(-1)
+            << QString() << QStringList { u"a"_s } << 0;
+        QTest::newRow("not an object") << QByteArray(R"("halfway")") << -1.0 << qint64(0)
+                                       << qint64(-1) << QString() << QStringList() << -1;
     }
 
     void metaProgress()
     {
         QFETCH(QByteArray, result);
         QFETCH(double, percent);
-        const auto meta = CeleryMeta::fromJson("{\"status\": \"PROGRESS\", \"result\": " + result + "}");
+        const auto meta
+            = CeleryMeta::fromJson("{\"status\": \"PROGRESS\", \"result\": " + result + "}");
         QVERIFY(meta);
         const TaskProgress p = meta->progress({});
         QCOMPARE(p.percent.value_or(-1.0), percent);
@@ -225,7 +261,8 @@ private Q_SLOTS:
 
     void metaFailure()
     {
-        const auto meta = CeleryMeta::fromJson(R"({"status": "FAILURE", "result": {"exc_type": "ValueError",
+        const auto meta
+            = CeleryMeta::fromJson(R"({"status": "FAILURE", "result": {"exc_type": "ValueError",
             "exc_message": ["boom"], "exc_module": "builtins"}, "traceback": "Traceback (most recent call last):\n...ValueError: boom\n",
             "task_id": "t1"})");
         QVERIFY(meta);
@@ -243,15 +280,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("params");
         QTest::addColumn<QString>("badField"); // empty: valid
-        QTest::newRow("minimal") << QJsonObject{{u"task"_s, u"tasks.add"_s}} << QString();
-        QTest::newRow("full") << QJsonObject{{u"task"_s, u"tasks.add"_s}, {u"args"_s, QJsonArray{1}},
-                                             {u"kwargs"_s, QJsonObject{}}, {u"queue"_s, u"q"_s},
-                                             {u"countdown"_s, 2.5}} << QString();
-        QTest::newRow("missing task") << QJsonObject{} << u"params.task"_s;
-        QTest::newRow("bad name") << QJsonObject{{u"task"_s, u"rm -rf"_s}} << u"params.task"_s;
-        QTest::newRow("args not a list") << QJsonObject{{u"task"_s, u"t"_s}, {u"args"_s, 1}} << u"params.args"_s;
-        QTest::newRow("negative countdown") << QJsonObject{{u"task"_s, u"t"_s}, {u"countdown"_s, -1}} << u"params.countdown"_s;
-        QTest::newRow("unknown param") << QJsonObject{{u"task"_s, u"t"_s}, {u"nope"_s, 1}} << u"params.nope"_s;
+        QTest::newRow("minimal") << QJsonObject { { u"task"_s, u"tasks.add"_s } } << QString();
+        QTest::newRow("full") << QJsonObject { { u"task"_s, u"tasks.add"_s },
+                                               { u"args"_s, QJsonArray { 1 } },
+                                               { u"kwargs"_s, QJsonObject {} },
+                                               { u"queue"_s, u"q"_s },
+                                               { u"countdown"_s, 2.5 } }
+                              << QString();
+        QTest::newRow("missing task") << QJsonObject {} << u"params.task"_s;
+        QTest::newRow("bad name") << QJsonObject { { u"task"_s, u"rm -rf"_s } } << u"params.task"_s;
+        QTest::newRow("args not a list")
+            << QJsonObject { { u"task"_s, u"t"_s }, { u"args"_s, 1 } } << u"params.args"_s;
+        QTest::newRow("negative countdown")
+            << QJsonObject { { u"task"_s, u"t"_s }, { u"countdown"_s, -1 } }
+            << u"params.countdown"_s;
+        QTest::newRow("unknown param")
+            << QJsonObject { { u"task"_s, u"t"_s }, { u"nope"_s, 1 } } << u"params.nope"_s;
     }
 
     void taskType()
@@ -292,7 +336,7 @@ private Q_SLOTS:
         QCOMPARE(j.value(u"hostname"_s).toString(), u"w1@host"_s);
         QCOMPARE(j.value(u"heartbeat_age"_s).toDouble(), 3.9);
         QCOMPARE(j.value(u"online"_s).toBool(), true);
-        QVERIFY(CeleryWorker{}.toJson(now).value(u"heartbeat_age"_s).isNull());
+        QVERIFY(CeleryWorker {}.toJson(now).value(u"heartbeat_age"_s).isNull());
     }
 };
 

@@ -8,6 +8,7 @@
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
+
 #include <atomic>
 
 using namespace Qt::StringLiterals;
@@ -50,13 +51,13 @@ public:
 // Shared switches the test flips to steer the runners of the "probe" type.
 struct Probe
 {
-    std::atomic<int> failuresLeft{0};
-    std::atomic<qint64> reports{0};
-    std::atomic<bool> ignoreCancel{false};
-    std::atomic<bool> loopForever{false};
-    std::atomic<int> returned{0};
-    QSemaphore gate{0};
-    std::atomic<bool> useGate{false};
+    std::atomic<int> failuresLeft { 0 };
+    std::atomic<qint64> reports { 0 };
+    std::atomic<bool> ignoreCancel { false };
+    std::atomic<bool> loopForever { false };
+    std::atomic<int> returned { 0 };
+    QSemaphore gate { 0 };
+    std::atomic<bool> useGate { false };
     QMutex orderMutex;
     QStringList startOrder;
 };
@@ -64,7 +65,7 @@ struct Probe
 class ProbeRunner final : public TaskRunner
 {
 public:
-    explicit ProbeRunner(Probe *probe) : m_probe(probe) {}
+    explicit ProbeRunner(Probe *probe) : m_probe(probe) { }
     TaskOutcome run(TaskContext &ctx) override
     {
         {
@@ -92,10 +93,10 @@ public:
         {
             Probe *p;
             ~Count() { ++p->returned; }
-        } count{m_probe};
+        } count { m_probe };
         if (m_probe->failuresLeft.fetch_sub(1) > 0)
             return TaskOutcome::failure(u"probe_failure"_s, u"planned failure"_s);
-        return TaskOutcome::success(QJsonObject{{u"done"_s, n}});
+        return TaskOutcome::success(QJsonObject { { u"done"_s, n } });
     }
 
 private:
@@ -144,15 +145,21 @@ void tst_TaskEngine::init()
     m_probe = std::make_unique<Probe>();
     m_registry = std::make_unique<TaskTypeRegistry>();
     Probe *probe = m_probe.get();
-    m_registry->add(TaskType{
-        u"probe"_s, u"Probe"_s, u"test"_s,
-        QJsonObject{{u"type"_s, u"object"_s},
-                    {u"properties"_s,
-                     QJsonObject{{u"name"_s, QJsonObject{{u"type"_s, u"string"_s}, {u"default"_s, u""_s}}},
-                                 {u"count"_s, QJsonObject{{u"type"_s, u"integer"_s}, {u"minimum"_s, 0}}}}}},
+    m_registry->add(TaskType {
+        u"probe"_s,
+        u"Probe"_s,
+        u"test"_s,
+        QJsonObject {
+            { u"type"_s, u"object"_s },
+            { u"properties"_s,
+              QJsonObject {
+                  { u"name"_s,
+                    QJsonObject { { u"type"_s, u"string"_s }, { u"default"_s, u""_s } } },
+                  { u"count"_s,
+                    QJsonObject { { u"type"_s, u"integer"_s }, { u"minimum"_s, 0 } } } } } },
         {},
         [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); },
-        {}});
+        {} });
     EngineOptions options;
     options.concurrency = 2;
     options.cancelGraceMs = 300;
@@ -172,7 +179,8 @@ void tst_TaskEngine::cleanup()
     m_probe.reset();
 }
 
-TaskSnapshot tst_TaskEngine::submit(const QJsonObject &params, int priority, int maxRetries, int timeoutMs)
+TaskSnapshot tst_TaskEngine::submit(const QJsonObject &params, int priority, int maxRetries,
+                                    int timeoutMs)
 {
     TaskSpec spec;
     spec.type = u"probe"_s;
@@ -184,7 +192,7 @@ TaskSnapshot tst_TaskEngine::submit(const QJsonObject &params, int priority, int
     const Result<TaskSnapshot> r = m_engine->submit(spec);
     if (!r)
         qWarning() << r.error().message;
-    return r ? *r : TaskSnapshot{};
+    return r ? *r : TaskSnapshot {};
 }
 
 void tst_TaskEngine::submitValidates_data()
@@ -193,12 +201,13 @@ void tst_TaskEngine::submitValidates_data()
     QTest::addColumn<QJsonObject>("params");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QStringList>("fields");
-    QTest::newRow("unknown type") << u"nope"_s << QJsonObject{} << u"unknown_type"_s << QStringList{u"type"_s};
-    QTest::newRow("wrong type") << u"probe"_s << QJsonObject{{u"count"_s, u"x"_s}} << u"invalid_params"_s
-                                << QStringList{u"params.count"_s};
+    QTest::newRow("unknown type") << u"nope"_s << QJsonObject {} << u"unknown_type"_s
+                                  << QStringList { u"type"_s };
+    QTest::newRow("wrong type") << u"probe"_s << QJsonObject { { u"count"_s, u"x"_s } }
+                                << u"invalid_params"_s << QStringList { u"params.count"_s };
     QTest::newRow("below minimum and unknown")
-        << u"probe"_s << QJsonObject{{u"count"_s, -1}, {u"bogus"_s, 1}} << u"invalid_params"_s
-        << QStringList{u"params.bogus"_s, u"params.count"_s};
+        << u"probe"_s << QJsonObject { { u"count"_s, -1 }, { u"bogus"_s, 1 } }
+        << u"invalid_params"_s << QStringList { u"params.bogus"_s, u"params.count"_s };
 }
 
 void tst_TaskEngine::submitValidates()
@@ -207,7 +216,7 @@ void tst_TaskEngine::submitValidates()
     QFETCH(QJsonObject, params);
     QFETCH(QString, code);
     QFETCH(QStringList, fields);
-    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec{type, {}, params, 0, 0, 1000, 0});
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { type, {}, params, 0, 0, 1000, 0 });
     QVERIFY(!r);
     QCOMPARE(r.error().code, code);
     QStringList got;
@@ -222,11 +231,12 @@ void tst_TaskEngine::lifecycleEventsInOrder()
 {
     m_probe->reports = 100;
     QSignalSpy idle(m_engine.get(), &TaskEngine::idle);
-    const TaskSnapshot t = submit({{u"name"_s, u"a"_s}});
+    const TaskSnapshot t = submit({ { u"name"_s, u"a"_s } });
     QCOMPARE(t.state, TaskState::Queued);
     QCOMPARE(t.params.value(u"name"_s).toString(), u"a"_s);
     QVERIFY(t.created.isValid());
-    QTRY_COMPARE(m_tracker->states(t.id), (QList<TaskState>{TaskState::Running, TaskState::Succeeded}));
+    QTRY_COMPARE(m_tracker->states(t.id),
+                 (QList<TaskState> { TaskState::Running, TaskState::Succeeded }));
     QCOMPARE(m_tracker->events(t.id).first().kind, TaskEvent::Kind::Added);
     QCOMPARE(idle.count(), 1);
     const TaskSnapshot done = *m_engine->task(t.id);
@@ -242,9 +252,11 @@ void tst_TaskEngine::coalescesProgress()
     m_probe->reports = 1'000'000;
     const TaskSnapshot t = submit();
     QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
-    QTRY_VERIFY(!m_tracker->states(t.id).isEmpty() && m_tracker->states(t.id).last() == TaskState::Succeeded);
+    QTRY_VERIFY(!m_tracker->states(t.id).isEmpty()
+                && m_tracker->states(t.id).last() == TaskState::Succeeded);
     // Bounded, whatever the task reported; and the final state carries the exact final amount.
-    QVERIFY2(m_tracker->progressCount(t.id) < 100, qPrintable(QString::number(m_tracker->progressCount(t.id))));
+    QVERIFY2(m_tracker->progressCount(t.id) < 100,
+             qPrintable(QString::number(m_tracker->progressCount(t.id))));
     const TaskEvent last = m_tracker->events(t.id).last();
     QCOMPARE(last.task.progress.processed, 1'000'000);
     QCOMPARE(last.task.progress.total, 1'000'000);
@@ -254,16 +266,16 @@ void tst_TaskEngine::cancelQueued()
 {
     m_engine->setConcurrency(1);
     m_probe->useGate = true;
-    const TaskSnapshot blocker = submit({{u"name"_s, u"blocker"_s}});
+    const TaskSnapshot blocker = submit({ { u"name"_s, u"blocker"_s } });
     QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Running);
-    const TaskSnapshot waiting = submit({{u"name"_s, u"waiting"_s}});
+    const TaskSnapshot waiting = submit({ { u"name"_s, u"waiting"_s } });
     QVERIFY(!m_engine->cancel(waiting.id));
     QCOMPARE(m_engine->task(waiting.id)->state, TaskState::Canceled);
     const EngineError again = m_engine->cancel(waiting.id);
     QCOMPARE(again.code, u"invalid_transition"_s);
     m_probe->gate.release();
     QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Succeeded);
-    QCOMPARE(m_probe->startOrder, QStringList{u"blocker"_s}); // the canceled one never ran
+    QCOMPARE(m_probe->startOrder, QStringList { u"blocker"_s }); // the canceled one never ran
 }
 
 void tst_TaskEngine::cancelRunning()
@@ -304,8 +316,9 @@ void tst_TaskEngine::pauseResume()
     QCOMPARE(m_engine->resume(t.id).code, u"invalid_transition"_s);
     m_probe->loopForever = false;
     QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
-    QCOMPARE(m_tracker->states(t.id), (QList<TaskState>{TaskState::Running, TaskState::Paused,
-                                                         TaskState::Running, TaskState::Succeeded}));
+    QCOMPARE(m_tracker->states(t.id),
+             (QList<TaskState> { TaskState::Running, TaskState::Paused, TaskState::Running,
+                                 TaskState::Succeeded }));
 }
 
 void tst_TaskEngine::retryWithBackoff()
@@ -315,8 +328,9 @@ void tst_TaskEngine::retryWithBackoff()
     QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Succeeded);
     QCOMPARE(m_engine->task(t.id)->attempt, 3);
     QCOMPARE(m_tracker->states(t.id),
-             (QList<TaskState>{TaskState::Running, TaskState::Retrying, TaskState::Queued, TaskState::Running,
-                               TaskState::Retrying, TaskState::Queued, TaskState::Running, TaskState::Succeeded}));
+             (QList<TaskState> { TaskState::Running, TaskState::Retrying, TaskState::Queued,
+                                 TaskState::Running, TaskState::Retrying, TaskState::Queued,
+                                 TaskState::Running, TaskState::Succeeded }));
     // Out of retries: the failure stands.
     m_probe->failuresLeft = 5;
     const TaskSnapshot u = submit({}, 0, 1);
@@ -349,16 +363,16 @@ void tst_TaskEngine::priorityThenFifo()
 {
     m_engine->setConcurrency(1);
     m_probe->useGate = true;
-    const TaskSnapshot blocker = submit({{u"name"_s, u"blocker"_s}});
+    const TaskSnapshot blocker = submit({ { u"name"_s, u"blocker"_s } });
     QTRY_COMPARE(m_engine->task(blocker.id)->state, TaskState::Running);
-    submit({{u"name"_s, u"low1"_s}}, 0);
-    submit({{u"name"_s, u"high"_s}}, 5);
-    submit({{u"name"_s, u"low2"_s}}, 0);
-    submit({{u"name"_s, u"mid"_s}}, 1);
+    submit({ { u"name"_s, u"low1"_s } }, 0);
+    submit({ { u"name"_s, u"high"_s } }, 5);
+    submit({ { u"name"_s, u"low2"_s } }, 0);
+    submit({ { u"name"_s, u"mid"_s } }, 1);
     m_probe->gate.release(5);
     QTRY_COMPARE(m_engine->activeCount(), 0);
     QCOMPARE(m_probe->startOrder,
-             (QStringList{u"blocker"_s, u"high"_s, u"mid"_s, u"low1"_s, u"low2"_s}));
+             (QStringList { u"blocker"_s, u"high"_s, u"mid"_s, u"low1"_s, u"low2"_s }));
 }
 
 void tst_TaskEngine::illegalTransitions()
@@ -388,7 +402,8 @@ void tst_TaskEngine::removeAndClear()
     QTRY_COMPARE(m_engine->activeCount(), 0);
     QVERIFY(!m_engine->remove(a.id));
     QVERIFY(!m_engine->task(a.id));
-    QTRY_VERIFY(!m_tracker->events(a.id).isEmpty() && m_tracker->events(a.id).last().kind == TaskEvent::Kind::Removed);
+    QTRY_VERIFY(!m_tracker->events(a.id).isEmpty()
+                && m_tracker->events(a.id).last().kind == TaskEvent::Kind::Removed);
     QCOMPARE(m_engine->removeFinished(), 2);
     QCOMPARE(m_engine->taskCount(), 0);
     QCOMPARE(m_engine->remove(b.id).code, u"not_found"_s);
@@ -407,7 +422,7 @@ void tst_TaskEngine::restoreFromStore()
     TaskSnapshot done = running;
     done.id = u"d1"_s;
     done.state = TaskState::Succeeded;
-    m_engine->restore({running, queued, done});
+    m_engine->restore({ running, queued, done });
     const TaskSnapshot r = *m_engine->task(u"r1"_s);
     QCOMPARE(r.state, TaskState::Interrupted);
     QCOMPARE(r.progress.processed, 42);
@@ -428,7 +443,8 @@ void tst_TaskEngine::shutdownInterrupts()
     m_engine->shutdown();
     QCOMPARE(m_engine->task(t.id)->state, TaskState::Interrupted);
     QCOMPARE(m_tracker->states(t.id).last(), TaskState::Interrupted); // delivered synchronously
-    QCOMPARE(m_engine->submit(TaskSpec{u"probe"_s, {}, {}, 0, 0, 1000, 0}).error().code, u"shutting_down"_s);
+    QCOMPARE(m_engine->submit(TaskSpec { u"probe"_s, {}, {}, 0, 0, 1000, 0 }).error().code,
+             u"shutting_down"_s);
 }
 
 void tst_TaskEngine::injectNeverRuns()
@@ -459,38 +475,41 @@ public:
 
 void tst_TaskEngine::externalTasks()
 {
-    m_registry->add(TaskType{u"remote"_s, u"Remote"_s, {}, QJsonObject{{u"type"_s, u"object"_s}}, {}, {}, {}});
+    m_registry->add(TaskType {
+        u"remote"_s, u"Remote"_s, {}, QJsonObject { { u"type"_s, u"object"_s } }, {}, {}, {} });
     FakeDriver driver;
     m_engine->setExternalDriver(u"remote"_s, &driver);
-    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 3, 10, 0});
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 3, 10, 0 });
     QVERIFY(r);
     const QString id = r->id;
-    QCOMPARE(driver.started, QStringList{id});
-    QVERIFY(!m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}));
+    QCOMPARE(driver.started, QStringList { id });
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }));
     TaskProgress p;
     p.percent = 40;
     p.message = u"remote work"_s;
-    QVERIFY(!m_engine->updateExternal(id, {{}, p, {}, {}}));
+    QVERIFY(!m_engine->updateExternal(id, { {}, p, {}, {} }));
     QCOMPARE(m_engine->task(id)->progress.message, u"remote work"_s);
     // The cluster retries by itself: the engine must not queue a new attempt.
-    QVERIFY(!m_engine->updateExternal(id, {TaskState::Retrying, {}, {}, {}}));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Retrying, {}, {}, {} }));
     QTRY_VERIFY(m_tracker->states(id).contains(TaskState::Retrying));
     QCoreApplication::sendPostedEvents();
     QCOMPARE(m_engine->task(id)->state, TaskState::Retrying);
     QCOMPARE(driver.started.size(), 1);
-    QVERIFY(!m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}));
-    QVERIFY(!m_engine->updateExternal(id, {TaskState::Succeeded, {}, QJsonValue(7), {}}));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Succeeded, {}, QJsonValue(7), {} }));
     QCOMPARE(m_engine->task(id)->state, TaskState::Succeeded);
     QCOMPARE(m_engine->task(id)->result.toInt(), 7);
     QCOMPARE(m_engine->task(id)->progress.percent, std::optional<double>(100));
-    QCOMPARE(m_engine->updateExternal(id, {TaskState::Running, {}, {}, {}}).code, u"invalid_transition"_s);
+    QCOMPARE(m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }).code,
+             u"invalid_transition"_s);
 
-    const Result<TaskSnapshot> q = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 0, 10, 0});
+    const Result<TaskSnapshot> q = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
     QVERIFY(!m_engine->cancel(q->id));
-    QCOMPARE(driver.canceled, QStringList{q->id});
+    QCOMPARE(driver.canceled, QStringList { q->id });
     QCOMPARE(m_engine->task(q->id)->state, TaskState::Canceled);
     m_engine->setExternalDriver(u"remote"_s, nullptr);
-    const Result<TaskSnapshot> orphan = m_engine->submit(TaskSpec{u"remote"_s, {}, {}, 0, 0, 10, 0});
+    const Result<TaskSnapshot> orphan
+        = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
     QCOMPARE(m_engine->task(orphan->id)->error->code, u"no_driver"_s);
 }
 

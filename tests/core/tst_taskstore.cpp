@@ -44,7 +44,7 @@ TaskSnapshot makeTask(TaskState state = TaskState::Queued, int createdOffset = 0
     t.id = newId();
     t.type = u"demo"_s;
     t.title = u"Demo task"_s;
-    t.params = QJsonObject{{u"steps"_s, 3}, {u"delay_ms"_s, 10}};
+    t.params = QJsonObject { { u"steps"_s, 3 }, { u"delay_ms"_s, 10 } };
     t.state = state;
     t.created = at(createdOffset);
     return t;
@@ -72,8 +72,7 @@ QByteArray json(const TaskSnapshot &t)
 }
 
 // Runs `fn` with a raw connection of its own to `path` (what another process would see).
-template<typename Fn>
-void withRawDb(const QString &path, Fn fn)
+template<typename Fn> void withRawDb(const QString &path, Fn fn)
 {
     static int count = 0;
     const QString name = u"tst-raw-%1"_s.arg(++count);
@@ -186,9 +185,12 @@ void TestTaskStore::openCreatesFoldersAndSchema()
     withRawDb(path, [](QSqlDatabase &db) {
         QCOMPARE(scalar(db, u"PRAGMA user_version"_s).toInt(), TaskStore::SchemaVersion);
         QCOMPARE(scalar(db, u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-        QCOMPARE(scalar(db, u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'tasks_%'"_s)
-                     .toInt(),
-                 3);
+        QCOMPARE(
+            scalar(
+                db,
+                u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'tasks_%'"_s)
+                .toInt(),
+            3);
     });
     store.close();
     QVERIFY(!store.isOpen());
@@ -212,7 +214,7 @@ void TestTaskStore::roundTrip_data()
     running.progress.speed = 123456.75;
     running.progress.eta = 47.25;
     running.progress.step = 1;
-    running.progress.steps = {u"Copy payload"_s, u"Verify checksum"_s, u"Post-install"_s};
+    running.progress.steps = { u"Copy payload"_s, u"Verify checksum"_s, u"Post-install"_s };
     running.progress.message = u"Copying 3 of 12 files: ünïcødé ✓"_s;
     running.maxRetries = 3;
     running.backoffMs = 250;
@@ -227,12 +229,14 @@ void TestTaskStore::roundTrip_data()
 
     TaskSnapshot failed = makeTask(TaskState::Failed);
     failed.type = u"command"_s;
-    failed.params = QJsonObject{{u"program"_s, u"/bin/false"_s}, {u"arguments"_s, QJsonArray{u"-x"_s}}};
+    failed.params = QJsonObject { { u"program"_s, u"/bin/false"_s },
+                                  { u"arguments"_s, QJsonArray { u"-x"_s } } };
     failed.started = at(1);
     failed.finished = at(3);
     failed.attempt = 2;
-    failed.error = TaskError{u"exit_code"_s, u"The program exited with code 1."_s,
-                             QJsonObject{{u"exit_code"_s, 1}, {u"output_tail"_s, u"boom\n"_s}}};
+    failed.error
+        = TaskError { u"exit_code"_s, u"The program exited with code 1."_s,
+                      QJsonObject { { u"exit_code"_s, 1 }, { u"output_tail"_s, u"boom\n"_s } } };
     failed.output = u"line 1\nline 2\nboom\n"_s;
     QTest::newRow("failed, error with details and output") << failed;
 
@@ -241,18 +245,19 @@ void TestTaskStore::roundTrip_data()
     succeeded.started = at(1);
     succeeded.finished = at(9);
     succeeded.progress.percent = 100;
-    succeeded.result = QJsonObject{{u"digest"_s, u"e3b0c44298fc1c149afbf4c8996fb924"_s}, {u"bytes"_s, 0}};
+    succeeded.result
+        = QJsonObject { { u"digest"_s, u"e3b0c44298fc1c149afbf4c8996fb924"_s }, { u"bytes"_s, 0 } };
     QTest::newRow("succeeded, object result") << succeeded;
 
     TaskSnapshot arrayResult = makeTask(TaskState::Succeeded);
-    arrayResult.result = QJsonArray{1, u"two"_s, 3.5, QJsonValue()};
+    arrayResult.result = QJsonArray { 1, u"two"_s, 3.5, QJsonValue() };
     QTest::newRow("succeeded, array result") << arrayResult;
 
     TaskSnapshot retrying = makeTask(TaskState::Retrying);
     retrying.attempt = 3;
     retrying.maxRetries = 5;
     retrying.retryAt = at(30);
-    retrying.error = TaskError{u"io"_s, u"Disk busy"_s, {}};
+    retrying.error = TaskError { u"io"_s, u"Disk busy"_s, {} };
     QTest::newRow("retrying, retry_at") << retrying;
 
     TaskSnapshot noCreated = makeTask(TaskState::Canceled);
@@ -269,7 +274,7 @@ void TestTaskStore::roundTrip()
     {
         TaskStore store;
         QVERIFY(store.open(path));
-        store.tasksChanged({ev(TaskEvent::Kind::Added, task)});
+        store.tasksChanged({ ev(TaskEvent::Kind::Added, task) });
         const QList<TaskSnapshot> loaded = store.loadAll();
         QCOMPARE(loaded.size(), 1);
         QCOMPARE(json(loaded.first()), json(task));
@@ -297,18 +302,18 @@ void TestTaskStore::creationOrder()
     const TaskSnapshot a = makeTask(TaskState::Queued, 10);
     const TaskSnapshot b1 = makeTask(TaskState::Queued, 20);
     const TaskSnapshot b2 = makeTask(TaskState::Queued, 20);
-    store.tasksChanged({ev(TaskEvent::Kind::Added, c), ev(TaskEvent::Kind::Added, a)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, c), ev(TaskEvent::Kind::Added, a) });
     store.flush();
-    store.tasksChanged({ev(TaskEvent::Kind::Added, b1), ev(TaskEvent::Kind::Added, b2)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, b1), ev(TaskEvent::Kind::Added, b2) });
     // A later update must not move a task.
     TaskSnapshot a2 = a;
     a2.state = TaskState::Running;
-    store.tasksChanged({ev(TaskEvent::Kind::StateChanged, a2)});
+    store.tasksChanged({ ev(TaskEvent::Kind::StateChanged, a2) });
     const QList<TaskSnapshot> loaded = store.loadAll();
     QStringList ids;
     for (const TaskSnapshot &t : loaded)
         ids << t.id;
-    QCOMPARE(ids, (QStringList{a.id, b1.id, b2.id, c.id}));
+    QCOMPARE(ids, (QStringList { a.id, b1.id, b2.id, c.id }));
 }
 
 void TestTaskStore::latestWins()
@@ -316,7 +321,7 @@ void TestTaskStore::latestWins()
     TaskStore store;
     QVERIFY(store.open(newPath()));
     TaskSnapshot t = makeTask();
-    TaskEvents events{ev(TaskEvent::Kind::Added, t)};
+    TaskEvents events { ev(TaskEvent::Kind::Added, t) };
     t.state = TaskState::Running;
     events << ev(TaskEvent::Kind::StateChanged, t, TaskState::Queued);
     for (int i = 1; i <= 1000; ++i) {
@@ -325,7 +330,7 @@ void TestTaskStore::latestWins()
         events << ev(TaskEvent::Kind::Progress, t);
     }
     t.state = TaskState::Succeeded;
-    t.result = QJsonObject{{u"ok"_s, true}};
+    t.result = QJsonObject { { u"ok"_s, true } };
     events << ev(TaskEvent::Kind::StateChanged, t, TaskState::Running);
     store.tasksChanged(events); // one hand-over: one write of the task
     store.flush();
@@ -347,7 +352,7 @@ void TestTaskStore::latestWinsAcrossBatches()
     for (int i = 0; i < 50; ++i)
         tasks << makeTask(TaskState::Queued, i);
     for (const TaskSnapshot &t : std::as_const(tasks))
-        store.tasksChanged({ev(TaskEvent::Kind::Added, t)});
+        store.tasksChanged({ ev(TaskEvent::Kind::Added, t) });
     for (int round = 1; round <= 20; ++round) {
         TaskEvents events;
         for (TaskSnapshot &t : tasks) {
@@ -375,8 +380,8 @@ void TestTaskStore::removal()
     const TaskSnapshot drop = makeTask(TaskState::Failed, 2);
     const TaskSnapshot transient = makeTask(TaskState::Queued, 3);
     const TaskSnapshot readded = makeTask(TaskState::Queued, 4);
-    store.tasksChanged({ev(TaskEvent::Kind::Added, keep), ev(TaskEvent::Kind::Added, drop),
-                        ev(TaskEvent::Kind::Added, readded)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, keep), ev(TaskEvent::Kind::Added, drop),
+                         ev(TaskEvent::Kind::Added, readded) });
     store.flush();
     QCOMPARE(store.loadAll().size(), 3);
 
@@ -384,10 +389,10 @@ void TestTaskStore::removal()
     readded2.title = u"Again"_s;
     // Removed after upserts in one batch deletes; added-then-removed never lands; removing an
     // unknown id is harmless; removed then added again keeps the new one.
-    store.tasksChanged({removed(drop.id), ev(TaskEvent::Kind::Added, transient),
-                        ev(TaskEvent::Kind::Progress, transient), removed(transient.id),
-                        removed(newId()), removed(readded.id),
-                        ev(TaskEvent::Kind::Added, readded2)});
+    store.tasksChanged({ removed(drop.id), ev(TaskEvent::Kind::Added, transient),
+                         ev(TaskEvent::Kind::Progress, transient), removed(transient.id),
+                         removed(newId()), removed(readded.id),
+                         ev(TaskEvent::Kind::Added, readded2) });
     const QList<TaskSnapshot> loaded = store.loadAll();
     QCOMPARE(loaded.size(), 2);
     QCOMPARE(loaded.at(0).id, keep.id);
@@ -396,7 +401,7 @@ void TestTaskStore::removal()
     QCOMPARE(store.stats().failures, 0);
 
     // Clearing finished history = a Removed per task.
-    store.tasksChanged({removed(keep.id), removed(readded.id)});
+    store.tasksChanged({ removed(keep.id), removed(readded.id) });
     QCOMPARE(store.loadAll().size(), 0);
 }
 
@@ -408,7 +413,7 @@ void TestTaskStore::reopenKeepsData()
         TaskSnapshot t = makeTask(i % 3 ? TaskState::Succeeded : TaskState::Failed, i);
         t.title = u"Task %1"_s.arg(i);
         if (t.state == TaskState::Failed)
-            t.error = TaskError{u"x"_s, u"Failed %1"_s.arg(i), {}};
+            t.error = TaskError { u"x"_s, u"Failed %1"_s.arg(i), {} };
         tasks << t;
     }
     {
@@ -460,7 +465,7 @@ void TestTaskStore::crashRecovery()
     {
         TaskStore store;
         QVERIFY(store.open(path));
-        store.tasksChanged({ev(TaskEvent::Kind::Added, t)});
+        store.tasksChanged({ ev(TaskEvent::Kind::Added, t) });
         // Closing without ever saying the task stopped: the next open sees what a crash leaves.
     }
     TaskStore store;
@@ -527,7 +532,7 @@ void TestTaskStore::migrateEmptyFile()
     QString error;
     QVERIFY2(store.open(path, &error), qPrintable(error));
     const TaskSnapshot t = makeTask();
-    store.tasksChanged({ev(TaskEvent::Kind::Added, t)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, t) });
     QCOMPARE(store.loadAll().size(), 1);
     withRawDb(path, [](QSqlDatabase &db) {
         QCOMPARE(scalar(db, u"PRAGMA user_version"_s).toInt(), 1);
@@ -542,15 +547,16 @@ void TestTaskStore::migrateHandMadeV0()
     const QString path = newPath();
     QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
     withRawDb(path, [](QSqlDatabase &db) {
-        execAll(db, {u"CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"_s,
-                     u"INSERT INTO notes (text) VALUES ('keep me')"_s});
+        execAll(db,
+                { u"CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"_s,
+                  u"INSERT INTO notes (text) VALUES ('keep me')"_s });
         QCOMPARE(scalar(db, u"PRAGMA user_version"_s).toInt(), 0);
     });
     TaskStore store;
     QString error;
     QVERIFY2(store.open(path, &error), qPrintable(error));
     QCOMPARE(store.loadAll().size(), 0);
-    store.tasksChanged({ev(TaskEvent::Kind::Added, makeTask())});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, makeTask()) });
     store.flush();
     withRawDb(path, [](QSqlDatabase &db) {
         QCOMPARE(scalar(db, u"PRAGMA user_version"_s).toInt(), 1);
@@ -567,7 +573,8 @@ void TestTaskStore::migrationConflictLeavesFileUnchanged()
     const QString path = newPath();
     QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
     withRawDb(path, [](QSqlDatabase &db) {
-        execAll(db, {u"CREATE TABLE tasks (name TEXT)"_s, u"INSERT INTO tasks VALUES ('mine')"_s});
+        execAll(db,
+                { u"CREATE TABLE tasks (name TEXT)"_s, u"INSERT INTO tasks VALUES ('mine')"_s });
     });
     const QByteArray before = readFile(path);
     TaskStore store;
@@ -589,8 +596,10 @@ void TestTaskStore::handMadeV1MissingColumn()
     const QString path = newPath();
     QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
     withRawDb(path, [](QSqlDatabase &db) {
-        execAll(db, {u"CREATE TABLE tasks (id TEXT PRIMARY KEY, state TEXT, type TEXT, created INTEGER)"_s,
-                     u"PRAGMA user_version = 1"_s});
+        execAll(
+            db,
+            { u"CREATE TABLE tasks (id TEXT PRIMARY KEY, state TEXT, type TEXT, created INTEGER)"_s,
+              u"PRAGMA user_version = 1"_s });
     });
     TaskStore store;
     QString error;
@@ -605,9 +614,9 @@ void TestTaskStore::refuseNewerSchema()
     {
         TaskStore store;
         QVERIFY(store.open(path));
-        store.tasksChanged({ev(TaskEvent::Kind::Added, t)});
+        store.tasksChanged({ ev(TaskEvent::Kind::Added, t) });
     }
-    withRawDb(path, [](QSqlDatabase &db) { execAll(db, {u"PRAGMA user_version = 7"_s}); });
+    withRawDb(path, [](QSqlDatabase &db) { execAll(db, { u"PRAGMA user_version = 7"_s }); });
     const QByteArray before = readFile(path);
 
     TaskStore store;
@@ -617,7 +626,8 @@ void TestTaskStore::refuseNewerSchema()
     qInfo("open() said: %s", qUtf8Printable(error));
     QVERIFY2(error.contains(u"newer version of Headway"_s), qPrintable(error));
     QVERIFY2(error.contains(u"schema version 7"_s), qPrintable(error));
-    QVERIFY2(error.contains(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())),
+             qPrintable(error));
     QCOMPARE(readFile(path), before);
     withRawDb(path, [&](QSqlDatabase &db) {
         QCOMPARE(scalar(db, u"PRAGMA user_version"_s).toInt(), 7);
@@ -671,11 +681,13 @@ void TestTaskStore::unparsableRowIsSkipped()
     {
         TaskStore store;
         QVERIFY(store.open(path));
-        store.tasksChanged({ev(TaskEvent::Kind::Added, good)});
+        store.tasksChanged({ ev(TaskEvent::Kind::Added, good) });
     }
     withRawDb(path, [](QSqlDatabase &db) {
-        execAll(db, {u"INSERT INTO tasks VALUES ('bad-1', 'succeeded', 'demo', 5, '{not json')"_s,
-                     u"INSERT INTO tasks VALUES ('bad-2', 'running', 'demo', 6, '{\"state\":\"nope\"}')"_s});
+        execAll(
+            db,
+            { u"INSERT INTO tasks VALUES ('bad-1', 'succeeded', 'demo', 5, '{not json')"_s,
+              u"INSERT INTO tasks VALUES ('bad-2', 'running', 'demo', 6, '{\"state\":\"nope\"}')"_s });
     });
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"Skipping unreadable task bad-2"_s));
     TaskStore store;
@@ -717,7 +729,7 @@ void TestTaskStore::flushSemantics()
     auto future = QtConcurrent::run([&store] { store.flush(); });
     TaskSnapshot late = makeTask();
     late.id = lateId;
-    store.tasksChanged({ev(TaskEvent::Kind::Added, late)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, late) });
     future.waitForFinished();
     store.flush();
     QCOMPARE(findById(store.loadAll(), lateId).id, lateId);
@@ -730,7 +742,7 @@ void TestTaskStore::notOpen()
 {
     TaskStore store;
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"ignored, the store is not open"_s));
-    store.tasksChanged({ev(TaskEvent::Kind::Added, makeTask())});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, makeTask()) });
     QCOMPARE(store.loadAll().size(), 0);
     QString error;
     QVERIFY(!store.open(QString(), &error));
@@ -749,7 +761,7 @@ void TestTaskStore::reopenAnotherFile()
     TaskStore store;
     QVERIFY(store.open(first));
     const TaskSnapshot a = makeTask();
-    store.tasksChanged({ev(TaskEvent::Kind::Added, a)});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, a) });
     QVERIFY(store.open(second)); // closes (and writes) the first
     QCOMPARE(store.loadAll().size(), 0);
     QVERIFY(store.open(first));
@@ -762,8 +774,9 @@ void TestTaskStore::loadAllFromAnotherThread()
     TaskStore store;
     QVERIFY(store.open(newPath()));
     const TaskSnapshot t = makeTask();
-    store.tasksChanged({ev(TaskEvent::Kind::Added, t)});
-    const QList<TaskSnapshot> loaded = QtConcurrent::run([&store] { return store.loadAll(); }).result();
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, t) });
+    const QList<TaskSnapshot> loaded
+        = QtConcurrent::run([&store] { return store.loadAll(); }).result();
     QCOMPARE(loaded.size(), 1);
     QCOMPARE(loaded.first().id, t.id);
 }
@@ -804,7 +817,7 @@ void TestTaskStore::twoStoresConcurrently()
     const QList<TaskSnapshot> fed2 = f2.result();
 
     for (const auto &[store, fed, type] :
-         {std::tuple{&one, &fed1, u"one"_s}, std::tuple{&two, &fed2, u"two"_s}}) {
+         { std::tuple { &one, &fed1, u"one"_s }, std::tuple { &two, &fed2, u"two"_s } }) {
         const QList<TaskSnapshot> loaded = store->loadAll();
         QCOMPARE(loaded.size(), kTasks);
         for (int i = 0; i < kTasks; ++i) {
@@ -822,9 +835,9 @@ void TestTaskStore::writeFailureIsReported()
     QVERIFY(store.open(path));
     QSignalSpy spy(&store, &TaskStore::writeFailed);
     // Someone drops the table under the store: the next batch fails, loudly, without a crash.
-    withRawDb(path, [](QSqlDatabase &db) { execAll(db, {u"DROP TABLE tasks"_s}); });
+    withRawDb(path, [](QSqlDatabase &db) { execAll(db, { u"DROP TABLE tasks"_s }); });
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"Could not save 1 task change"_s));
-    store.tasksChanged({ev(TaskEvent::Kind::Added, makeTask())});
+    store.tasksChanged({ ev(TaskEvent::Kind::Added, makeTask()) });
     store.flush();
     QCOMPARE(store.stats().failures, 1);
     QTRY_COMPARE(spy.count(), 1);
@@ -866,7 +879,7 @@ void TestTaskStore::throughput()
         t.state = TaskState::Succeeded;
         t.finished = at(i);
         t.progress.percent = 100;
-        t.result = QJsonObject{{u"steps"_s, 0}};
+        t.result = QJsonObject { { u"steps"_s, 0 } };
         all << ev(TaskEvent::Kind::StateChanged, t, TaskState::Running);
     }
     if (phases) {
@@ -915,8 +928,8 @@ static int crashChild(const QString &path)
     TaskSnapshot paused = makeTask(TaskState::Paused, 2);
     TaskSnapshot done = makeTask(TaskState::Succeeded, 3);
     paused.progress.processed = 5;
-    TaskEvents events{ev(TaskEvent::Kind::Added, running), ev(TaskEvent::Kind::Added, paused),
-                      ev(TaskEvent::Kind::Added, done)};
+    TaskEvents events { ev(TaskEvent::Kind::Added, running), ev(TaskEvent::Kind::Added, paused),
+                        ev(TaskEvent::Kind::Added, done) };
     for (int i = 1; i <= 999; ++i) {
         running.progress.processed = i;
         running.progress.percent = i / 10.0;

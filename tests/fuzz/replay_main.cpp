@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void run(const QByteArray &input)
 {
-    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(input.constData()), size_t(input.size()));
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(input.constData()),
+                           size_t(input.size()));
 }
 
 int main(int argc, char **argv)
@@ -44,16 +45,25 @@ int main(int argc, char **argv)
             for (int e = 0; e < edits && !mutated.isEmpty(); ++e) {
                 const qsizetype at = qsizetype(random.bounded(quint32(mutated.size())));
                 switch (random.bounded(4)) {
-                case 0: mutated[at] = char(random.bounded(256)); break;
-                case 1: mutated.truncate(at); break;
-                case 2: mutated.insert(at, seeds.at(random.bounded(qsizetype(seeds.size()))).left(40)); break;
-                default: mutated.remove(at, 1 + random.bounded(8)); break;
+                case 0:
+                    mutated[at] = char(random.bounded(256));
+                    break;
+                case 1:
+                    mutated.truncate(at);
+                    break;
+                case 2:
+                    mutated.insert(at, seeds.at(random.bounded(qsizetype(seeds.size()))).left(40));
+                    break;
+                default:
+                    mutated.remove(at, 1 + random.bounded(8));
+                    break;
                 }
             }
             run(mutated);
             ++runs;
         }
     }
-    std::printf("%d inputs from %lld seeds: no invariant violated\n", runs, static_cast<long long>(seeds.size()));
+    std::printf("%d inputs from %lld seeds: no invariant violated\n", runs,
+                static_cast<long long>(seeds.size()));
     return 0;
 }

@@ -31,10 +31,9 @@ Comparison compare(const QImage &reference, const QImage &actual, int tolerance)
         const auto *a = reinterpret_cast<const QRgb *>(actual.constScanLine(y));
         auto *d = reinterpret_cast<QRgb *>(c.diff.scanLine(y));
         for (int x = 0; x < reference.width(); ++x) {
-            const int delta = std::max({ std::abs(qRed(r[x]) - qRed(a[x])),
-                                         std::abs(qGreen(r[x]) - qGreen(a[x])),
-                                         std::abs(qBlue(r[x]) - qBlue(a[x])),
-                                         std::abs(qAlpha(r[x]) - qAlpha(a[x])) });
+            const int delta = std::max(
+                { std::abs(qRed(r[x]) - qRed(a[x])), std::abs(qGreen(r[x]) - qGreen(a[x])),
+                  std::abs(qBlue(r[x]) - qBlue(a[x])), std::abs(qAlpha(r[x]) - qAlpha(a[x])) });
             c.maxDelta = std::max(c.maxDelta, delta);
             if (delta > tolerance) {
                 ++c.differing;
@@ -63,9 +62,9 @@ int main(int argc, char *argv[])
                                     u"Largest channel difference (0-255) a pixel may have and "
                                     "still match (default 24)."_s,
                                     u"n"_s, u"24"_s);
-    const QCommandLineOption percentOpt(
-        u"max-percent"_s, u"Most pixels (percent) that may differ (default 0.002)."_s, u"m"_s,
-        u"0.002"_s);
+    const QCommandLineOption percentOpt(u"max-percent"_s,
+                                        u"Most pixels (percent) that may differ (default 0.002)."_s,
+                                        u"m"_s, u"0.002"_s);
     parser.addOptions({ refOpt, actualOpt, prefixOpt, tolOpt, percentOpt });
     parser.process(app);
     bool okTol = false;

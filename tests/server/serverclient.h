@@ -7,6 +7,7 @@
 #include <QNetworkReply>
 #include <QTcpSocket>
 #include <QTest>
+
 #include <functional>
 
 // What the server tests need from a client, shared by the server's test suites: one HTTP
@@ -38,7 +39,10 @@ struct Answer
     }
     QString code() const
     {
-        return json.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString();
+        return json.value(QLatin1String("error"))
+            .toObject()
+            .value(QLatin1String("code"))
+            .toString();
     }
 };
 
@@ -70,10 +74,12 @@ inline QByteArray exchange(quint16 port, const QByteArray &request, int timeoutM
         return {};
     socket.write(request);
     QByteArray data;
-    (void)QTest::qWaitFor([&] {
-        data += socket.readAll();
-        return socket.state() != QAbstractSocket::ConnectedState || (done && done(data));
-    }, timeoutMs);
+    (void)QTest::qWaitFor(
+        [&] {
+            data += socket.readAll();
+            return socket.state() != QAbstractSocket::ConnectedState || (done && done(data));
+        },
+        timeoutMs);
     data += socket.readAll();
     return data;
 }

@@ -57,7 +57,9 @@ void TestAccessToken::fileIsPrivate()
     QTemporaryDir dir;
     QVERIFY(AccessToken::loadOrCreate(dir.path()));
     const QByteArray path = QFile::encodeName(AccessToken::fileName(dir.path()));
-    struct stat st {};
+    struct stat st
+    {
+    };
     QCOMPARE(::stat(path.constData(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0600);
 
@@ -78,7 +80,9 @@ void TestAccessToken::rotateReplaces()
     QVERIFY(first->value() != second->value());
     QVERIFY(!second->matches(first->value()));
     QCOMPARE(AccessToken::loadOrCreate(dir.path())->value(), second->value());
-    struct stat st {};
+    struct stat st
+    {
+    };
     QCOMPARE(::stat(QFile::encodeName(AccessToken::fileName(dir.path())).constData(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0600);
 }
@@ -106,7 +110,8 @@ void TestAccessToken::unwritableDirIsAnError()
     QString error;
     QVERIFY(!AccessToken::loadOrCreate(dir.path(), &error));
     QVERIFY(!error.isEmpty());
-    QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(dir.path(),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 }
 
 void TestAccessToken::constantTimeEquals_data()
@@ -114,10 +119,14 @@ void TestAccessToken::constantTimeEquals_data()
     QTest::addColumn<QByteArray>("a");
     QTest::addColumn<QByteArray>("b");
     QTest::addColumn<bool>("equal");
-    QTest::newRow("same") << "abcdef"_ba << "abcdef"_ba << true;
-    QTest::newRow("last differs") << "abcdef"_ba << "abcdeg"_ba << false;
-    QTest::newRow("prefix") << "abcdef"_ba << "abc"_ba << false;
-    QTest::newRow("longer") << "abc"_ba << "abcdef"_ba << false;
+    QTest::newRow("same") << "abcdef"_ba
+                          << "abcdef"_ba << true;
+    QTest::newRow("last differs") << "abcdef"_ba
+                                  << "abcdeg"_ba << false;
+    QTest::newRow("prefix") << "abcdef"_ba
+                            << "abc"_ba << false;
+    QTest::newRow("longer") << "abc"_ba
+                            << "abcdef"_ba << false;
     QTest::newRow("empty candidate") << "abc"_ba << QByteArray() << false;
     QTest::newRow("both empty") << QByteArray() << QByteArray() << false;
 }

@@ -46,7 +46,7 @@ void TestAuthRateLimiter::blocksAfterMaxFailuresUntilWindowPasses()
 
 void TestAuthRateLimiter::addressesAreIndependent()
 {
-    AuthRateLimiter limiter({3, 1000ms, 100}, clock());
+    AuthRateLimiter limiter({ 3, 1000ms, 100 }, clock());
     const QHostAddress a(QStringLiteral("10.0.0.1"));
     const QHostAddress b(QStringLiteral("::1"));
     for (int i = 0; i < 3; ++i)
@@ -60,7 +60,7 @@ void TestAuthRateLimiter::addressesAreIndependent()
 
 void TestAuthRateLimiter::ipv4MappedCountsAsIpv4()
 {
-    AuthRateLimiter limiter({2, 1000ms, 100}, clock());
+    AuthRateLimiter limiter({ 2, 1000ms, 100 }, clock());
     limiter.recordFailure(QHostAddress(QStringLiteral("::ffff:127.0.0.1")));
     limiter.recordFailure(QHostAddress(QHostAddress::LocalHost));
     QVERIFY(limiter.isBlocked(QHostAddress(QHostAddress::LocalHost)));
@@ -69,7 +69,7 @@ void TestAuthRateLimiter::ipv4MappedCountsAsIpv4()
 
 void TestAuthRateLimiter::slidingWindowForgetsOldFailures()
 {
-    AuthRateLimiter limiter({3, 1000ms, 100}, clock());
+    AuthRateLimiter limiter({ 3, 1000ms, 100 }, clock());
     const QHostAddress peer(QHostAddress::LocalHost);
     limiter.recordFailure(peer);
     m_now += 600;
@@ -82,7 +82,7 @@ void TestAuthRateLimiter::slidingWindowForgetsOldFailures()
 
 void TestAuthRateLimiter::trackedAddressesAreBounded()
 {
-    AuthRateLimiter limiter({2, 1000ms, 4}, clock());
+    AuthRateLimiter limiter({ 2, 1000ms, 4 }, clock());
     for (int i = 0; i < 50; ++i) {
         limiter.recordFailure(QHostAddress(quint32(0x0a000000 + i)));
         m_now += 1;

@@ -84,7 +84,8 @@ void TestBackgroundHasher::pendingBytesStayBounded()
     for (int i = 0; i < 64; ++i) {
         chunks.append(randomBytes(64 * 1024, quint32(i)));
         hasher.add(digest, chunks.last());
-        QVERIFY2(hasher.pendingBytes() <= bound, qPrintable(QString::number(hasher.pendingBytes())));
+        QVERIFY2(hasher.pendingBytes() <= bound,
+                 qPrintable(QString::number(hasher.pendingBytes())));
     }
     hasher.wait();
     QCOMPARE(digest->result().toHex(), inPlace(chunks).toHex());

@@ -9,10 +9,9 @@
 #include <QTest>
 #include <QWebSocket>
 
-#include <memory>
-
 #include <arpa/inet.h>
 #include <cerrno>
+#include <memory>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -128,9 +127,7 @@ GuardedSocket *TestGuardedTcpServer::serverSocket() const
     return sockets.isEmpty() ? nullptr : sockets.constLast();
 }
 
-void TestGuardedTcpServer::init()
-{
-}
+void TestGuardedTcpServer::init() { }
 
 void TestGuardedTcpServer::cleanup()
 {
@@ -164,8 +161,9 @@ void TestGuardedTcpServer::postWithinLimit()
     QVERIFY(client.received.startsWith("HTTP/1.1 200"));
     // And chunked within the limit.
     client.received.clear();
-    client.socket.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "5\r\nhello\r\n3;x=y\r\nabc\r\n0\r\n\r\n");
+    client.socket.write(
+        "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nhello\r\n3;x=y\r\nabc\r\n0\r\n\r\n");
     QTRY_VERIFY(client.received.endsWith("\r\n8"));
     QVERIFY(client.connected());
 }
@@ -187,8 +185,8 @@ void TestGuardedTcpServer::bodySplitAcrossReadsPinsQtInternals()
         inTransaction.append(server->isTransactionStarted());
     });
 
-    const QList<QByteArray> pieces{"POST /echo HTTP/1.1\r\nHost: a\r\nContent-", "Length: 10\r\n\r\n",
-                                   "abcd", "efg", "hij"};
+    const QList<QByteArray> pieces { "POST /echo HTTP/1.1\r\nHost: a\r\nContent-",
+                                     "Length: 10\r\n\r\n", "abcd", "efg", "hij" };
     for (qsizetype i = 0; i < pieces.size(); ++i) {
         client.socket.write(pieces.at(i));
         QTRY_COMPARE(leftAfterQHttpServer.size(), i + 1);
@@ -247,7 +245,7 @@ void TestGuardedTcpServer::hostileClientIgnoringCloseMemoryFlat()
     const qint64 rssBefore = residentKiB();
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     QVERIFY(fd >= 0);
-    sockaddr_in address{};
+    sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_port = htons(m_port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -344,7 +342,8 @@ void TestGuardedTcpServer::expectContinue()
 {
     start();
     RawClient client(m_port);
-    client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+    client.socket.write(
+        "POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
     QTRY_COMPARE(client.received, "HTTP/1.1 100 Continue\r\n\r\n"_ba);
     client.socket.write("12345");
     QTRY_VERIFY(client.received.endsWith("\r\n5"));
@@ -386,7 +385,8 @@ void TestGuardedTcpServer::malformedFraming()
     RawClient client(m_port);
     client.socket.write(request);
     QTRY_VERIFY(client.closed());
-    QVERIFY2(client.received.startsWith("HTTP/1.1 400 Bad Request\r\n"), client.received.constData());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 400 Bad Request\r\n"),
+             client.received.constData());
     QVERIFY(client.received.contains(R"({"error":{"code":"bad_request","message":)"));
     QCOMPARE(m_handled, 0);
 }
@@ -395,7 +395,8 @@ void TestGuardedTcpServer::oversizedHead()
 {
     start();
     RawClient client(m_port);
-    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + QByteArray(64 * 1024, 'k') + "\r\n\r\n");
+    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + QByteArray(64 * 1024, 'k')
+                        + "\r\n\r\n");
     QTRY_VERIFY(client.closed());
     QVERIFY2(client.received.startsWith("HTTP/1.1 431 "), client.received.constData());
     QCOMPARE(m_handled, 0);
@@ -449,7 +450,7 @@ void TestGuardedTcpServer::webSocketUpgradePassesThrough()
     QTRY_VERIFY(serverSocket());
     QCOMPARE(serverSocket()->mode(), GuardedSocket::Mode::SteppedAside);
     ws.sendTextMessage(u"one"_s);
-    QTRY_COMPARE(messages, QStringList{u"echo:one"_s});
+    QTRY_COMPARE(messages, QStringList { u"echo:one"_s });
 
     // The guard's timeouts no longer apply: the connection outlives them.
     QSignalSpy closed(&ws, &QWebSocket::disconnected);

@@ -3,8 +3,8 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
-#include "tests/server/serverclient.h"
 #include "app/server/router.h"
+#include "tests/server/serverclient.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
+
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -30,10 +31,7 @@ class tst_HeadwayServer : public QObject
 
 private:
     QByteArray origin() const { return "http://127.0.0.1:" + QByteArray::number(m_server->port()); }
-    QUrl url(const QString &path) const
-    {
-        return QUrl(QString::fromLatin1(origin()) + path);
-    }
+    QUrl url(const QString &path) const { return QUrl(QString::fromLatin1(origin()) + path); }
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                 QList<std::pair<QByteArray, QByteArray>> headers = {}, bool auth = true,
                 QNetworkAccessManager *nam = nullptr)
@@ -50,21 +48,26 @@ private:
         }
         if (!body.isEmpty() && !hasType)
             request.setRawHeader("Content-Type", "application/json");
-        return ServerClient::finish((nam ? nam : m_nam.get())->sendCustomRequest(request, method, body),
-                                    10000);
+        return ServerClient::finish(
+            (nam ? nam : m_nam.get())->sendCustomRequest(request, method, body), 10000);
     }
     QJsonObject createDemo(int steps = 3, int delayMs = 20)
     {
-        const Answer a = call("POST", u"/api/v1/tasks"_s,
-                              QJsonDocument(QJsonObject{{u"type"_s, u"demo"_s},
-                                                        {u"params"_s, QJsonObject{{u"steps"_s, steps},
-                                                                                  {u"delay_ms"_s, delayMs}}}})
-                                  .toJson());
+        const Answer a
+            = call("POST", u"/api/v1/tasks"_s,
+                   QJsonDocument(QJsonObject { { u"type"_s, u"demo"_s },
+                                               { u"params"_s,
+                                                 QJsonObject { { u"steps"_s, steps },
+                                                               { u"delay_ms"_s, delayMs } } } })
+                       .toJson());
         if (a.status != 201)
             qWarning() << a.status << a.body;
         return a.json;
     }
-    QString stateOf(const QString &id) { return call("GET", u"/api/v1/tasks/"_s + id).json.value(u"state"_s).toString(); }
+    QString stateOf(const QString &id)
+    {
+        return call("GET", u"/api/v1/tasks/"_s + id).json.value(u"state"_s).toString();
+    }
     // A raw request (for what QNetworkAccessManager will not send); returns what came back
     // until the connection closed or timeoutMs passed.
     QByteArray raw(const QByteArray &request, int timeoutMs = 3000)
@@ -177,7 +180,8 @@ private Q_SLOTS:
         const QString longId = createDemo(100, 50).value(u"id"_s).toString();
         a = call("DELETE", u"/api/v1/tasks/"_s + longId);
         QCOMPARE(a.status, 409);
-        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(), u"not_finished"_s);
+        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(),
+                 u"not_finished"_s);
         QCOMPARE(call("POST", u"/api/v1/tasks/"_s + longId + u"/cancel"_s).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(longId), u"canceled"_s, 10000);
         QCOMPARE(call("DELETE", u"/api/v1/tasks/"_s + longId).status, 204);
@@ -232,18 +236,18 @@ private Q_SLOTS:
         QTest::newRow("array") << QByteArray("application/json") << QByteArray("[1]") << 400
                                << u"bad_json"_s << QStringList();
         QTest::newRow("no type") << QByteArray("application/json") << QByteArray("{}") << 400
-                                 << u"invalid_request"_s << QStringList{u"type"_s};
+                                 << u"invalid_request"_s << QStringList { u"type"_s };
         QTest::newRow("bad fields")
             << QByteArray("application/json")
             << QByteArray(R"({"type":"demo","params":3,"priority":"high","color":1})") << 400
-            << u"invalid_request"_s << QStringList{u"color"_s, u"params"_s, u"priority"_s};
-        QTest::newRow("unknown type") << QByteArray("application/json")
-                                      << QByteArray(R"({"type":"nope"})") << 400
-                                      << u"unknown_type"_s << QStringList{u"type"_s};
-        QTest::newRow("bad params") << QByteArray("application/json")
-                                    << QByteArray(R"({"type":"demo","params":{"steps":"many"}})")
-                                    << 400 << u"invalid_params"_s
-                                    << QStringList{u"params.steps"_s};
+            << u"invalid_request"_s << QStringList { u"color"_s, u"params"_s, u"priority"_s };
+        QTest::newRow("unknown type")
+            << QByteArray("application/json") << QByteArray(R"({"type":"nope"})") << 400
+            << u"unknown_type"_s << QStringList { u"type"_s };
+        QTest::newRow("bad params")
+            << QByteArray("application/json")
+            << QByteArray(R"({"type":"demo","params":{"steps":"many"}})") << 400
+            << u"invalid_params"_s << QStringList { u"params.steps"_s };
     }
     void createErrors()
     {
@@ -252,7 +256,8 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(QString, code);
         QFETCH(QStringList, fields);
-        const Answer a = call("POST", u"/api/v1/tasks"_s, body, {{"Content-Type", contentType}});
+        const Answer a
+            = call("POST", u"/api/v1/tasks"_s, body, { { "Content-Type", contentType } });
         QCOMPARE(a.status, status);
         const QJsonObject error = a.json.value(u"error"_s).toObject();
         QCOMPARE(error.value(u"code"_s).toString(), code);
@@ -307,7 +312,9 @@ private Q_SLOTS:
         a = call("GET", u"/api/v1/workers"_s);
         QCOMPARE(a.status, 200);
         QCOMPARE(a.json.value(u"workers"_s).toArray().size(), 0);
-        m_server->setWorkersProvider([] { return QJsonArray{QJsonObject{{u"name"_s, u"w1"_s}}}; });
+        m_server->setWorkersProvider([] {
+            return QJsonArray { QJsonObject { { u"name"_s, u"w1"_s } } };
+        });
         a = call("GET", u"/api/v1/workers"_s);
         QCOMPARE(a.json.value(u"workers"_s).toArray().size(), 1);
     }
@@ -321,12 +328,14 @@ private Q_SLOTS:
         const QString id = createDemo(1, 0).value(u"id"_s).toString();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), u"succeeded"_s, 5000);
         // The hub hears of the end a moment later than the engine.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            const Answer s = call("GET", u"/api/v1/sync?rid="_s + QString::number(rid0));
-            const QJsonArray tasks = s.json.value(u"tasks"_s).toArray();
-            return !s.json.value(u"full_update"_s).toBool() && tasks.size() == 1
-                && tasks.at(0).toObject().value(u"state"_s).toString() == u"succeeded";
-        }(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const Answer s = call("GET", u"/api/v1/sync?rid="_s + QString::number(rid0));
+                const QJsonArray tasks = s.json.value(u"tasks"_s).toArray();
+                return !s.json.value(u"full_update"_s).toBool() && tasks.size() == 1
+                    && tasks.at(0).toObject().value(u"state"_s).toString() == u"succeeded";
+            }(),
+            5000);
         a = call("GET", u"/api/v1/sync?rid="_s + QString::number(rid0));
         const qint64 rid1 = qint64(a.json.value(u"rid"_s).toDouble());
         QVERIFY(rid1 > rid0);
@@ -337,7 +346,10 @@ private Q_SLOTS:
         // A removal shows up as removed.
         QCOMPARE(call("DELETE", u"/api/v1/tasks/"_s + id).status, 204);
         QTRY_VERIFY_WITH_TIMEOUT(call("GET", u"/api/v1/sync?rid="_s + QString::number(rid1))
-                                     .json.value(u"removed"_s).toArray().contains(id), 5000);
+                                     .json.value(u"removed"_s)
+                                     .toArray()
+                                     .contains(id),
+                                 5000);
         // Unknown (future) and bad rids.
         a = call("GET", u"/api/v1/sync?rid=9007199254740000"_s);
         QVERIFY(a.json.value(u"full_update"_s).toBool());
@@ -364,15 +376,17 @@ private Q_SLOTS:
 
         int lastProgress = -1;
         QString status;
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            const Answer p = call("GET", u"/task-progress/"_s + id);
-            const int progress = p.json.value(u"progress"_s).toInt(-1);
-            status = p.json.value(u"status"_s).toString();
-            if (progress < lastProgress || progress < 0 || progress > 100)
-                return false;
-            lastProgress = progress;
-            return status == u"completed";
-        }(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const Answer p = call("GET", u"/task-progress/"_s + id);
+                const int progress = p.json.value(u"progress"_s).toInt(-1);
+                status = p.json.value(u"status"_s).toString();
+                if (progress < lastProgress || progress < 0 || progress > 100)
+                    return false;
+                lastProgress = progress;
+                return status == u"completed";
+            }(),
+            10000);
         QCOMPARE(lastProgress, 100);
 
         a = call("GET", u"/task-status/"_s + id);
@@ -386,21 +400,25 @@ private Q_SLOTS:
         // A failing task answers FAILURE with the error text.
         TaskSpec spec;
         spec.type = u"demo"_s;
-        spec.params = QJsonObject{{u"steps"_s, 2}, {u"delay_ms"_s, 0}, {u"fail_at_step"_s, 1}};
+        spec.params
+            = QJsonObject { { u"steps"_s, 2 }, { u"delay_ms"_s, 0 }, { u"fail_at_step"_s, 1 } };
         const QString failId = m_engine->submit(spec)->id;
-        QTRY_COMPARE_WITH_TIMEOUT(call("GET", u"/task-status/"_s + failId).json.value(u"state"_s).toString(),
-                                  u"FAILURE"_s, 5000);
-        QVERIFY(!call("GET", u"/task-status/"_s + failId).json.value(u"error"_s).toString().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            call("GET", u"/task-status/"_s + failId).json.value(u"state"_s).toString(),
+            u"FAILURE"_s, 5000);
+        QVERIFY(
+            !call("GET", u"/task-status/"_s + failId).json.value(u"error"_s).toString().isEmpty());
     }
 
     void securityMissingAndWrongToken()
     {
         Answer a = call("GET", u"/api/v1/tasks"_s, {}, {}, false);
         QCOMPARE(a.status, 401);
-        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(), u"unauthorized"_s);
+        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(),
+                 u"unauthorized"_s);
         a = call("GET", u"/start-task"_s, {}, {}, false);
         QCOMPARE(a.status, 401);
-        a = call("GET", u"/api/v1/tasks"_s, {}, {{"Authorization", "Bearer wrong"}}, false);
+        a = call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer wrong" } }, false);
         QCOMPARE(a.status, 401);
         a = call("GET", u"/"_s, {}, {}, false);
         QCOMPARE(a.status, 401);
@@ -413,7 +431,9 @@ private Q_SLOTS:
     {
         int status = 0;
         for (int i = 0; i < 12; ++i)
-            status = call("GET", u"/api/v1/tasks"_s, {}, {{"Authorization", "Bearer nope"}}, false).status;
+            status
+                = call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer nope" } }, false)
+                      .status;
         QCOMPARE(status, 429);
         // Even the right token is refused while the address is blocked.
         const Answer a = call("GET", u"/api/v1/tasks"_s);
@@ -440,10 +460,11 @@ private Q_SLOTS:
         QFETCH(QByteArray, host);
         QFETCH(int, status);
         host.replace("PORT", QByteArray::number(m_server->port()));
-        const QByteArray response =
-            raw("GET /api/v1/tasks HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
-                    + m_server->token().toLatin1() + "\r\nConnection: close\r\n\r\n");
-        QVERIFY2(response.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))), response.left(200).constData());
+        const QByteArray response
+            = raw("GET /api/v1/tasks HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
+                  + m_server->token().toLatin1() + "\r\nConnection: close\r\n\r\n");
+        QVERIFY2(response.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))),
+                 response.left(200).constData());
         if (status == 403)
             QVERIFY(response.contains("forbidden_host"));
     }
@@ -451,22 +472,24 @@ private Q_SLOTS:
     void securityOrigin()
     {
         const QByteArray body = R"({"type":"demo","params":{"steps":1,"delay_ms":0}})";
-        Answer a = call("POST", u"/api/v1/tasks"_s, body, {{"Origin", "http://evil.example"}});
+        Answer a = call("POST", u"/api/v1/tasks"_s, body, { { "Origin", "http://evil.example" } });
         QCOMPARE(a.status, 403);
-        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(), u"forbidden_origin"_s);
-        a = call("POST", u"/start-task"_s, {}, {{"Origin", "http://localhost:" + QByteArray::number(m_server->port())}});
+        QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(),
+                 u"forbidden_origin"_s);
+        a = call("POST", u"/start-task"_s, {},
+                 { { "Origin", "http://localhost:" + QByteArray::number(m_server->port()) } });
         QCOMPARE(a.status, 403); // a different origin than the Host the request names
-        a = call("POST", u"/api/v1/tasks"_s, body, {{"Origin", origin()}});
+        a = call("POST", u"/api/v1/tasks"_s, body, { { "Origin", origin() } });
         QCOMPARE(a.status, 201);
         // A GET with a foreign Origin changes nothing and is answered (without CORS headers).
-        a = call("GET", u"/api/v1/tasks"_s, {}, {{"Origin", "http://evil.example"}});
+        a = call("GET", u"/api/v1/tasks"_s, {}, { { "Origin", "http://evil.example" } });
         QCOMPARE(a.status, 200);
         QVERIFY(!a.hasHeader("Access-Control-Allow-Origin"));
     }
 
     void securityHeaders()
     {
-        for (const QString &path : {u"/api/v1/tasks"_s, u"/"_s, u"/api/v1/nothing"_s}) {
+        for (const QString &path : { u"/api/v1/tasks"_s, u"/"_s, u"/api/v1/nothing"_s }) {
             const Answer a = call("GET", path);
             QVERIFY(a.header("Content-Security-Policy").contains("default-src 'self'"));
             QVERIFY(a.header("Content-Security-Policy").contains("frame-ancestors 'self'"));
@@ -478,9 +501,9 @@ private Q_SLOTS:
         }
         QCOMPARE(call("GET", u"/api/v1/tasks"_s).header("Cache-Control"), QByteArray("no-store"));
         // An OPTIONS preflight gets no CORS answer either.
-        const Answer a = call("OPTIONS", u"/api/v1/tasks"_s, {},
-                              {{"Origin", "http://evil.example"},
-                               {"Access-Control-Request-Method", "POST"}});
+        const Answer a = call(
+            "OPTIONS", u"/api/v1/tasks"_s, {},
+            { { "Origin", "http://evil.example" }, { "Access-Control-Request-Method", "POST" } });
         QVERIFY(a.status >= 400);
         QVERIFY(!a.hasHeader("Access-Control-Allow-Origin"));
     }
@@ -507,12 +530,13 @@ private Q_SLOTS:
         QVERIFY(at > 0);
         const QByteArray csrf = a.body.mid(at + 19, 64);
         a = call("POST", u"/plain/start"_s, "csrf=bad",
-                 {{"Content-Type", "application/x-www-form-urlencoded"}}, false, &browser);
+                 { { "Content-Type", "application/x-www-form-urlencoded" } }, false, &browser);
         QCOMPARE(a.status, 403);
         QCOMPARE(m_engine->taskCount(), 0);
-        a = call("POST", u"/plain/start"_s, "csrf=" + csrf,
-                 {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}},
-                 false, &browser);
+        a = call(
+            "POST", u"/plain/start"_s, "csrf=" + csrf,
+            { { "Content-Type", "application/x-www-form-urlencoded" }, { "Origin", origin() } },
+            false, &browser);
         QCOMPARE(a.status, 303);
         QCOMPARE(a.header("Location"), QByteArray("/plain"));
         QCOMPARE(m_engine->taskCount(), 1);
@@ -520,11 +544,12 @@ private Q_SLOTS:
         a = call("GET", u"/plain"_s, {}, {}, false, &browser);
         QVERIFY(a.body.contains("Demo task"));
         a = call("POST", u"/plain/cancel/"_s + id, "csrf=" + csrf,
-                 {{"Content-Type", "application/x-www-form-urlencoded"},
-                  {"Origin", "http://evil.example"}}, false, &browser);
+                 { { "Content-Type", "application/x-www-form-urlencoded" },
+                   { "Origin", "http://evil.example" } },
+                 false, &browser);
         QCOMPARE(a.status, 403);
         a = call("POST", u"/plain/cancel/"_s + id, "csrf=" + csrf,
-                 {{"Content-Type", "application/x-www-form-urlencoded"}}, false, &browser);
+                 { { "Content-Type", "application/x-www-form-urlencoded" } }, false, &browser);
         QCOMPARE(a.status, 303);
         // "/" without the bundled page falls back to the no-JS page.
         a = call("GET", u"/?nojs"_s, {}, {}, false, &browser);
@@ -547,17 +572,21 @@ private Q_SLOTS:
         QCOMPARE(messages.first().value(u"type"_s).toString(), u"snapshot"_s);
         QVERIFY(messages.first().value(u"full_update"_s).toBool());
 
-        ws.sendTextMessage(u"{\"id\": 7, \"command\": \"start\", \"type\": \"demo\", \"params\": {\"steps\": 3, \"delay_ms\": 20}}"_s);
+        ws.sendTextMessage(
+            u"{\"id\": 7, \"command\": \"start\", \"type\": \"demo\", \"params\": {\"steps\": 3, \"delay_ms\": 20}}"_s);
         QJsonObject reply;
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            for (const QJsonObject &m : messages) {
-                if (m.value(u"type"_s).toString() == u"reply" && m.value(u"reply_to"_s).toInt() == 7) {
-                    reply = m;
-                    return true;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const QJsonObject &m : messages) {
+                    if (m.value(u"type"_s).toString() == u"reply"
+                        && m.value(u"reply_to"_s).toInt() == 7) {
+                        reply = m;
+                        return true;
+                    }
                 }
-            }
-            return false;
-        }(), 5000);
+                return false;
+            }(),
+            5000);
         QVERIFY(reply.value(u"ok"_s).toBool());
         const QString id = reply.value(u"task"_s).toObject().value(u"id"_s).toString();
         QVERIFY(!id.isEmpty());
@@ -565,54 +594,61 @@ private Q_SLOTS:
         // Updates arrive in order until the task succeeded; the rid only grows.
         QStringList states;
         qint64 lastRid = 0;
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            states.clear();
-            lastRid = 0;
-            for (const QJsonObject &m : messages) {
-                if (m.value(u"type"_s).toString() != u"changes")
-                    continue;
-                const qint64 rid = qint64(m.value(u"rid"_s).toDouble());
-                if (rid <= lastRid)
-                    return false;
-                lastRid = rid;
-                for (const QJsonValue &t : m.value(u"tasks"_s).toArray()) {
-                    if (t.toObject().value(u"id"_s).toString() == id)
-                        states.append(t.toObject().value(u"state"_s).toString());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                states.clear();
+                lastRid = 0;
+                for (const QJsonObject &m : messages) {
+                    if (m.value(u"type"_s).toString() != u"changes")
+                        continue;
+                    const qint64 rid = qint64(m.value(u"rid"_s).toDouble());
+                    if (rid <= lastRid)
+                        return false;
+                    lastRid = rid;
+                    for (const QJsonValue &t : m.value(u"tasks"_s).toArray()) {
+                        if (t.toObject().value(u"id"_s).toString() == id)
+                            states.append(t.toObject().value(u"state"_s).toString());
+                    }
                 }
-            }
-            return states.contains(u"succeeded"_s);
-        }(), 10000);
+                return states.contains(u"succeeded"_s);
+            }(),
+            10000);
         QCOMPARE(states.last(), u"succeeded"_s);
         QVERIFY(states.indexOf(u"running"_s) < states.indexOf(u"succeeded"_s));
 
         // Bad commands get error replies with the request id.
-        ws.sendTextMessage(u"{\"id\": \"x\", \"command\": \"cancel\", \"task_id\": \""_s + id + u"\"}"_s);
+        ws.sendTextMessage(u"{\"id\": \"x\", \"command\": \"cancel\", \"task_id\": \""_s + id
+                           + u"\"}"_s);
         ws.sendTextMessage(u"{\"id\": 9, \"command\": \"explode\"}"_s);
         ws.sendTextMessage(u"not json"_s);
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            int found = 0;
-            for (const QJsonObject &m : messages) {
-                if (m.value(u"type"_s).toString() != u"reply" || m.value(u"ok"_s).toBool())
-                    continue;
-                const QJsonValue to = m.value(u"reply_to"_s);
-                const QString code = m.value(u"error"_s).toObject().value(u"code"_s).toString();
-                if (to == QJsonValue(u"x"_s) && code == u"invalid_transition")
-                    ++found;
-                else if (to == QJsonValue(9) && code == u"bad_command")
-                    ++found;
-                else if (to.isNull() && code == u"bad_json")
-                    ++found;
-            }
-            return found == 3;
-        }(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                int found = 0;
+                for (const QJsonObject &m : messages) {
+                    if (m.value(u"type"_s).toString() != u"reply" || m.value(u"ok"_s).toBool())
+                        continue;
+                    const QJsonValue to = m.value(u"reply_to"_s);
+                    const QString code = m.value(u"error"_s).toObject().value(u"code"_s).toString();
+                    if (to == QJsonValue(u"x"_s) && code == u"invalid_transition")
+                        ++found;
+                    else if (to == QJsonValue(9) && code == u"bad_command")
+                        ++found;
+                    else if (to.isNull() && code == u"bad_json")
+                        ++found;
+                }
+                return found == 3;
+            }(),
+            5000);
         // Pings.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            for (const QJsonObject &m : messages) {
-                if (m.value(u"type"_s).toString() == u"ping")
-                    return true;
-            }
-            return false;
-        }(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const QJsonObject &m : messages) {
+                    if (m.value(u"type"_s).toString() == u"ping")
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
         QCOMPARE(m_server->pushClientCount(), 1);
         ws.close();
         QTRY_COMPARE_WITH_TIMEOUT(m_server->pushClientCount(), 0, 5000);
@@ -638,7 +674,8 @@ private Q_SLOTS:
                          : QByteArray())
             + "\r\n");
         QVERIFY2(!response.contains("101 Switching"), response.constData());
-        QVERIFY2(response.startsWith(withToken ? "HTTP/1.1 403" : "HTTP/1.1 401"), response.constData());
+        QVERIFY2(response.startsWith(withToken ? "HTTP/1.1 403" : "HTTP/1.1 401"),
+                 response.constData());
         QCOMPARE(m_server->pushClientCount(), 0);
 
         // And through a real client: the connection never opens.
@@ -649,7 +686,8 @@ private Q_SLOTS:
         QSignalSpy connected(&ws, &QWebSocket::connected);
         QSignalSpy errors(&ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
         ws.open(request);
-        QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty() || ws.state() == QAbstractSocket::UnconnectedState, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !errors.isEmpty() || ws.state() == QAbstractSocket::UnconnectedState, 5000);
         QCOMPARE(connected.size(), 0);
     }
 
@@ -659,7 +697,8 @@ private Q_SLOTS:
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());
         QVERIFY(socket.waitForConnected(3000));
-        socket.write("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+        socket.write("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:"
+                     + QByteArray::number(m_server->port())
                      + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
                      + m_server->token().toLatin1() + "\r\n\r\n");
         QByteArray data;
@@ -671,8 +710,10 @@ private Q_SLOTS:
         QVERIFY(data.contains("\nid: "));
 
         const QString id = createDemo(2, 10).value(u"id"_s).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(data.contains("\"type\":\"changes\"") && data.contains(id.toLatin1())
-                                     && data.contains("\"state\":\"succeeded\""), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(data.contains("\"type\":\"changes\"")
+                                     && data.contains(id.toLatin1())
+                                     && data.contains("\"state\":\"succeeded\""),
+                                 10000);
         QTRY_VERIFY_WITH_TIMEOUT(data.contains("data: {\"type\":\"ping\"}"), 5000);
         // Every event is "id: RID\ndata: JSON\n\n" with valid JSON.
         const qsizetype headEnd = data.indexOf("\r\n\r\n");
@@ -694,17 +735,24 @@ private Q_SLOTS:
     void sseResumesFromLastEventId()
     {
         const QString before = createDemo(1, 0).value(u"id"_s).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(call("GET", u"/api/v1/sync"_s).json.value(u"tasks"_s).toArray().size() == 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            call("GET", u"/api/v1/sync"_s).json.value(u"tasks"_s).toArray().size() == 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->activeCount(), 0, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(call("GET", u"/api/v1/sync"_s).json.value(u"tasks"_s).toArray().at(0)
-                                     .toObject().value(u"state"_s).toString() == u"succeeded", 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(call("GET", u"/api/v1/sync"_s)
+                                         .json.value(u"tasks"_s)
+                                         .toArray()
+                                         .at(0)
+                                         .toObject()
+                                         .value(u"state"_s)
+                                         .toString()
+                                     == u"succeeded",
+                                 5000);
         const qint64 rid = qint64(call("GET", u"/api/v1/sync"_s).json.value(u"rid"_s).toDouble());
-        const QByteArray response = raw("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:"
-                                            + QByteArray::number(m_server->port())
-                                            + "\r\nLast-Event-ID: " + QByteArray::number(rid)
-                                            + "\r\nAuthorization: Bearer "
-                                            + m_server->token().toLatin1() + "\r\n\r\n",
-                                        500);
+        const QByteArray response = raw(
+            "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+                + "\r\nLast-Event-ID: " + QByteArray::number(rid) + "\r\nAuthorization: Bearer "
+                + m_server->token().toLatin1() + "\r\n\r\n",
+            500);
         QVERIFY(response.contains("\"type\":\"changes\""));
         QVERIFY(!response.contains(before.toLatin1()));
     }

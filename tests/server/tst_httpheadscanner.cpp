@@ -64,7 +64,7 @@ private Q_SLOTS:
 void TestHttpHeadScanner::framing_data()
 {
     QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<int>("status");   // 0 = accepted
+    QTest::addColumn<int>("status"); // 0 = accepted
     QTest::addColumn<int>("requests"); // complete requests when accepted
 
     const QByteArray host = "Host: x\r\n"_ba;
@@ -72,53 +72,76 @@ void TestHttpHeadScanner::framing_data()
     QTest::newRow("http/1.0 without host") << "GET / HTTP/1.0\r\n\r\n"_ba << 0 << 1;
     QTest::newRow("leading empty line") << "\r\nGET / HTTP/1.1\r\n"_ba + host + "\r\n" << 0 << 1;
     QTest::newRow("two keep-alive requests")
-        << "GET /a HTTP/1.1\r\n"_ba + host + "\r\nGET /b HTTP/1.1\r\n" + host + "\r\n" << 0 << 2;
-    QTest::newRow("content-length body")
-        << "POST /x HTTP/1.1\r\n"_ba + host + "Content-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n"
-               + host + "\r\n"
+        << "GET /a HTTP/1.1\r\n"_ba + host + "\r\nGET /b HTTP/1.1\r\n" + host + "\r\n"
         << 0 << 2;
-    QTest::newRow("chunked body")
-        << "POST /x HTTP/1.1\r\n"_ba + host
-               + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\na;ext=1\r\n0123456789\r\n0\r\n\r\n"
-        << 0 << 1;
-    QTest::newRow("chunked upper-case hex")
-        << "POST /x HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n"
-        << 0 << 1;
+    QTest::newRow("content-length body") << "POST /x HTTP/1.1\r\n"_ba + host
+            + "Content-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n" + host
+            + "\r\n" << 0 << 2;
+    QTest::newRow("chunked body") << "POST /x HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\na;ext=1\r\n0123456789\r\n0\r\n\r\n"
+                                  << 0 << 1;
+    QTest::newRow("chunked upper-case hex") << "POST /x HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n"
+                                            << 0 << 1;
 
     QTest::newRow("duplicate content-length")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx" << 400 << 0;
-    QTest::newRow("content-length list") << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 1, 1\r\n\r\nx" << 400 << 0;
-    QTest::newRow("negative content-length") << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: -1\r\n\r\n" << 400 << 0;
-    QTest::newRow("content-length with transfer-encoding")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n" << 400 << 0;
-    QTest::newRow("gzip coding") << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: gzip, chunked\r\n\r\n" << 400 << 0;
-    QTest::newRow("two transfer-encodings")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" << 400 << 0;
-    QTest::newRow("chunked in http/1.0") << "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"_ba << 400 << 0;
-    QTest::newRow("folded header") << "GET / HTTP/1.1\r\n"_ba + host + "X-A: 1\r\n  2\r\n\r\n" << 400 << 0;
-    QTest::newRow("space before colon") << "GET / HTTP/1.1\r\n"_ba + host + "X-A : 1\r\n\r\n" << 400 << 0;
+        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx"
+        << 400 << 0;
+    QTest::newRow("content-length list")
+        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 1, 1\r\n\r\nx" << 400 << 0;
+    QTest::newRow("negative content-length")
+        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: -1\r\n\r\n"
+        << 400 << 0;
+    QTest::newRow("content-length with transfer-encoding") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                           << 400 << 0;
+    QTest::newRow("gzip coding") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: gzip, chunked\r\n\r\n"
+                                 << 400 << 0;
+    QTest::newRow("two transfer-encodings") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            << 400 << 0;
+    QTest::newRow("chunked in http/1.0")
+        << "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"_ba << 400 << 0;
+    QTest::newRow("folded header") << "GET / HTTP/1.1\r\n"_ba + host + "X-A: 1\r\n  2\r\n\r\n"
+                                   << 400 << 0;
+    QTest::newRow("space before colon") << "GET / HTTP/1.1\r\n"_ba + host + "X-A : 1\r\n\r\n"
+                                        << 400 << 0;
     QTest::newRow("bare LF") << "GET / HTTP/1.1\n"_ba + host + "\r\n" << 400 << 0;
-    QTest::newRow("CR inside line") << "GET / HTTP/1.1\r\nX-A: a\rb\r\n"_ba + host + "\r\n" << 400 << 0;
-    QTest::newRow("NUL in value") << "GET / HTTP/1.1\r\nX-A: a\0b\r\n"_ba + host + "\r\n" << 400 << 0;
+    QTest::newRow("CR inside line") << "GET / HTTP/1.1\r\nX-A: a\rb\r\n"_ba + host + "\r\n"
+                                    << 400 << 0;
+    QTest::newRow("NUL in value") << "GET / HTTP/1.1\r\nX-A: a\0b\r\n"_ba + host + "\r\n"
+                                  << 400 << 0;
     QTest::newRow("missing host") << "GET / HTTP/1.1\r\n\r\n"_ba << 400 << 0;
     QTest::newRow("two hosts") << "GET / HTTP/1.1\r\n"_ba + host + host + "\r\n" << 400 << 0;
     QTest::newRow("http/2 preface") << "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"_ba << 400 << 0;
     QTest::newRow("bad method") << "G(T / HTTP/1.1\r\n"_ba + host + "\r\n" << 400 << 0;
     QTest::newRow("space in target") << "GET /a b HTTP/1.1\r\n"_ba + host + "\r\n" << 400 << 0;
     QTest::newRow("connect") << "CONNECT a:443 HTTP/1.1\r\n"_ba + host + "\r\n" << 405 << 0;
-    QTest::newRow("bad chunk size") << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" << 400 << 0;
-    QTest::newRow("chunk size with space")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n" << 400 << 0;
-    QTest::newRow("empty chunk size") << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\n\r\n" << 400 << 0;
-    QTest::newRow("chunk without CRLF")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n" << 400 << 0;
-    QTest::newRow("trailer")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\r\n\r\n" << 400 << 0;
-    QTest::newRow("huge chunk") << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n" << 413 << 0;
+    QTest::newRow("bad chunk size")
+        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+        << 400 << 0;
+    QTest::newRow("chunk size with space") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n"
+                                           << 400 << 0;
+    QTest::newRow("empty chunk size")
+        << "POST / HTTP/1.1\r\n"_ba + host + "Transfer-Encoding: chunked\r\n\r\n\r\n"
+        << 400 << 0;
+    QTest::newRow("chunk without CRLF") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"
+                                        << 400 << 0;
+    QTest::newRow("trailer") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\r\n\r\n"
+                             << 400 << 0;
+    QTest::newRow("huge chunk") << "POST / HTTP/1.1\r\n"_ba + host
+            + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n"
+                                << 413 << 0;
     QTest::newRow("huge content-length")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 99999999999999999999999\r\n\r\n" << 413 << 0;
+        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 99999999999999999999999\r\n\r\n"
+        << 413 << 0;
     QTest::newRow("garbage after body")
-        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 2\r\n\r\nabcdef ghi\r\n" << 400 << 1;
+        << "POST / HTTP/1.1\r\n"_ba + host + "Content-Length: 2\r\n\r\nabcdef ghi\r\n"
+        << 400 << 1;
 }
 
 void TestHttpHeadScanner::framing()
@@ -128,7 +151,7 @@ void TestHttpHeadScanner::framing()
     QFETCH(int, requests);
 
     // Any split of the stream must give the same verdict.
-    for (const qsizetype step : {qsizetype(1), qsizetype(3), qsizetype(7), input.size()}) {
+    for (const qsizetype step : { qsizetype(1), qsizetype(3), qsizetype(7), input.size() }) {
         HttpHeadScanner scanner;
         const Outcome out = feed(scanner, input, step);
         QCOMPARE(out.status, status);
@@ -254,8 +277,9 @@ void TestHttpHeadScanner::expectContinue()
 {
     HttpHeadScanner scanner;
     qsizetype used = 0;
-    QCOMPARE(scanner.scan("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
-                          &used),
+    QCOMPARE(scanner.scan(
+                 "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+                 &used),
              Event::HeadComplete);
     scanner.setBodyLimit(10);
     QVERIFY(scanner.awaitsBodyStart());
@@ -293,8 +317,9 @@ void TestHttpHeadScanner::opaqueSkipping()
 void TestHttpHeadScanner::upgradeStepsAside()
 {
     HttpHeadScanner scanner;
-    const QByteArray head = "GET /api/v1/ws HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n"
-                            "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n"_ba;
+    const QByteArray head
+        = "GET /api/v1/ws HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n"
+          "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n"_ba;
     qsizetype used = 0;
     QCOMPARE(scanner.scan(QByteArray(head + "\x81\x05hello"), &used), Event::Upgrade);
     QCOMPARE(used, head.size());
@@ -305,14 +330,16 @@ void TestHttpHeadScanner::upgradeStepsAside()
 
     // Other upgrades are ordinary requests to the scanner: it keeps guarding.
     HttpHeadScanner h2c;
-    QCOMPARE(h2c.scan("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n", &used),
-             Event::HeadComplete);
+    QCOMPARE(
+        h2c.scan("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n", &used),
+        Event::HeadComplete);
     // A WebSocket upgrade with a body is malformed.
     HttpHeadScanner withBody;
-    QCOMPARE(withBody.scan("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                           "Content-Length: 5\r\n\r\n",
-                           &used),
-             Event::Error);
+    QCOMPARE(
+        withBody.scan("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                      "Content-Length: 5\r\n\r\n",
+                      &used),
+        Event::Error);
 }
 
 QTEST_GUILESS_MAIN(TestHttpHeadScanner)

@@ -15,7 +15,11 @@ class FakeClient final : public PushClient
 {
 public:
     FakeClient(SyncHub &hub) : PushClient(hub, 0) { start(); }
-    void drain() { pending = 0; pump(); }
+    void drain()
+    {
+        pending = 0;
+        pump();
+    }
     qint64 pending = 0;
     QList<QJsonObject> sent;
     int pings = 0;
@@ -37,7 +41,7 @@ TaskEvents progress(const QString &id, double percent)
     e.task.id = id;
     e.task.state = TaskState::Running;
     e.task.progress.percent = percent;
-    return {e};
+    return { e };
 }
 } // namespace
 
@@ -78,7 +82,8 @@ private Q_SLOTS:
         const QJsonArray tasks = client.sent.last().value(u"tasks"_s).toArray();
         QCOMPARE(tasks.size(), 2); // one entry per task, the latest
         for (const QJsonValue &t : tasks)
-            QCOMPARE(t.toObject().value(u"progress"_s).toObject().value(u"percent"_s).toDouble(), 100.0);
+            QCOMPARE(t.toObject().value(u"progress"_s).toObject().value(u"percent"_s).toDouble(),
+                     100.0);
         client.drain(); // nothing new: nothing sent
         QCOMPARE(client.sent.size(), 2);
     }

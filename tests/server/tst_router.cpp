@@ -19,15 +19,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("id");
         QTest::addColumn<int>("allowedCount");
         QTest::newRow("root") << int(Method::Get) << u"/"_s << u"/"_s << QString() << 1;
-        QTest::newRow("list") << int(Method::Get) << u"/api/v1/tasks"_s << u"/api/v1/tasks"_s << QString() << 2;
-        QTest::newRow("create") << int(Method::Post) << u"/api/v1/tasks"_s << u"/api/v1/tasks"_s << QString() << 2;
-        QTest::newRow("405") << int(Method::Put) << u"/api/v1/tasks"_s << QString() << QString() << 2;
-        QTest::newRow("param") << int(Method::Get) << u"/api/v1/tasks/abc"_s << u"/api/v1/tasks/{id}"_s << u"abc"_s << 1;
+        QTest::newRow("list") << int(Method::Get) << u"/api/v1/tasks"_s << u"/api/v1/tasks"_s
+                              << QString() << 2;
+        QTest::newRow("create") << int(Method::Post) << u"/api/v1/tasks"_s << u"/api/v1/tasks"_s
+                                << QString() << 2;
+        QTest::newRow("405") << int(Method::Put) << u"/api/v1/tasks"_s << QString() << QString()
+                             << 2;
+        QTest::newRow("param") << int(Method::Get) << u"/api/v1/tasks/abc"_s
+                               << u"/api/v1/tasks/{id}"_s << u"abc"_s << 1;
         QTest::newRow("action") << int(Method::Post) << u"/api/v1/tasks/abc/cancel"_s
                                 << u"/api/v1/tasks/{id}/cancel"_s << u"abc"_s << 1;
-        QTest::newRow("empty param") << int(Method::Get) << u"/api/v1/tasks/"_s << QString() << QString() << 0;
+        QTest::newRow("empty param")
+            << int(Method::Get) << u"/api/v1/tasks/"_s << QString() << QString() << 0;
         QTest::newRow("404") << int(Method::Get) << u"/nothing"_s << QString() << QString() << 0;
-        QTest::newRow("too deep") << int(Method::Get) << u"/api/v1/tasks/a/b"_s << QString() << QString() << 0;
+        QTest::newRow("too deep") << int(Method::Get) << u"/api/v1/tasks/a/b"_s << QString()
+                                  << QString() << 0;
     }
     void matching()
     {

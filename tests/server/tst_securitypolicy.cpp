@@ -48,7 +48,7 @@ private Q_SLOTS:
         QFETCH(bool, allowed);
         SecurityPolicy policy;
         policy.setPort(8421);
-        policy.setAllowedHosts({u"MyHost.lan"_s});
+        policy.setAllowedHosts({ u"MyHost.lan"_s });
         QCOMPARE(policy.isHostAllowed(host), allowed);
     }
 

@@ -37,8 +37,9 @@ private Q_SLOTS:
     {
         SyncHub hub;
         const TaskEvent added = makeEvent(TaskEvent::Kind::Added, u"a"_s);
-        hub.tasksChanged({added});
-        const QByteArray expected = QJsonDocument(added.task.toJson()).toJson(QJsonDocument::Compact);
+        hub.tasksChanged({ added });
+        const QByteArray expected
+            = QJsonDocument(added.task.toJson()).toJson(QJsonDocument::Compact);
         QCOMPARE(hub.taskJson(added.task), expected);
         QCOMPARE(hub.taskJson(added.task), expected); // cached
         // The engine moved on before the hub heard of it: never the stale copy.
@@ -48,15 +49,17 @@ private Q_SLOTS:
         QCOMPARE(hub.taskJson(live), QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact));
         TaskSnapshot unknown = live;
         unknown.id = u"zz"_s;
-        QCOMPARE(hub.taskJson(unknown), QJsonDocument(unknown.toJson()).toJson(QJsonDocument::Compact));
+        QCOMPARE(hub.taskJson(unknown),
+                 QJsonDocument(unknown.toJson()).toJson(QJsonDocument::Compact));
     }
     void fullUpdateFirst()
     {
         SyncHub hub;
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s), makeEvent(TaskEvent::Kind::Added, u"b"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s),
+                           makeEvent(TaskEvent::Kind::Added, u"b"_s) });
         const QJsonObject diff = hub.diffSince(0);
         QVERIFY(diff.value(u"full_update"_s).toBool());
-        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), (QStringList{u"a"_s, u"b"_s}));
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), (QStringList { u"a"_s, u"b"_s }));
         QCOMPARE(qint64(diff.value(u"rid"_s).toDouble()), hub.rid());
     }
 
@@ -64,35 +67,37 @@ private Q_SLOTS:
     {
         SyncHub hub;
         QSignalSpy changed(&hub, &SyncHub::changed);
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s), makeEvent(TaskEvent::Kind::Added, u"b"_s),
-                          makeEvent(TaskEvent::Kind::Added, u"c"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s),
+                           makeEvent(TaskEvent::Kind::Added, u"b"_s),
+                           makeEvent(TaskEvent::Kind::Added, u"c"_s) });
         const qint64 r1 = hub.rid();
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Running)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Running) });
         const qint64 r2 = hub.rid();
         QVERIFY(r2 > r1);
         QCOMPARE(changed.size(), 2);
 
         QJsonObject diff = hub.diffSince(r1);
         QVERIFY(!diff.value(u"full_update"_s).toBool());
-        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"b"_s});
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList { u"b"_s });
         QCOMPARE(diff.value(u"tasks"_s).toArray().at(0).toObject().value(u"state"_s).toString(),
                  u"running"_s);
 
         // Several changes of one task since r1: one entry, the latest snapshot.
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Progress, u"b"_s, TaskState::Running)});
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Succeeded),
-                          makeEvent(TaskEvent::Kind::Removed, u"c"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Progress, u"b"_s, TaskState::Running) });
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::StateChanged, u"b"_s, TaskState::Succeeded),
+                           makeEvent(TaskEvent::Kind::Removed, u"c"_s) });
         diff = hub.diffSince(r1);
-        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"b"_s});
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList { u"b"_s });
         QCOMPARE(diff.value(u"tasks"_s).toArray().at(0).toObject().value(u"state"_s).toString(),
                  u"succeeded"_s);
-        QCOMPARE(diff.value(u"removed"_s).toArray(), QJsonArray{u"c"_s});
+        QCOMPARE(diff.value(u"removed"_s).toArray(), QJsonArray { u"c"_s });
         // Nothing new since now.
         diff = hub.diffSince(hub.rid());
         QVERIFY(diff.value(u"tasks"_s).toArray().isEmpty());
         QVERIFY(diff.value(u"removed"_s).toArray().isEmpty());
         // A full update no longer lists the removed task.
-        QCOMPARE(ids(hub.diffSince(0).value(u"tasks"_s).toArray()), (QStringList{u"a"_s, u"b"_s}));
+        QCOMPARE(ids(hub.diffSince(0).value(u"tasks"_s).toArray()),
+                 (QStringList { u"a"_s, u"b"_s }));
         Q_UNUSED(r2);
     }
 
@@ -100,13 +105,13 @@ private Q_SLOTS:
     {
         SyncHub hub;
         hub.setMaxRemembered(2);
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s) });
         const qint64 r1 = hub.rid();
         QVERIFY(hub.diffSince(r1 + 100).value(u"full_update"_s).toBool()); // ahead: another run
-        QVERIFY(hub.diffSince(1).value(u"full_update"_s).toBool());        // an earlier run
-        for (const QString &id : {u"x"_s, u"y"_s, u"z"_s}) {
-            hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, id)});
-            hub.tasksChanged({makeEvent(TaskEvent::Kind::Removed, id)});
+        QVERIFY(hub.diffSince(1).value(u"full_update"_s).toBool()); // an earlier run
+        for (const QString &id : { u"x"_s, u"y"_s, u"z"_s }) {
+            hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, id) });
+            hub.tasksChanged({ makeEvent(TaskEvent::Kind::Removed, id) });
         }
         // The removal of x is forgotten: a client from before it must start over.
         QVERIFY(hub.diffSince(r1).value(u"full_update"_s).toBool());
@@ -115,23 +120,23 @@ private Q_SLOTS:
     void readdedTaskIsNotRemoved()
     {
         SyncHub hub;
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s) });
         const qint64 r1 = hub.rid();
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Removed, u"a"_s)});
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Removed, u"a"_s) });
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s) });
         const QJsonObject diff = hub.diffSince(r1);
-        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList{u"a"_s});
+        QCOMPARE(ids(diff.value(u"tasks"_s).toArray()), QStringList { u"a"_s });
         QVERIFY(diff.value(u"removed"_s).toArray().isEmpty());
     }
 
     void messagesAreTypedAndCached()
     {
         SyncHub hub;
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Added, u"a"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s) });
         const qint64 r1 = hub.rid();
         QCOMPARE(QJsonDocument::fromJson(hub.message(0)).object().value(u"type"_s).toString(),
                  u"snapshot"_s);
-        hub.tasksChanged({makeEvent(TaskEvent::Kind::Progress, u"a"_s)});
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Progress, u"a"_s) });
         const QByteArray m = hub.message(r1);
         QCOMPARE(QJsonDocument::fromJson(m).object().value(u"type"_s).toString(), u"changes"_s);
         QCOMPARE(hub.message(r1).constData(), m.constData()); // shared, serialized once

@@ -22,6 +22,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -95,8 +96,9 @@ private:
         QByteArray metadata = "filename " + b64(filename);
         if (!extraMetadata.isEmpty())
             metadata += ',' + extraMetadata;
-        const Answer a = call("POST", u"/api/v1/uploads"_s, {},
-                              {{"Upload-Length", QByteArray::number(length)}, {"Upload-Metadata", metadata}});
+        const Answer a = call(
+            "POST", u"/api/v1/uploads"_s, {},
+            { { "Upload-Length", QByteArray::number(length) }, { "Upload-Metadata", metadata } });
         if (answer)
             *answer = a;
         if (a.status != 201)
@@ -106,8 +108,8 @@ private:
 
     Answer patch(const QString &path, qint64 offset, const QByteArray &chunk, Headers extra = {})
     {
-        extra.prepend({"Content-Type", "application/offset+octet-stream"});
-        extra.prepend({"Upload-Offset", QByteArray::number(offset)});
+        extra.prepend({ "Content-Type", "application/offset+octet-stream" });
+        extra.prepend({ "Upload-Offset", QByteArray::number(offset) });
         return call("PATCH", path, chunk, extra);
     }
 
@@ -124,8 +126,9 @@ private:
     // A raw request (for what QNetworkAccessManager will not send).
     QByteArray raw(const QByteArray &request, int timeoutMs = 5000)
     {
-        return ServerClient::exchange(m_server->port(), request, timeoutMs,
-                                      [](const QByteArray &data) { return data.contains("\r\n\r\n"); });
+        return ServerClient::exchange(
+            m_server->port(), request, timeoutMs,
+            [](const QByteArray &data) { return data.contains("\r\n\r\n"); });
     }
 
     // A new engine (restored from store, when given) and a server on the test's data dir.
@@ -216,7 +219,7 @@ private Q_SLOTS:
         QCOMPARE(m_engine->task(task->id)->progress.processed, first);
         QCOMPARE(m_engine->task(task->id)->progress.step, 0);
         QCOMPARE(m_engine->task(task->id)->progress.steps,
-                 (QStringList{u"Upload"_s, u"Verify"_s, u"Complete"_s}));
+                 (QStringList { u"Upload"_s, u"Verify"_s, u"Complete"_s }));
 
         a = call("HEAD", path);
         QCOMPARE(a.status, 200);
@@ -229,8 +232,11 @@ private Q_SLOTS:
 
         // Resume from the server's offset, with a checksum on the last chunk.
         const QByteArray rest = data.mid(first);
-        a = patch(path, first, rest,
-                  {{"Upload-Checksum", "sha256 " + QCryptographicHash::hash(rest, QCryptographicHash::Sha256).toBase64()}});
+        a = patch(
+            path, first, rest,
+            { { "Upload-Checksum",
+                "sha256 "
+                    + QCryptographicHash::hash(rest, QCryptographicHash::Sha256).toBase64() } });
         QCOMPARE(a.status, 204);
         QCOMPARE(a.header("Upload-Offset").toLongLong(), data.size());
 
@@ -260,7 +266,8 @@ private Q_SLOTS:
     void errors_data()
     {
         QTest::addColumn<QByteArray>("method");
-        QTest::addColumn<bool>("useUpload"); // the path of a fresh 100-byte upload, else an unknown id
+        QTest::addColumn<bool>(
+            "useUpload"); // the path of a fresh 100-byte upload, else an unknown id
         QTest::addColumn<bool>("tus");
         QTest::addColumn<QList<QByteArray>>("headers"); // name, value, name, value...
         QTest::addColumn<QByteArray>("body");
@@ -269,33 +276,55 @@ private Q_SLOTS:
 
         using L = QList<QByteArray>;
         const QByteArray octets = "application/offset+octet-stream";
-        QTest::newRow("no Tus-Resumable") << QByteArray("PATCH") << true << false
-            << L{"Upload-Offset", "0", "Content-Type", octets} << QByteArray("abc") << 412 << u"unsupported_tus_version"_s;
-        QTest::newRow("HEAD without Tus-Resumable") << QByteArray("HEAD") << true << false << L{} << QByteArray() << 412 << QString();
-        QTest::newRow("wrong content type") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "0", "Content-Type", "application/octet-stream"} << QByteArray("abc") << 415 << u"unsupported_media_type"_s;
+        QTest::newRow("no Tus-Resumable")
+            << QByteArray("PATCH") << true << false
+            << L { "Upload-Offset", "0", "Content-Type", octets } << QByteArray("abc") << 412
+            << u"unsupported_tus_version"_s;
+        QTest::newRow("HEAD without Tus-Resumable")
+            << QByteArray("HEAD") << true << false << L {} << QByteArray() << 412 << QString();
+        QTest::newRow("wrong content type")
+            << QByteArray("PATCH") << true << true
+            << L { "Upload-Offset", "0", "Content-Type", "application/octet-stream" }
+            << QByteArray("abc") << 415 << u"unsupported_media_type"_s;
         QTest::newRow("offset mismatch") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "7", "Content-Type", octets} << QByteArray("abc") << 409 << u"offset_mismatch"_s;
+                                         << L { "Upload-Offset", "7", "Content-Type", octets }
+                                         << QByteArray("abc") << 409 << u"offset_mismatch"_s;
         QTest::newRow("bad offset") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "-1", "Content-Type", octets} << QByteArray("abc") << 400 << u"invalid_request"_s;
-        QTest::newRow("no offset") << QByteArray("PATCH") << true << true
-            << L{"Content-Type", octets} << QByteArray("abc") << 400 << u"invalid_request"_s;
-        QTest::newRow("past Upload-Length") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "0", "Content-Type", octets} << QByteArray(101, 'x') << 413 << u"payload_too_large"_s;
-        QTest::newRow("checksum mismatch") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "0", "Content-Type", octets, "Upload-Checksum", "sha1 " + QCryptographicHash::hash("abd", QCryptographicHash::Sha1).toBase64()}
+                                    << L { "Upload-Offset", "-1", "Content-Type", octets }
+                                    << QByteArray("abc") << 400 << u"invalid_request"_s;
+        QTest::newRow("no offset")
+            << QByteArray("PATCH") << true << true << L { "Content-Type", octets }
+            << QByteArray("abc") << 400 << u"invalid_request"_s;
+        QTest::newRow("past Upload-Length")
+            << QByteArray("PATCH") << true << true
+            << L { "Upload-Offset", "0", "Content-Type", octets } << QByteArray(101, 'x') << 413
+            << u"payload_too_large"_s;
+        QTest::newRow("checksum mismatch")
+            << QByteArray("PATCH") << true << true
+            << L { "Upload-Offset",
+                   "0",
+                   "Content-Type",
+                   octets,
+                   "Upload-Checksum",
+                   "sha1 " + QCryptographicHash::hash("abd", QCryptographicHash::Sha1).toBase64() }
             << QByteArray("abc") << 460 << u"checksum_mismatch"_s;
-        QTest::newRow("unknown checksum algorithm") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "0", "Content-Type", octets, "Upload-Checksum", "crc32 AAAA"}
+        QTest::newRow("unknown checksum algorithm")
+            << QByteArray("PATCH") << true << true
+            << L { "Upload-Offset", "0", "Content-Type", octets, "Upload-Checksum", "crc32 AAAA" }
             << QByteArray("abc") << 400 << u"unsupported_checksum"_s;
-        QTest::newRow("checksum not base64") << QByteArray("PATCH") << true << true
-            << L{"Upload-Offset", "0", "Content-Type", octets, "Upload-Checksum", "sha1 !!"}
+        QTest::newRow("checksum not base64")
+            << QByteArray("PATCH") << true << true
+            << L { "Upload-Offset", "0", "Content-Type", octets, "Upload-Checksum", "sha1 !!" }
             << QByteArray("abc") << 400 << u"unsupported_checksum"_s;
         QTest::newRow("PATCH unknown") << QByteArray("PATCH") << false << true
-            << L{"Upload-Offset", "0", "Content-Type", octets} << QByteArray("abc") << 404 << u"not_found"_s;
-        QTest::newRow("HEAD unknown") << QByteArray("HEAD") << false << true << L{} << QByteArray() << 404 << QString();
-        QTest::newRow("DELETE unknown") << QByteArray("DELETE") << false << true << L{} << QByteArray() << 404 << u"not_found"_s;
-        QTest::newRow("GET not allowed") << QByteArray("GET") << true << true << L{} << QByteArray() << 405 << u"method_not_allowed"_s;
+                                       << L { "Upload-Offset", "0", "Content-Type", octets }
+                                       << QByteArray("abc") << 404 << u"not_found"_s;
+        QTest::newRow("HEAD unknown")
+            << QByteArray("HEAD") << false << true << L {} << QByteArray() << 404 << QString();
+        QTest::newRow("DELETE unknown") << QByteArray("DELETE") << false << true << L {}
+                                        << QByteArray() << 404 << u"not_found"_s;
+        QTest::newRow("GET not allowed") << QByteArray("GET") << true << true << L {}
+                                         << QByteArray() << 405 << u"method_not_allowed"_s;
     }
 
     void errors()
@@ -312,7 +341,7 @@ private Q_SLOTS:
         QVERIFY(!path.isEmpty());
         Headers list;
         for (qsizetype i = 0; i + 1 < headers.size(); i += 2)
-            list.append({headers.at(i), headers.at(i + 1)});
+            list.append({ headers.at(i), headers.at(i + 1) });
         const Answer a = call(method, path, body, list, tus);
         QCOMPARE(a.status, status);
         if (!code.isEmpty())
@@ -336,13 +365,20 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("code");
         using L = QList<QByteArray>;
-        QTest::newRow("no length") << L{} << 400 << u"invalid_request"_s;
-        QTest::newRow("negative length") << L{"Upload-Length", "-5"} << 400 << u"invalid_request"_s;
-        QTest::newRow("text length") << L{"Upload-Length", "ten"} << 400 << u"invalid_request"_s;
-        QTest::newRow("deferred length") << L{"Upload-Defer-Length", "1"} << 400 << u"invalid_request"_s;
-        QTest::newRow("too large") << L{"Upload-Length", "999999999999999"} << 413 << u"payload_too_large"_s;
-        QTest::newRow("bad metadata") << L{"Upload-Length", "5", "Upload-Metadata", "filename ***"} << 400 << u"invalid_request"_s;
-        QTest::newRow("bad sha256 metadata") << L{"Upload-Length", "5", "Upload-Metadata", "sha256 " + b64("xyz")} << 400 << u"invalid_request"_s;
+        QTest::newRow("no length") << L {} << 400 << u"invalid_request"_s;
+        QTest::newRow("negative length")
+            << L { "Upload-Length", "-5" } << 400 << u"invalid_request"_s;
+        QTest::newRow("text length") << L { "Upload-Length", "ten" } << 400 << u"invalid_request"_s;
+        QTest::newRow("deferred length")
+            << L { "Upload-Defer-Length", "1" } << 400 << u"invalid_request"_s;
+        QTest::newRow("too large")
+            << L { "Upload-Length", "999999999999999" } << 413 << u"payload_too_large"_s;
+        QTest::newRow("bad metadata")
+            << L { "Upload-Length", "5", "Upload-Metadata", "filename ***" } << 400
+            << u"invalid_request"_s;
+        QTest::newRow("bad sha256 metadata")
+            << L { "Upload-Length", "5", "Upload-Metadata", "sha256 " + b64("xyz") } << 400
+            << u"invalid_request"_s;
     }
 
     void createErrors()
@@ -352,7 +388,7 @@ private Q_SLOTS:
         QFETCH(QString, code);
         Headers list;
         for (qsizetype i = 0; i + 1 < headers.size(); i += 2)
-            list.append({headers.at(i), headers.at(i + 1)});
+            list.append({ headers.at(i), headers.at(i + 1) });
         const Answer a = call("POST", u"/api/v1/uploads"_s, {}, list);
         QCOMPARE(a.status, status);
         QCOMPARE(a.code(), code);
@@ -421,7 +457,8 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(QDir(m_dir->path()).filePath(u"../escape.txt"_s)));
         QVERIFY(!QFile::exists(QDir(m_dir->path()).filePath(u"escape.txt"_s)));
         const QStringList files = QDir(uploadsDir()).entryList(QDir::Files, QDir::Name);
-        QCOMPARE(files, (QStringList{u"escape (1).txt"_s, u"escape (2).txt"_s, u"escape.txt"_s}));
+        QCOMPARE(files,
+                 (QStringList { u"escape (1).txt"_s, u"escape (2).txt"_s, u"escape.txt"_s }));
     }
 
     void terminate()
@@ -455,7 +492,8 @@ private Q_SLOTS:
     void taskApiCannotStartUploads()
     {
         const Answer a = call("POST", u"/api/v1/tasks"_s,
-                              R"({"type": "upload", "params": {"filename": "x", "size": 3}})", {{"Content-Type", "application/json"}});
+                              R"({"type": "upload", "params": {"filename": "x", "size": 3}})",
+                              { { "Content-Type", "application/json" } });
         QCOMPARE(a.status, 400);
         const QJsonArray fields = a.json.value(u"error"_s).toObject().value(u"fields"_s).toArray();
         QCOMPARE(fields.size(), 1);
@@ -504,8 +542,8 @@ private Q_SLOTS:
                 if (offset >= data.at(i).size())
                     continue;
                 replies.append(send("PATCH", paths.at(i), data.at(i).mid(offset, Chunk),
-                                    {{"Upload-Offset", QByteArray::number(offset)},
-                                     {"Content-Type", "application/offset+octet-stream"}}));
+                                    { { "Upload-Offset", QByteArray::number(offset) },
+                                      { "Content-Type", "application/offset+octet-stream" } }));
             }
             for (QNetworkReply *reply : std::as_const(replies))
                 QCOMPARE(finish(reply).status, 204);
@@ -526,19 +564,25 @@ private Q_SLOTS:
         const QString path = create(qint64(1) << 30);
         const qint64 before = rssKiB();
         // Declares 100 MB: the guard answers 413 before any body byte is read.
-        const QByteArray response = raw(
-            "PATCH " + path.toLatin1() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-            + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
-            + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream"
-              "\r\nContent-Length: 100000000\r\n\r\n" + QByteArray(64 * 1024, 'z'));
+        const QByteArray response
+            = raw("PATCH " + path.toLatin1()
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+                  + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
+                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                    "application/offset+octet-stream"
+                    "\r\nContent-Length: 100000000\r\n\r\n"
+                  + QByteArray(64 * 1024, 'z'));
         QVERIFY2(response.startsWith("HTTP/1.1 413"), response.left(200).constData());
         QVERIFY(rssKiB() - before < 16 * 1024);
         // One byte over the chunk limit is refused too; exactly the limit is fine.
-        const QByteArray over = raw(
-            "PATCH " + path.toLatin1() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-            + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
-            + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream"
-              "\r\nContent-Length: " + QByteArray::number(UploadManager::ChunkLimit + 1) + "\r\n\r\n");
+        const QByteArray over
+            = raw("PATCH " + path.toLatin1()
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+                  + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
+                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                    "application/offset+octet-stream"
+                    "\r\nContent-Length: "
+                  + QByteArray::number(UploadManager::ChunkLimit + 1) + "\r\n\r\n");
         QVERIFY2(over.startsWith("HTTP/1.1 413"), over.left(200).constData());
         QCOMPARE(call("HEAD", path).header("Upload-Offset"), "0");
         const Answer exact = patch(path, 0, QByteArray(UploadManager::ChunkLimit, 'a'));
@@ -602,9 +646,10 @@ private Q_SLOTS:
     {
         const QString path = create(20, "kept.bin");
         QCOMPARE(patch(path, 0, QByteArray(10, 'a')).status, 204);
-        const QString stray = QDir(uploadsDir()).filePath(u"0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.part"_s);
+        const QString stray
+            = QDir(uploadsDir()).filePath(u"0b7b4f5c-1d8e-4f3a-9c1b-123456789abc.part"_s);
         QFile keep(QDir(uploadsDir()).filePath(u"notes.part"_s));
-        for (QFile *f : {&keep, new QFile(stray, &keep)}) {
+        for (QFile *f : { &keep, new QFile(stray, &keep) }) {
             QVERIFY(f->open(QIODevice::WriteOnly));
             f->close();
         }
@@ -635,7 +680,9 @@ private Q_SLOTS:
         const QByteArray data = randomBytes(3 * 1024 * 1024 + 5);
         const qint64 first = 2 * 1024 * 1024 + 3;
         Answer created;
-        const QString path = create(data.size(), "restart.bin", &created, "sha256 " + b64(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+        const QString path = create(
+            data.size(), "restart.bin", &created,
+            "sha256 " + b64(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
         QVERIFY(!path.isEmpty());
         const QString taskId = QString::fromLatin1(created.header("Headway-Task-Id"));
         QCOMPARE(patch(path, 0, data.left(first)).status, 204);
@@ -693,7 +740,7 @@ private Q_SLOTS:
         QFile file(QDir(uploadsDir()).filePath(u"restart.bin"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), data);
-        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList{u"restart.bin"_s});
+        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"restart.bin"_s });
 
         // A finished upload is not brought back by the next start.
         m_nam.reset();

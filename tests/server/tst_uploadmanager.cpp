@@ -46,7 +46,10 @@ private:
 
     QString uploadsDir() const { return QDir(m_dir->path()).filePath(u"uploads"_s); }
     QString partOf(const QString &id) const { return QDir(uploadsDir()).filePath(id + u".part"_s); }
-    QString stateOf(const QString &id) const { return QDir(uploadsDir()).filePath(id + u".json"_s); }
+    QString stateOf(const QString &id) const
+    {
+        return QDir(uploadsDir()).filePath(id + u".json"_s);
+    }
 
     void startEngine(const QList<TaskSnapshot> &tasks = {})
     {
@@ -73,10 +76,11 @@ private:
     UploadManager::Info create(qint64 length, const QByteArray &sha256 = {})
     {
         UploadManager::Error error;
-        const auto info = m_manager->create(length, u"file.bin"_s, "filename ZmlsZS5iaW4=", sha256, &error);
+        const auto info
+            = m_manager->create(length, u"file.bin"_s, "filename ZmlsZS5iaW4=", sha256, &error);
         if (!info)
             qWarning() << error.message;
-        return info.value_or(UploadManager::Info{});
+        return info.value_or(UploadManager::Info {});
     }
 
     bool append(const QString &id, qint64 offset, const QByteArray &chunk)
@@ -98,7 +102,10 @@ private:
         return true;
     }
 
-    TaskSnapshot task(const QString &id) const { return m_engine->task(id).value_or(TaskSnapshot{}); }
+    TaskSnapshot task(const QString &id) const
+    {
+        return m_engine->task(id).value_or(TaskSnapshot {});
+    }
 
     QByteArray readFile(const QString &name) const
     {
@@ -145,14 +152,15 @@ private Q_SLOTS:
         QCOMPARE(state.value(u"length"_s).toInteger(), 100);
         QCOMPARE(state.value(u"metadata"_s).toString(), u"filename ZmlsZS5iaW4="_s);
         QCOMPARE(state.value(u"sha256"_s).toString().toLatin1(), sha);
-        QVERIFY(QDateTime::fromString(state.value(u"created"_s).toString(), Qt::ISODateWithMs).isValid());
+        QVERIFY(QDateTime::fromString(state.value(u"created"_s).toString(), Qt::ISODateWithMs)
+                    .isValid());
         // Done: the state goes with the partial file.
         QVERIFY(append(info.id, 0, QByteArray(100, 'x')) == false); // wrong checksum: failed
         QVERIFY(!QFile::exists(stateOf(info.id)));
         QVERIFY(!QFile::exists(partOf(info.id)));
         const UploadManager::Info ok = create(3);
         QVERIFY(append(ok.id, 0, "abc"));
-        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList{u"file.bin"_s});
+        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
     }
 
     void terminateRemovesBothFiles_data()
@@ -218,7 +226,7 @@ private Q_SLOTS:
         QCOMPARE(t.state, TaskState::Succeeded);
         QCOMPARE(t.result.toObject().value(u"sha256"_s).toString().toLatin1(), sha256Hex(data));
         QCOMPARE(readFile(u"file.bin"_s), data);
-        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList{u"file.bin"_s});
+        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
     }
 
     // 40 MiB to re-hash: chunks that arrive before the worker is done (the constructor returned,
@@ -273,7 +281,7 @@ private Q_SLOTS:
         startEngine(tasks);
         QTRY_COMPARE(task(info.taskId).state, TaskState::Succeeded);
         QCOMPARE(readFile(u"file.bin"_s), data);
-        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList{u"file.bin"_s});
+        QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
     }
 
     void expiredUploadRemovedAtStart()
@@ -312,15 +320,20 @@ private Q_SLOTS:
     void corruptedStateIgnored_data()
     {
         QTest::addColumn<QByteArray>("state"); // %ID% is replaced by the upload's id
-        QTest::addColumn<qint64>("partSize");  // -1: no partial file
-        const QByteArray good = R"({"version":1,"id":"%ID%","task_id":"","filename":"x.bin","length":100,"metadata":"","sha256":""})";
+        QTest::addColumn<qint64>("partSize"); // -1: no partial file
+        const QByteArray good
+            = R"({"version":1,"id":"%ID%","task_id":"","filename":"x.bin","length":100,"metadata":"","sha256":""})";
         QTest::newRow("not JSON") << QByteArray("{\"version\":1,") << qint64(10);
         QTest::newRow("empty") << QByteArray() << qint64(10);
         QTest::newRow("an array") << QByteArray("[1,2]") << qint64(10);
-        QTest::newRow("other id") << QByteArray(good).replace("%ID%", "0b7b4f5c-1d8e-4f3a-9c1b-123456789abc") << qint64(10);
-        QTest::newRow("newer version") << QByteArray(good).replace("\"version\":1", "\"version\":9") << qint64(10);
+        QTest::newRow("other id") << QByteArray(good).replace(
+            "%ID%", "0b7b4f5c-1d8e-4f3a-9c1b-123456789abc")
+                                  << qint64(10);
+        QTest::newRow("newer version")
+            << QByteArray(good).replace("\"version\":1", "\"version\":9") << qint64(10);
         QTest::newRow("negative length") << QByteArray(good).replace("100", "-1") << qint64(0);
-        QTest::newRow("bad sha256") << QByteArray(good).replace("\"sha256\":\"\"", "\"sha256\":\"zz\"") << qint64(10);
+        QTest::newRow("bad sha256")
+            << QByteArray(good).replace("\"sha256\":\"\"", "\"sha256\":\"zz\"") << qint64(10);
         QTest::newRow("no partial file") << good << qint64(-1);
         QTest::newRow("partial file too long") << good << qint64(101);
     }
@@ -343,7 +356,8 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(QByteArray(partSize, 'p'));
         }
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^Ignoring the saved upload "_s + id));
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(u"^Ignoring the saved upload "_s + id));
         restart();
         QCOMPARE(m_manager->count(), 1);
         QVERIFY(m_manager->info(good.id));
@@ -403,12 +417,12 @@ private Q_SLOTS:
         t.id = u"a-lost-upload"_s;
         t.type = u"upload"_s;
         t.title = u"Upload lost.bin"_s;
-        t.params = QJsonObject{{u"filename"_s, u"lost.bin"_s}, {u"size"_s, 10}};
+        t.params = QJsonObject { { u"filename"_s, u"lost.bin"_s }, { u"size"_s, 10 } };
         t.state = TaskState::Running;
         t.created = QDateTime::currentDateTimeUtc();
         m_manager.reset();
         m_engine.reset();
-        startEngine({t});
+        startEngine({ t });
         const TaskSnapshot lost = task(t.id);
         QCOMPARE(lost.state, TaskState::Failed);
         QCOMPARE(lost.error->code, u"not_resumable"_s);

@@ -1,7 +1,7 @@
 #include "screenshotscenario.h"
 
-#include "ui/animationpolicy.h"
 #include "app/core/taskengine.h"
+#include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
 #include "ui/tasklistmodel.h"
 #include "ui/toaststack.h"

@@ -1,8 +1,8 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
+#include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
-#include "tests/ui/screenshotscenario.h"
 #include "ui/stepindicator.h"
 #include "ui/taskdetailpane.h"
 #include "ui/tasklistmodel.h"
@@ -11,11 +11,11 @@
 
 #include <QAction>
 #include <QCryptographicHash>
-#include <QJsonArray>
-#include <QRandomGenerator>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QListView>
+#include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
@@ -61,7 +61,7 @@ private Q_SLOTS:
         QCOMPARE(toast->kind(), Toast::Kind::Error);
         QVERIFY2(toast->title().contains(u"20"_s), qPrintable(toast->title()));
         Q_EMIT toast->actionTriggered();
-        QCOMPARE(w.selectedIds(), QStringList{u"t7"_s}); // "Show" leads to the failure
+        QCOMPARE(w.selectedIds(), QStringList { u"t7"_s }); // "Show" leads to the failure
     }
     void initTestCase()
     {
@@ -276,7 +276,8 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             QCOMPARE(f.write(data), data.size());
         }
-        const QString expected = QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        const QString expected = QString::fromLatin1(
+            QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
 
         TaskTypeRegistry registry;
         registerBuiltinTaskTypes(registry);
@@ -297,7 +298,8 @@ private Q_SLOTS:
             const QString id = w.importFile(source);
             QVERIFY(!id.isEmpty());
             QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
-                                          && w.taskModel()->snapshot(id)->state == TaskState::Succeeded,
+                                          && w.taskModel()->snapshot(id)->state
+                                              == TaskState::Succeeded,
                                       true, 20000);
             ids.append(id);
         }
@@ -307,7 +309,16 @@ private Q_SLOTS:
         const QJsonArray steps = t->result.toObject().value(u"steps"_s).toArray();
         QCOMPARE(steps.size(), 2);
         QCOMPARE(steps.at(1).toObject().value(u"digest"_s).toString(), expected);
-        QCOMPARE(w.taskModel()->snapshot(ids.last())->result.toObject().value(u"steps"_s).toArray().at(1).toObject().value(u"digest"_s).toString(), expected);
+        QCOMPARE(w.taskModel()
+                     ->snapshot(ids.last())
+                     ->result.toObject()
+                     .value(u"steps"_s)
+                     .toArray()
+                     .at(1)
+                     .toObject()
+                     .value(u"digest"_s)
+                     .toString(),
+                 expected);
 
         QCOMPARE(QDir(uploads).entryList(QDir::Files | QDir::Hidden, QDir::Name),
                  (QStringList { u"photo (1).raw"_s, u"photo.raw"_s }));

@@ -1,7 +1,7 @@
 #include "app/core/taskengine.h"
+#include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
-#include "tests/ui/screenshotscenario.h"
 #include "uitesthelpers.h"
 
 #include <QImage>
