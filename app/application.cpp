@@ -5,6 +5,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/translations.h"
 #include "app/server/headwayserver.h"
 #include "app/server/uploadtasktype.h"
 
@@ -124,6 +125,8 @@ int Application::run(int argc, char *argv[])
     const bool gui = false;
     app = std::make_unique<QCoreApplication>(argc, argv);
 #endif
+    if (!installTranslations())
+        qWarning("Headway: the bundled translations could not be loaded");
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

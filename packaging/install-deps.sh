@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ make pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libgl-dev libhiredis-dev ccache
+    qt6-tools-dev qt6-l10n-tools
     xvfb xauth dbus dbus-x11 dpkg-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(chromium nodejs npm redis-server python3-celery python3-redis

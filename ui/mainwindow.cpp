@@ -70,6 +70,7 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
     createMenus();
 
     m_status = new QLabel(this);
+    m_status->setObjectName(u"statusSummary"_s);
     m_spinner = new BusySpinner(this);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_spinner);
@@ -442,10 +443,15 @@ void MainWindow::updateAggregate()
     const int active = m_model->activeCount();
     const int running = m_model->runningCount();
     const double percent = m_model->overallPercent();
-    m_status->setText(tr("%1 running · %2 waiting · %3 finished")
-                          .arg(running)
-                          .arg(active - running)
-                          .arg(m_model->finishedCount()));
+    // Interrupted tasks wait for the user, not with the finished ones.
+    const int interrupted = m_model->interruptedCount();
+    QString status = tr("%1 running · %2 waiting · %3 finished")
+                         .arg(running)
+                         .arg(active - running)
+                         .arg(m_model->finishedCount() - interrupted);
+    if (interrupted > 0)
+        status += tr(" · %1 interrupted").arg(interrupted);
+    m_status->setText(status);
     m_tray->setProgress(active, percent);
     m_launcher->update(active > 0 ? percent / 100.0 : -1, active);
     setWindowTitle(active > 0 && percent >= 0 ? tr("Headway (%1%)").arg(qRound(percent))
@@ -545,9 +551,12 @@ void MainWindow::offerInterruptedTasks()
     }
     if (ids.isEmpty())
         return;
-    Toast *toast = m_toasts->showToast(
-        Toast::Kind::Warning, tr("%n task(s) interrupted", nullptr, int(ids.size())),
-        tr("They were running when Headway last stopped."), tr("Retry all"));
+    const int n = int(ids.size());
+    // Plural strings without %n: their English forms say "it"/"they" and "Retry"/"Retry all".
+    Toast *toast
+        = m_toasts->showToast(Toast::Kind::Warning, tr("%n task(s) interrupted", nullptr, n),
+                              tr("They were running when Headway last stopped.", nullptr, n),
+                              tr("Retry all", nullptr, n));
     toast->setTimeout(0);
     connect(toast, &Toast::actionTriggered, this, [this, ids] {
         for (const QString &id : ids) {

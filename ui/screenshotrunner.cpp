@@ -3,6 +3,7 @@
 #include "animationpolicy.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/translations.h"
 #include "mainwindow.h"
 #include "pagescript.h"
 #include "stepindicator.h"
@@ -738,6 +739,7 @@ int ScreenshotRunner::main(int &argc, char **argv, PageServerFactory pageServer)
     // application exists.
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
+    installTranslations(); // the English plural forms, as in the app
     QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
     // Icons come from the style, never from the installed icon theme.
     QIcon::setThemeSearchPaths({});
@@ -749,6 +751,11 @@ int ScreenshotRunner::main(int &argc, char **argv, PageServerFactory pageServer)
     for (const char *file : { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf" })
         QFontDatabase::addApplicationFont(u"/usr/share/fonts/truetype/dejavu/"_s
                                           + QLatin1String(file));
+    // The system's fixed-width font is fontconfig's "monospace": whichever mono font was
+    // installed last (fonts-noto-mono, pulled in by ImageMagick, changed every detail pane).
+    // Resolve the generic families to the DejaVu files instead.
+    QFont::insertSubstitution(u"monospace"_s, u"DejaVu Sans Mono"_s);
+    QFont::insertSubstitution(u"sans-serif"_s, u"DejaVu Sans"_s);
 
     QStringList args = QCoreApplication::arguments();
     if (args.size() > 1)

@@ -164,6 +164,8 @@ void TaskListModel::count(const TaskSnapshot &t, int sign)
         m_active += sign;
     else
         m_finished += sign;
+    if (t.state == TaskState::Interrupted)
+        m_interrupted += sign;
     if (t.state == TaskState::Running) {
         m_running += sign;
         if (!t.progress.percent)

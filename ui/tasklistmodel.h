@@ -64,7 +64,8 @@ public:
     // Counts kept up to date per event (no O(n) scans).
     int activeCount() const { return m_active; } // queued, running, paused, retrying
     int runningCount() const { return m_running; }
-    int finishedCount() const { return m_finished; }
+    int finishedCount() const { return m_finished; } // interrupted ones included
+    int interruptedCount() const { return m_interrupted; }
     int indeterminateRunningCount() const { return m_indeterminateRunning; }
     // Mean percent of the active tasks (indeterminate ones count as 0), -1 when none is active.
     // O(n): called on a slow timer by the tray and the launcher entry.
@@ -94,6 +95,7 @@ private:
     int m_active = 0;
     int m_running = 0;
     int m_finished = 0;
+    int m_interrupted = 0;
     int m_indeterminateRunning = 0;
     int m_dataChangedEmissions = 0;
 };

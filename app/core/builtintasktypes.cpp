@@ -94,7 +94,8 @@ TaskType demoType()
                                           params.value(u"fail_at_step"_s).toInt(0));
     };
     t.defaultTitle = [](const QJsonObject &params) {
-        return tr("Demo (%n steps)", nullptr, params.value(u"steps"_s).toInt(10));
+        // Spelled out so that lupdate finds it (a plural form).
+        return BuiltinTaskTypes::tr("Demo (%n steps)", nullptr, params.value(u"steps"_s).toInt(10));
     };
     return t;
 }

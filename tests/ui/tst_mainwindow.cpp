@@ -1,5 +1,6 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/translations.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
@@ -14,6 +15,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLabel>
 #include <QListView>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -65,6 +67,7 @@ private Q_SLOTS:
     }
     void initTestCase()
     {
+        QVERIFY(installTranslations()); // the English plural forms, as in the app
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(u"HeadwayTest"_s);
         QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
@@ -240,7 +243,7 @@ private Q_SLOTS:
         QCOMPARE(w.toastStack()->count(), 1);
         Toast *toast = w.toastStack()->toasts().first();
         QCOMPARE(toast->kind(), Toast::Kind::Warning);
-        QCOMPARE(toast->actionLabel(), u"Retry all"_s);
+        QCOMPARE(toast->actionLabel(), u"Retry"_s); // one task: "Retry", several: "Retry all"
         Q_EMIT toast->actionTriggered();
         QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
     }
@@ -259,6 +262,11 @@ private Q_SLOTS:
         w.show();
         w.offerInterruptedTasks();
         QCOMPARE(w.toastStack()->count(), 1);
+        QCOMPARE(w.toastStack()->toasts().first()->title(), u"1 task interrupted"_s);
+        // The status bar shows it on its own, not among the finished ones.
+        auto *status = w.findChild<QLabel *>(u"statusSummary"_s);
+        QVERIFY(status);
+        QTRY_COMPARE(status->text(), u"0 running · 0 waiting · 0 finished · 1 interrupted"_s);
         Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
         QCOMPARE(engine.tasks().first().state, TaskState::Queued);
     }

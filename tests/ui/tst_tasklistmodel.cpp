@@ -67,6 +67,26 @@ private Q_SLOTS:
         QCOMPARE(model.finishedCount(), 1);
     }
 
+    // Interrupted tasks are counted apart too (the status bar shows them on their own), and the
+    // count follows them back to running and out of the model.
+    void countsInterruptedTasks()
+    {
+        TaskListModel model;
+        TaskSnapshot a = makeSnapshot(u"a"_s, TaskState::Interrupted);
+        const TaskSnapshot b = makeSnapshot(u"b"_s, TaskState::Interrupted);
+        model.applyEvents(
+            { taskEvent(TaskEvent::Kind::Added, a), taskEvent(TaskEvent::Kind::Added, b),
+              taskEvent(TaskEvent::Kind::Added, makeSnapshot(u"c"_s, TaskState::Succeeded)) });
+        QCOMPARE(model.interruptedCount(), 2);
+        QCOMPARE(model.finishedCount(), 3);
+        a.state = TaskState::Running;
+        model.applyEvents({ taskEvent(TaskEvent::Kind::StateChanged, a, TaskState::Interrupted) });
+        QCOMPARE(model.interruptedCount(), 1);
+        QCOMPARE(model.runningCount(), 1);
+        model.applyEvents({ taskEvent(TaskEvent::Kind::Removed, b) });
+        QCOMPARE(model.interruptedCount(), 0);
+    }
+
     void removeRuns()
     {
         TaskListModel model;
