@@ -2,6 +2,7 @@
 
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
+#include "app/core/duration.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
@@ -153,8 +154,13 @@ int Application::run(int argc, char *argv[])
         u"celery"_s,
         tr("Run \"celery\" tasks on the Celery cluster at <url> (redis://HOST:PORT/DB)."),
         u"url"_s);
+    const QCommandLineOption uploadExpiryOption(
+        u"upload-expiry"_s,
+        tr("Remove unfinished uploads after <duration> without data, such as 90m, 24h (the "
+           "default) or 7d."),
+        u"duration"_s);
     parser.addOptions({ headlessOption, portOption, listenOption, dataDirOption, rotateOption,
-                        concurrencyOption, celeryOption });
+                        concurrencyOption, celeryOption, uploadExpiryOption });
     parser.process(*app);
 
     // --- options ---
@@ -191,6 +197,17 @@ int Application::run(int argc, char *argv[])
         }
         port = quint16(p);
         portFromUser = true;
+    }
+    std::chrono::milliseconds uploadExpiry = std::chrono::hours(24);
+    if (parser.isSet(uploadExpiryOption)) {
+        const std::optional<std::chrono::milliseconds> expiry
+            = parseDuration(parser.value(uploadExpiryOption));
+        if (!expiry || *expiry < std::chrono::minutes(1)) {
+            printError(tr("--upload-expiry needs a duration of at least one minute, such as 90m, "
+                          "24h or 7d (a number alone counts hours)."));
+            return 2;
+        }
+        uploadExpiry = *expiry;
     }
     const QHostAddress address(parser.value(listenOption));
     if (address.isNull()) {
@@ -238,6 +255,7 @@ int Application::run(int argc, char *argv[])
     serverOptions.port = port;
     serverOptions.dataDir = dataDir;
     serverOptions.rotateToken = parser.isSet(rotateOption);
+    serverOptions.uploadExpiry = uploadExpiry;
     auto server = std::make_unique<HeadwayServer>(engine, serverOptions);
     if (!server->listen(&error)) {
         if (portFromUser || !gui) {

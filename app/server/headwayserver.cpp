@@ -29,6 +29,13 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+UploadManager::Options uploadOptions(const ServerOptions &options)
+{
+    UploadManager::Options upload;
+    upload.expiry = options.uploadExpiry;
+    return upload;
+}
 using Method = QHttpServerRequest::Method;
 
 bool isWebSocketUpgrade(const QHttpServerRequest &request)
@@ -97,7 +104,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
       m_limiter(std::make_unique<AuthRateLimiter>()),
       m_uploads(m_options.dataDir.isEmpty()
                     ? nullptr
-                    : std::make_unique<UploadManager>(engine, m_options.dataDir)),
+                    : std::make_unique<UploadManager>(engine, m_options.dataDir,
+                                                      uploadOptions(m_options))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())), m_front(new HttpFrontend(this))
 {
     m_policy->setAllowedHosts(m_options.allowedHosts);

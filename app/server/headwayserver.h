@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +39,8 @@ struct ServerOptions
     QString dataDir; // the token file lives here; empty: a token for this run only
     bool rotateToken = false;
     QStringList allowedHosts; // extra Host names besides localhost/127.0.0.1/[::1]
+    // An unfinished upload with no data for this long is removed (its task fails "expired").
+    std::chrono::milliseconds uploadExpiry { std::chrono::hours(24) };
 };
 
 // The local HTTP server: the REST API, incremental sync, WebSocket and Server-Sent Events

@@ -56,9 +56,10 @@ bool isSha256Hex(const QByteArray &hex)
 }
 } // namespace
 
-UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, QObject *parent)
+UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, Options options,
+                             QObject *parent)
     : QObject(parent), m_engine(engine), m_engineAlive(&engine),
-      m_dir(QDir(dataDir).filePath(u"uploads"_s))
+      m_dir(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
 {
     m_clock.start();
     QDir().mkpath(m_dir);
@@ -66,6 +67,11 @@ UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, QObject
     restore();
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] { expireIdle(); });
     rearmTimer();
+}
+
+UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, QObject *parent)
+    : UploadManager(engine, dataDir, Options(), parent)
+{
 }
 
 UploadManager::~UploadManager()

@@ -72,6 +72,9 @@ public:
 
     static constexpr qint64 ChunkLimit = 8 * 1024 * 1024; // one PATCH body at most
 
+    // Restores the uploads of an earlier run at once, so the expiry is given here.
+    UploadManager(TaskEngine &engine, const QString &dataDir, Options options,
+                  QObject *parent = nullptr);
     UploadManager(TaskEngine &engine, const QString &dataDir, QObject *parent = nullptr);
     ~UploadManager() override;
 

@@ -11,6 +11,7 @@
 #include "tests/server/serverclient.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -146,11 +147,12 @@ private:
     }
 
     // A new server over the current engine (what a restart of the server alone does).
-    void startServer()
+    void startServer(std::chrono::milliseconds uploadExpiry = std::chrono::hours(24))
     {
         ServerOptions serverOptions;
         serverOptions.port = 0;
         serverOptions.dataDir = m_dir->path();
+        serverOptions.uploadExpiry = uploadExpiry;
         m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
         QString error;
         QVERIFY2(m_server->listen(&error), qPrintable(error));
@@ -665,6 +667,62 @@ private Q_SLOTS:
         QFile done(QDir(uploadsDir()).filePath(u"kept.bin"_s));
         QVERIFY(done.open(QIODevice::ReadOnly));
         QCOMPARE(done.readAll(), QByteArray(10, 'a') + QByteArray(10, 'b'));
+    }
+
+    // --upload-expiry reaches the uploads restored at start: an upload last fed two hours ago
+    // is removed (task failed "expired") with a one-hour expiry and kept with a three-hour one.
+    void configuredExpiryAppliesAtStart_data()
+    {
+        QTest::addColumn<int>("expiryHours");
+        QTest::addColumn<bool>("kept");
+        QTest::newRow("1 h: expired") << 1 << false;
+        QTest::newRow("3 h: kept") << 3 << true;
+    }
+
+    void configuredExpiryAppliesAtStart()
+    {
+        QFETCH(int, expiryHours);
+        QFETCH(bool, kept);
+        Answer created;
+        const QString path = create(20, "old.bin", &created);
+        QVERIFY(!path.isEmpty());
+        const QString taskId = QString::fromLatin1(created.header("Headway-Task-Id"));
+        QCOMPARE(patch(path, 0, QByteArray(10, 'a')).status, 204);
+        m_nam.reset();
+        m_server.reset();
+
+        // Two hours without data: the partial file's time and the saved state say so.
+        const QString id = path.section(u'/', -1);
+        const QDateTime twoHoursAgo = QDateTime::currentDateTimeUtc().addSecs(-2 * 3600);
+        QFile part(QDir(uploadsDir()).filePath(id + u".part"_s));
+        QVERIFY(part.open(QIODevice::ReadWrite));
+        QVERIFY(part.setFileTime(twoHoursAgo, QFileDevice::FileModificationTime));
+        part.close();
+        QFile state(QDir(uploadsDir()).filePath(id + u".json"_s));
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(state.readAll()).object();
+        state.close();
+        json.insert(u"last_activity"_s, twoHoursAgo.toString(Qt::ISODateWithMs));
+        json.insert(u"created"_s, twoHoursAgo.toString(Qt::ISODateWithMs));
+        QVERIFY(state.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        state.write(QJsonDocument(json).toJson());
+        state.close();
+
+        startServer(std::chrono::hours(expiryHours));
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(call("HEAD", path).status, kept ? 200 : 404);
+        QCOMPARE(QFile::exists(part.fileName()), kept);
+        QCOMPARE(QFile::exists(state.fileName()), kept);
+        const std::optional<TaskSnapshot> task = m_engine->task(taskId);
+        QVERIFY(task);
+        if (kept) {
+            QCOMPARE(task->state, TaskState::Running);
+            QCOMPARE(patch(path, 10, QByteArray(10, 'b')).status, 204);
+        } else {
+            QCOMPARE(task->state, TaskState::Failed);
+            QCOMPARE(task->error->code, u"expired"_s);
+        }
     }
 
     // Headway stops mid-upload and starts again on the same data dir and store: the task comes

@@ -34,9 +34,10 @@ export async function launchBrowser() {
 
 /**
  * A page signed in through the printed ?token= link, with every request recorded.
- * options: browser context options (viewport, colorScheme, javaScriptEnabled...).
+ * options: browser context options (viewport, colorScheme, javaScriptEnabled...); waitUntil:
+ * when the first navigation counts as done ('load'; 'commit' when the page redirects at once).
  */
-export async function openPage(browser, server, { path = '/', beforeGoto = null, ...options } = {}) {
+export async function openPage(browser, server, { path = '/', beforeGoto = null, waitUntil = 'load', ...options } = {}) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
     const page = await context.newPage();
     const requests = [];
@@ -50,7 +51,7 @@ export async function openPage(browser, server, { path = '/', beforeGoto = null,
     });
     if (beforeGoto)
         await beforeGoto(page);
-    await page.goto(server.url); // sets the session cookie, redirects to "/"
+    await page.goto(server.url, { waitUntil }); // sets the session cookie, redirects to "/"
     if (path !== '/')
         await page.goto(server.origin + path);
     return { context, page, requests, problems };

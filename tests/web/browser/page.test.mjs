@@ -409,9 +409,9 @@ describe('the page', () => {
             t.skip('the node mock has no /plain forms');
             return;
         }
-        const { page, requests } = await open({ javaScriptEnabled: false });
-        // 'commit': the no-JS redirect to /plain may start before the load finishes.
-        await page.goto(server.origin + '/', { waitUntil: 'commit' });
+        // The sign-in link lands on "/", whose <noscript> refresh goes on to /plain: possibly
+        // before "/" has finished loading, so the first navigation counts once committed.
+        const { page, requests } = await open({ javaScriptEnabled: false, waitUntil: 'commit' });
         await page.waitForURL(/\/plain/, { timeout: TIMEOUT });
         const posted = page.waitForResponse((r) => r.url().endsWith('/plain/start'));
         await page.locator('form[action="/plain/start"] button').click();
