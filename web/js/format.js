@@ -1,13 +1,15 @@
 // Turns the numbers of a task's progress into short human text: amounts, speed, ETA, percent.
 // Pure and locale-independent on purpose (the same text in Chromium, Qt WebEngine and tests).
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+// Powers of 1024 with their IEC names, as the desktop window (QLocale::formattedDataSize) shows
+// the same task: "16 MiB" in both, never "16 MB" for 16,777,216 bytes.
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
 function trimNumber(value, decimals) {
     return value.toFixed(decimals).replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
 }
 
-/** 1536 -> "1.5 KB" (powers of 1024, one decimal under 10, none above). */
+/** 1536 -> "1.5 KiB" (powers of 1024, one decimal under 10, none above). */
 export function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return '';
@@ -19,7 +21,7 @@ export function formatBytes(bytes) {
     }
     if (unit === 0)
         return `${Math.round(value)} B`;
-    // 1023.96 KB would print "1024 KB": move up instead.
+    // 1023.96 KiB would print "1024 KiB": move up instead.
     if (value >= 999.95 && unit < BYTE_UNITS.length - 1) {
         value /= 1024;
         unit += 1;
@@ -37,7 +39,7 @@ export function formatAmount(amount, unit) {
     return unit ? `${n} ${unit}` : n;
 }
 
-/** "12 MB of 100 MB", "3 of 10 files", "7 files" (unknown total), "" when nothing is known. */
+/** "12 MiB of 100 MiB", "3 of 10 files", "7 files" (unknown total), "" when nothing is known. */
 export function formatProcessed(progress) {
     if (!progress)
         return '';
@@ -52,7 +54,7 @@ export function formatProcessed(progress) {
     return `${formatAmount(processed, '')} of ${formatAmount(total, unit)}`;
 }
 
-/** Units per second: (1048576, "bytes") -> "1 MB/s"; (2.5, "files") -> "2.5 files/s"; 0 -> "". */
+/** Units per second: (1048576, "bytes") -> "1 MiB/s"; (2.5, "files") -> "2.5 files/s"; 0 -> "". */
 export function formatSpeed(speed, unit) {
     if (!Number.isFinite(speed) || speed <= 0)
         return '';
@@ -129,4 +131,26 @@ export function formatStep(progress) {
         return `All ${n} steps done`;
     const label = progress.steps[i];
     return label ? `Step ${i + 1} of ${n}: ${label}` : `Step ${i + 1} of ${n}`;
+}
+
+/**
+ * The list's summary from task counts per state: "2 running · 1 queued · 3 finished ·
+ * 1 interrupted". Interrupted tasks wait for someone to retry them: apart from the finished
+ * ones, as in the desktop window's status bar.
+ */
+export function formatCounts(counts) {
+    const c = (state) => counts?.[state] || 0;
+    const parts = [];
+    if (c('running'))
+        parts.push(`${c('running')} running`);
+    if (c('queued'))
+        parts.push(`${c('queued')} queued`);
+    if (c('paused'))
+        parts.push(`${c('paused')} paused`);
+    const finished = c('succeeded') + c('failed') + c('canceled');
+    if (finished)
+        parts.push(`${finished} finished`);
+    if (c('interrupted'))
+        parts.push(`${c('interrupted')} interrupted`);
+    return parts.join(' · ');
 }

@@ -1,6 +1,6 @@
 // The task list: one keyed row per task, touched only when its task changed, and every DOM
 // write of a batch done in one animation frame (1,000 tasks updating stay smooth).
-import { clampPercent, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
+import { clampPercent, formatCounts, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
 import { ACTIONS, canDo, isActive, isFinished } from './transitions.js';
 
 const BADGE = {
@@ -293,18 +293,7 @@ export class TaskListView {
     }
 
     renderSummary() {
-        const counts = this.store.counts();
-        const parts = [];
-        if (counts.running)
-            parts.push(`${counts.running} running`);
-        if (counts.queued)
-            parts.push(`${counts.queued} queued`);
-        if (counts.paused)
-            parts.push(`${counts.paused} paused`);
-        const finished = (counts.succeeded || 0) + (counts.failed || 0) + (counts.canceled || 0) + (counts.interrupted || 0);
-        if (finished)
-            parts.push(`${finished} finished`);
-        setText(this.counts, parts.join(' · '));
+        setText(this.counts, formatCounts(this.store.counts()));
         let visible = 0;
         for (const t of this.store.tasks.values()) {
             if (matchesFilter(this.filter, t.state))

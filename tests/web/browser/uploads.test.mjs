@@ -143,7 +143,7 @@ describe('uploads card', { skip }, () => {
             await r.locator('.hw-upload-speed').filter({ hasText: '/s' }).waitFor({ timeout: TIMEOUT });
             assert.match(await r.locator('.hw-upload-eta').textContent(), /left$/);
             assert.ok(Number(await bar.getAttribute('aria-valuenow')) > 0);
-            assert.match(await bar.getAttribute('aria-valuetext'), /of 48 MB/);
+            assert.match(await bar.getAttribute('aria-valuetext'), /of 48 MiB/);
             await page.screenshot({ path: join(OUTPUT, 'uploads-in-progress.png') });
 
             // 1. Pause: nothing more is sent; Resume goes on at the server's offset.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatAmount, formatProcessed, formatSpeed, formatEta, formatPercent, clampPercent, stateLabel, formatStep } from '../../../web/js/format.js';
+import { formatBytes, formatAmount, formatProcessed, formatSpeed, formatEta, formatPercent, clampPercent, stateLabel, formatStep, formatCounts } from '../../../web/js/format.js';
 
 const rows = (fn, cases) => {
     for (const [input, expected] of cases)
@@ -8,16 +8,16 @@ const rows = (fn, cases) => {
 };
 
 test('formatBytes', () => rows(formatBytes, [
-    [0, '0 B'], [1023, '1023 B'], [1024, '1 KB'], [1536, '1.5 KB'], [10 * 1024, '10 KB'],
-    [1048575, '1 MB'], [5.25 * 1024 ** 3, '5.3 GB'], [123.4 * 1024 ** 2, '123 MB'], [-1, ''], [NaN, ''],
+    [0, '0 B'], [1023, '1023 B'], [1024, '1 KiB'], [1536, '1.5 KiB'], [10 * 1024, '10 KiB'],
+    [1048575, '1 MiB'], [5.25 * 1024 ** 3, '5.3 GiB'], [123.4 * 1024 ** 2, '123 MiB'], [-1, ''], [NaN, ''],
 ]));
 
 test('formatAmount', () => rows(formatAmount, [
-    [[3, 'files'], '3 files'], [[3, ''], '3'], [[2048, 'bytes'], '2 KB'], [[2.5, 'items'], '2.5 items'], [[null, 'x'], ''],
+    [[3, 'files'], '3 files'], [[3, ''], '3'], [[2048, 'bytes'], '2 KiB'], [[2.5, 'items'], '2.5 items'], [[null, 'x'], ''],
 ]));
 
 test('formatProcessed', () => rows(formatProcessed, [
-    [{ processed: 12 * 1024 ** 2, total: 100 * 1024 ** 2, unit: 'bytes' }, '12 MB of 100 MB'],
+    [{ processed: 12 * 1024 ** 2, total: 100 * 1024 ** 2, unit: 'bytes' }, '12 MiB of 100 MiB'],
     [{ processed: 3, total: 10, unit: 'files' }, '3 of 10 files'],
     [{ processed: 7, total: null, unit: 'files' }, '7 files'],
     [{ processed: 0, total: null, unit: '' }, ''],
@@ -26,7 +26,7 @@ test('formatProcessed', () => rows(formatProcessed, [
 ]));
 
 test('formatSpeed', () => rows(formatSpeed, [
-    [[1048576, 'bytes'], '1 MB/s'], [[2.5, 'files'], '2.5 files/s'], [[0.333, 'items'], '0.33 items/s'],
+    [[1048576, 'bytes'], '1 MiB/s'], [[2.5, 'files'], '2.5 files/s'], [[0.333, 'items'], '0.33 items/s'],
     [[12.34, ''], '12.3 items/s'], [[250.4, 'files'], '250 files/s'], [[0, 'bytes'], ''], [[NaN, 'x'], ''],
 ]));
 
@@ -49,4 +49,12 @@ test('formatStep', () => rows(formatStep, [
     [{ steps: ['A', 'B'], step: 2 }, 'All 2 steps done'],
     [{ steps: [], step: 0 }, ''],
     [{}, ''],
+]));
+
+test('formatCounts', () => rows(formatCounts, [
+    [{ running: 2, queued: 1, succeeded: 2, failed: 1 }, '2 running · 1 queued · 3 finished'],
+    [{ paused: 1, canceled: 1, interrupted: 2 }, '1 paused · 1 finished · 2 interrupted'],
+    [{ interrupted: 1 }, '1 interrupted'],
+    [{}, ''],
+    [null, ''],
 ]));
