@@ -319,7 +319,7 @@ void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> 
 {
     const auto it = m_uploads.constFind(id);
     if (it == m_uploads.cend() || (*it)->rehash != rehash)
-        return; // dropped meanwhile, or waitForHash() took the result already
+        return; // dropped meanwhile
     const std::shared_ptr<Upload> keep = *it;
     Upload &upload = *keep;
     if (rehash) {
@@ -345,26 +345,10 @@ void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> 
     }
 }
 
-// Makes the hash usable now: waits for a re-hashing worker (needed only when the last chunk
-// arrives before it caught up).
-bool UploadManager::waitForHash(Upload &upload, QString *error)
+bool UploadManager::hashReady(const QString &id) const
 {
-    while (std::shared_ptr<Rehash> rehash = upload.rehash) {
-        rehash->future.waitForFinished();
-        if (!rehash->error.isEmpty()) {
-            *error = rehash->error;
-            return false;
-        }
-        if (rehash->hashed < upload.info.offset) {
-            startRehash(upload);
-            continue;
-        }
-        qCDebug(lcUploads, "Upload %s: waited for the SHA-256 of %lld bytes",
-                qUtf8Printable(upload.info.id), rehash->hashed);
-        upload.hash = std::move(rehash->hash);
-        upload.rehash.reset();
-    }
-    return true;
+    const auto it = m_uploads.constFind(id);
+    return it != m_uploads.cend() && !(*it)->rehash;
 }
 
 bool UploadManager::taskGone(const Upload &upload) const
@@ -620,15 +604,13 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
     else
         m_hasher.add(upload.hash, chunk); // overlaps with receiving the next chunk
     upload.speed.update(m_clock.elapsed(), info.offset);
-    if (info.offset == info.length) {
-        QString hashError;
-        if (!waitForHash(upload, &hashError)) {
-            const QString message
-                = tr("Cannot read the partial file back after a restart: %1").arg(hashError);
-            fail(upload, u"io_error"_s, message);
-            *error = { 500, u"io_error"_s, message };
-            return std::nullopt;
-        }
+    if (info.offset == info.length && upload.rehash) {
+        // The SHA-256 of what came before a restart is still being rebuilt (at disk speed: it
+        // may take a while for a large file). Waiting here would stall the event loop, and with
+        // it the window: verify when the worker is done (rehashDone() completes the upload; a
+        // mismatch then fails the task, seen by every viewer).
+        reportProgress(upload, 1, tr("Verifying"));
+    } else if (info.offset == info.length) {
         complete(upload, error);
         if (*error)
             return std::nullopt;

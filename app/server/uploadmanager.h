@@ -97,6 +97,8 @@ public:
     // task a user removed.
     int expireIdle();
     int count() const { return int(m_uploads.size()); }
+    // False while the SHA-256 of a restored upload is being rebuilt from its partial file.
+    bool hashReady(const QString &id) const;
 
     // "../a\x01b/c.txt" -> "c.txt": no separators, no "..", no control characters, never empty.
     static QString sanitizeFilename(const QString &name);
@@ -140,7 +142,6 @@ private:
     std::shared_ptr<Upload> load(const QString &id);
     void startRehash(Upload &upload);
     void rehashDone(const QString &id, const std::shared_ptr<Rehash> &rehash);
-    bool waitForHash(Upload &upload, QString *error);
     bool taskGone(const Upload &upload) const;
     void resumeTask(Upload &upload);
     void failUnresumable();
