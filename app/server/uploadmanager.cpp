@@ -84,6 +84,9 @@ UploadManager::~UploadManager()
     }
     for (QFuture<void> &job : m_hashJobs)
         job.waitForFinished();
+    // A quit right after an upload still leaves its file on the disk.
+    for (QFuture<void> &job : m_syncJobs)
+        job.waitForFinished();
     // Only our own registration: another manager may have taken the type over since.
     if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
         m_engine.setExternalDriver(TypeName, nullptr);
@@ -625,15 +628,7 @@ void UploadManager::complete(Upload &upload, Error *error)
     Info &info = upload.info;
     reportProgress(upload, 1, tr("Verifying"));
     const QString part = partPath(info.id);
-    {
-        // Flush to the disk before the file appears under its real name.
-        QFile file(part);
-        if (file.open(QIODevice::ReadWrite)) {
-            ::fsync(file.handle());
-            file.close();
-        }
-    }
-    m_hasher.wait(); // the last chunks may still be queued
+    m_hasher.wait(); // the last chunks may still be queued (one at most)
     const QByteArray digest = upload.hash->result().toHex();
     if (QFileInfo(part).size() != info.length) {
         const QString message = tr("The partial file has %1 bytes, not %2: it changed on disk.")
@@ -659,6 +654,15 @@ void UploadManager::complete(Upload &upload, Error *error)
         return;
     }
     QFile::remove(statePath(info.id)); // a finished upload is never brought back
+    // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
+    // fsync here took as long as the disk needs for the whole file (seconds for a large one
+    // on a slow disk), all of it with the event loop, and so the window, stalled.
+    m_syncJobs.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    m_syncJobs.append(QtConcurrent::run([target] {
+        QFile file(target);
+        if (file.open(QIODevice::ReadOnly))
+            ::fsync(file.handle());
+    }));
     info.finished = true;
     info.path = target;
     upload.lastActivityMs = m_clock.elapsed();

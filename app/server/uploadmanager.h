@@ -25,10 +25,11 @@ class TaskEngine;
 
 // The storage and task side of resumable uploads (the tus protocol is UploadApi's): each
 // upload is a partial file <dataDir>/uploads/<id>.part that chunks are appended to at the
-// offset the server holds, hashed (SHA-256) as they arrive, flushed, verified and renamed to
-// its sanitized file name at the end. Each upload is an "upload" task in the engine (this is
-// its ExternalTaskDriver), so every viewer sees the server's byte count; canceling the task
-// terminates the upload. Abandoned uploads expire. Lives in the engine's thread.
+// offset the server holds, hashed (SHA-256) as they arrive, verified and renamed to its
+// sanitized file name at the end, then flushed to the disk by a worker. Each upload is an "upload"
+// task in the engine (this is its ExternalTaskDriver), so every viewer sees the server's byte
+// count; canceling the task terminates the upload. Abandoned uploads expire. Lives in the engine's
+// thread.
 //
 // Uploads survive a restart: each one's state (length, name, metadata, task id, ...) is kept
 // in <id>.json beside its partial file, written once at creation; the offset is the partial
@@ -168,5 +169,6 @@ private:
     // SHA-256 of arriving chunks, off the request path. One chunk at a time: hashing (~2 GB/s)
     // outruns receiving, and each queued chunk is a request body kept alive (RSS).
     BackgroundHasher m_hasher { ChunkLimit };
+    QList<QFuture<void>> m_syncJobs; // flushing finished files, waited for by the destructor
     QList<QFuture<void>> m_hashJobs; // re-hashing workers, waited for by the destructor
 };
