@@ -76,7 +76,14 @@ const STATUS = {
     offline: { text: 'Offline', cls: 'text-bg-danger', title: 'Cannot reach Headway: retrying' },
 };
 const indicator = $('connection');
+let uploads = null; // the Uploads card (below), when the browser can upload
+let lastStatus = 'connecting';
 function showStatus(status, detail) {
+    // Connected again (Headway restarted, the network returned): uploads waiting go on.
+    const connected = (st) => st === 'live' || st === 'polling';
+    if (connected(status) && !connected(lastStatus))
+        uploads?.serverBack();
+    lastStatus = status;
     const s = STATUS[status] || STATUS.connecting;
     indicator.textContent = s.text;
     indicator.className = `badge rounded-pill hw-connection ${s.cls}`;
@@ -180,7 +187,6 @@ async function loadTypes(attempt = 0) {
 
 // ---- uploads (tus) --------------------------------------------------------------------------
 // Each upload is also an "upload" task on the server: its row in the task list comes by sync.
-let uploads = null;
 if (window.tus && window.tus.isSupported) {
     uploads = new UploadsView({
         zone: $('upload-zone'),

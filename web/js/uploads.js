@@ -13,6 +13,7 @@ const LABELS = {
     uploading: 'Uploading',
     paused: 'Paused',
     offline: 'Waiting for the network',
+    unreachable: 'Waiting for Headway',
     done: 'Uploaded',
     failed: 'Failed',
     canceled: 'Canceled',
@@ -22,11 +23,12 @@ const BADGE = {
     uploading: 'text-bg-primary',
     paused: 'text-bg-warning',
     offline: 'text-bg-warning',
+    unreachable: 'text-bg-warning',
     done: 'text-bg-success',
     failed: 'text-bg-danger',
     canceled: 'text-bg-secondary',
 };
-const BAR = { paused: 'bg-warning', offline: 'bg-warning', done: 'bg-success', failed: 'bg-danger', canceled: 'bg-secondary' };
+const BAR = { paused: 'bg-warning', offline: 'bg-warning', unreachable: 'bg-warning', done: 'bg-success', failed: 'bg-danger', canceled: 'bg-secondary' };
 
 /** Bytes per second over the last few seconds of (time, bytes) samples; 0 when unknown. */
 export class SpeedMeter {
@@ -178,6 +180,12 @@ class FileUpload {
             this.set('offline', 'Resumes by itself when the network is back.');
             return;
         }
+        // No answer at all: Headway is restarting or gone for a while. Uploads survive its
+        // restarts, so this one goes on when the page reaches it again (see serverBack()).
+        if (!err?.originalResponse?.getStatus?.()) {
+            this.set('unreachable', 'Resumes by itself when Headway is back.');
+            return;
+        }
         this.set('failed', errorText(err));
     }
 
@@ -189,7 +197,7 @@ class FileUpload {
     }
 
     resume() {
-        if (!['paused', 'offline', 'failed'].includes(this.state))
+        if (!['paused', 'offline', 'unreachable', 'failed'].includes(this.state))
             return;
         this.note = '';
         this.go(); // the upload keeps its URL: tus-js-client asks the server's offset (HEAD) first
@@ -241,7 +249,7 @@ class FileUpload {
         setText(r.note, this.note);
         const can = {
             pause: this.state === 'uploading' || this.state === 'starting',
-            resume: ['paused', 'offline', 'failed'].includes(this.state),
+            resume: ['paused', 'offline', 'unreachable', 'failed'].includes(this.state),
             cancel: !['done', 'canceled'].includes(this.state),
             dismiss: ['done', 'canceled', 'failed'].includes(this.state),
         };
@@ -311,12 +319,19 @@ export class UploadsView {
                 upload[action]();
             }
         });
-        window.addEventListener('online', () => {
-            for (const upload of this.uploads.values()) {
-                if (upload.state === 'offline')
-                    upload.resume();
-            }
-        });
+        window.addEventListener('online', () => this.resumeWaiting('offline'));
+    }
+
+    /** The page reaches Headway again (after a restart, say): waiting uploads go on. */
+    serverBack() {
+        this.resumeWaiting('offline', 'unreachable');
+    }
+
+    resumeWaiting(...states) {
+        for (const upload of this.uploads.values()) {
+            if (states.includes(upload.state))
+                upload.resume();
+        }
     }
 
     add(files) {

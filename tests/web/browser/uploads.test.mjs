@@ -215,6 +215,33 @@ describe('uploads card', { skip }, () => {
         }
     });
 
+    test('Headway restarts mid-upload: the upload waits, then goes on by itself', async () => {
+        rmSync(join(server.dataDir, 'uploads', file.name), { force: true });
+        await fetch(`${server.origin}/api/v1/tasks?state=finished`, { method: 'DELETE', headers: auth() });
+        const { page, context, log } = await openUploads();
+        try {
+            await page.setInputFiles('#upload-input', file.path);
+            await until('16 MiB acknowledged', () => log.acked >= 16 * MiB);
+            const { dataDir, port } = server;
+            await server.stop('SIGKILL');
+            // tus-js-client's own retries run out: the row waits for Headway, it does not fail.
+            await row(page).and(page.locator('[data-state="unreachable"]')).waitFor({ timeout: TIMEOUT });
+            assert.match(await row(page).textContent(), /Waiting for Headway/);
+            const ackedBefore = log.acked;
+            const patchesBefore = log.patches.length;
+            server = await startHeadway(undefined, { dataDir, port });
+            // No click: the page reconnects, and the upload resumes from what reached the disk.
+            await until('a PATCH after the restart', () => log.patches.length > patchesBefore, 60000);
+            assert.ok(log.patches[patchesBefore] >= ackedBefore,
+                `resumed at ${log.patches[patchesBefore]}, ${ackedBefore} acknowledged before`);
+            await assertCompleted(page, log);
+            const task = await uploadTask(file.name);
+            assert.equal(task.attempt, 2, 'the interrupted upload task was resumed, not recreated');
+        } finally {
+            await context.close();
+        }
+    });
+
     test('several files upload in parallel; Cancel removes one from the server', async () => {
         const keep = makeFile(dir, 'keep.bin', 12 * MiB + 7);
         const drop = makeFile(dir, 'drop.bin', 12 * MiB + 9);
