@@ -54,13 +54,15 @@ def wait_for(self, key, timeout):
     backend = self.backend.client
     start = time.time()
     while time.time() - start < timeout:
+        # Redis restarting: keep running, the test wants to see us survive. Reporting progress
+        # while it is down raises too (a failed task if it escaped, depending on the timing).
         try:
             if backend.get(key):
                 return "released"
-        except Exception:  # Redis restarting: keep running, the test wants to see us survive
+            self.update_state(state="PROGRESS",
+                              meta={"percent": min(99.0, (time.time() - start) * 100.0 / timeout),
+                                    "description": "waiting for " + key})
+        except Exception:
             pass
-        self.update_state(state="PROGRESS",
-                          meta={"percent": min(99.0, (time.time() - start) * 100.0 / timeout),
-                                "description": "waiting for " + key})
         time.sleep(0.2)
     return "timeout"
