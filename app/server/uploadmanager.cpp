@@ -82,10 +82,8 @@ UploadManager::~UploadManager()
         if (u->rehash)
             u->rehash->cancel = true;
     }
-    for (QFuture<void> &job : m_hashJobs)
-        job.waitForFinished();
-    // A quit right after an upload still leaves its file on the disk.
-    for (QFuture<void> &job : m_syncJobs)
+    // Also the flushes of finished files: a quit right after an upload leaves it on the disk.
+    for (QFuture<void> &job : m_workers)
         job.waitForFinished();
     // Only our own registration: another manager may have taken the type over since.
     if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
@@ -290,7 +288,6 @@ void UploadManager::startRehash(Upload &upload)
         upload.rehash = rehash;
     }
     rehash->target = upload.info.offset;
-    m_hashJobs.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     const QString id = upload.info.id;
     rehash->future = QtConcurrent::run([this, id, rehash] {
         QFile file(rehash->path);
@@ -314,7 +311,13 @@ void UploadManager::startRehash(Upload &upload)
         QMetaObject::invokeMethod(
             this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
     });
-    m_hashJobs.append(rehash->future);
+    addWorker(rehash->future);
+}
+
+void UploadManager::addWorker(QFuture<void> job)
+{
+    m_workers.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    m_workers.append(std::move(job));
 }
 
 // A worker finished (rehash) or, with rehash null, a restored upload needs no hashing.
@@ -657,8 +660,7 @@ void UploadManager::complete(Upload &upload, Error *error)
     // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
     // fsync here took as long as the disk needs for the whole file (seconds for a large one
     // on a slow disk), all of it with the event loop, and so the window, stalled.
-    m_syncJobs.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
-    m_syncJobs.append(QtConcurrent::run([target] {
+    addWorker(QtConcurrent::run([target] {
         QFile file(target);
         if (file.open(QIODevice::ReadOnly))
             ::fsync(file.handle());

@@ -169,6 +169,7 @@ private:
     // SHA-256 of arriving chunks, off the request path. One chunk at a time: hashing (~2 GB/s)
     // outruns receiving, and each queued chunk is a request body kept alive (RSS).
     BackgroundHasher m_hasher { ChunkLimit };
-    QList<QFuture<void>> m_syncJobs; // flushing finished files, waited for by the destructor
-    QList<QFuture<void>> m_hashJobs; // re-hashing workers, waited for by the destructor
+    // Re-hashing restored uploads and flushing finished files; the destructor waits for them.
+    void addWorker(QFuture<void> job);
+    QList<QFuture<void>> m_workers;
 };
