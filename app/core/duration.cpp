@@ -10,24 +10,21 @@ std::optional<std::chrono::milliseconds> parseDuration(QStringView text)
     text = text.trimmed();
     if (text.isEmpty())
         return std::nullopt;
+    struct Unit
+    {
+        char16_t suffix;
+        qint64 ms;
+    };
+    static constexpr Unit units[]
+        = { { u's', 1'000 }, { u'm', 60'000 }, { u'h', 3'600'000 }, { u'd', 86'400'000 } };
     qint64 unitMs = 3'600'000; // a number alone counts hours
-    if (const QChar unit = text.back().toLower(); !unit.isDigit()) {
-        switch (unit.unicode()) {
-        case u's':
-            unitMs = 1'000;
-            break;
-        case u'm':
-            unitMs = 60'000;
-            break;
-        case u'h':
-            unitMs = 3'600'000;
-            break;
-        case u'd':
-            unitMs = 86'400'000;
-            break;
-        default:
+    if (const QChar last = text.back().toLower(); !last.isDigit()) {
+        const auto unit = std::find_if(std::begin(units), std::end(units), [last](const Unit &u) {
+            return u.suffix == last.unicode();
+        });
+        if (unit == std::end(units))
             return std::nullopt;
-        }
+        unitMs = unit->ms;
         text.chop(1);
     }
     // Digits only: no sign, no fraction, no spaces, no second unit.
