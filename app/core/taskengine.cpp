@@ -51,6 +51,7 @@ TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, 
     m_sampleTimer.setTimerType(Qt::PreciseTimer);
     m_sampleTimer.setInterval(33);
     connect(&m_sampleTimer, &QTimer::timeout, this, &TaskEngine::sampleProgress);
+    connect(&m_deadlines, &DeadlineScheduler::due, this, &TaskEngine::onDeadlines);
 }
 
 TaskEngine::~TaskEngine()
@@ -204,14 +205,9 @@ void TaskEngine::transition(EngineTask &task, TaskState to)
         m_running.insert(&task);
     else
         m_running.remove(&task);
-    if (to == TaskState::Retrying && !task.external) // a cluster runs its own retries
-        m_retrying.insert(&task);
-    else
-        m_retrying.remove(&task);
-    if (!m_running.isEmpty() || !m_retrying.isEmpty()) {
-        if (!m_sampleTimer.isActive())
-            m_sampleTimer.start();
-    }
+    updateDeadline(task);
+    if (!m_running.isEmpty() && !m_sampleTimer.isActive())
+        m_sampleTimer.start();
 
     emitEvent({ TaskEvent::Kind::StateChanged, s, from });
 
@@ -282,7 +278,8 @@ void TaskEngine::onFinished(const std::shared_ptr<TaskAttempt> &attempt)
     }
 }
 
-void TaskEngine::finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error)
+void TaskEngine::finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error,
+                               Retry retry)
 {
     TaskSnapshot &s = task.snapshot;
     task.attempt.reset();
@@ -292,7 +289,8 @@ void TaskEngine::finishAttempt(EngineTask &task, TaskState to, std::optional<Tas
         // An external task that ended before we saw it start.
         transition(task, TaskState::Running);
     }
-    if (to == TaskState::Failed && s.attempt <= s.maxRetries && !m_shutDown) {
+    if (to == TaskState::Failed && retry == Retry::IfAllowed && s.attempt <= s.maxRetries
+        && !m_shutDown) {
         // Exponential backoff with +-20% jitter so retries of many tasks do not stampede.
         const double base = double(s.backoffMs) * std::pow(2.0, s.attempt - 1);
         const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
@@ -334,15 +332,15 @@ EngineError TaskEngine::cancel(const QString &id)
             return EngineError { u"invalid_transition"_s,
                                  tr("The task is already being canceled."),
                                  {} };
+        task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
+        updateDeadline(*task);
         if (task->external) {
-            task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
             if (ExternalTaskDriver *driver = m_drivers.value(s.type))
                 driver->cancelTask(s);
             return {};
         }
         // Cooperative: the task stops at its next checkpoint; after the grace period it is
         // abandoned and reported canceled anyway.
-        task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
         if (task->attempt)
             task->attempt->context->requestCancel();
         s.progress.message = tr("Canceling…");
@@ -544,10 +542,8 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
             }
             const std::optional<TaskError> error = s.error;
             // Failed with retries left is the cluster's business (it reports RETRY itself).
-            const int keep = s.maxRetries;
-            s.maxRetries = 0;
-            finishAttempt(*task, to, to == TaskState::Succeeded ? std::nullopt : error);
-            s.maxRetries = keep;
+            finishAttempt(*task, to, to == TaskState::Succeeded ? std::nullopt : error,
+                          Retry::Never);
             return {};
         }
         if (to == TaskState::Running && s.state == TaskState::Retrying)
@@ -724,12 +720,11 @@ void TaskEngine::sampleProgress()
                 e->dirty.insert(task->snapshot.id);
         }
     }
-    checkTimers();
     for (TrackerEntry *e : std::as_const(m_trackers)) {
         if (nowMs - e->lastFlushMs >= e->intervalMs)
             flushProgress(*e, nowMs);
     }
-    if (m_running.isEmpty() && m_retrying.isEmpty()) {
+    if (m_running.isEmpty()) {
         bool dirty = false;
         for (const TrackerEntry *e : std::as_const(m_trackers))
             dirty = dirty || !e->dirty.isEmpty();
@@ -754,40 +749,54 @@ void TaskEngine::flushProgress(TrackerEntry &entry, qint64 nowMs)
         deliver(entry.tracker, events);
 }
 
-void TaskEngine::checkTimers()
+void TaskEngine::updateDeadline(EngineTask &task)
 {
+    const TaskSnapshot &s = task.snapshot;
+    qint64 at = -1;
+    if (s.state == TaskState::Running || s.state == TaskState::Paused) {
+        if (task.cancelDeadlineMs >= 0)
+            at = task.cancelDeadlineMs;
+        else if (s.timeoutMs > 0 && task.startedMs >= 0)
+            at = task.startedMs + s.timeoutMs;
+    } else if (s.state == TaskState::Retrying && !task.external) { // a cluster retries itself
+        at = task.retryAtMs;
+    }
+    if (at >= 0)
+        m_deadlines.schedule(s.id, at);
+    else
+        m_deadlines.cancel(s.id);
+}
+
+void TaskEngine::onDeadlines(const QStringList &ids)
+{
+    flushStateEvents(); // what happened before the deadline reaches observers first
     const qint64 nowMs = m_monotonic.elapsed();
-    QList<EngineTask *> due;
-    for (EngineTask *task : std::as_const(m_running)) {
-        if (task->cancelDeadlineMs >= 0 && nowMs >= task->cancelDeadlineMs) {
-            due.append(task);
-        } else if (task->snapshot.timeoutMs > 0 && task->cancelDeadlineMs < 0
-                   && task->startedMs >= 0 && nowMs - task->startedMs >= task->snapshot.timeoutMs) {
+    for (const QString &id : ids) {
+        EngineTask *task = find(id);
+        if (!task)
+            continue;
+        const TaskState state = task->snapshot.state;
+        if (state == TaskState::Retrying) {
+            task->snapshot.attempt += 1;
+            task->snapshot.retryAt = {};
+            task->snapshot.error.reset();
+            transition(*task, TaskState::Queued);
+            enqueue(*task);
+        } else if (task->cancelDeadlineMs >= 0 && nowMs >= task->cancelDeadlineMs) {
+            // The attempt ignored the cancel for the whole grace period: abandon it.
+            const bool timedOut = task->timedOut;
+            finishAttempt(
+                *task, timedOut ? TaskState::Failed : TaskState::Canceled,
+                timedOut ? std::optional<TaskError>(TaskError {
+                    u"timeout"_s, tr("The task did not finish within its time limit."), {} })
+                         : std::nullopt);
+        } else if (task->cancelDeadlineMs < 0) {
             task->timedOut = true;
             task->cancelDeadlineMs = nowMs + m_options.cancelGraceMs;
+            updateDeadline(*task);
             if (task->attempt)
                 task->attempt->context->requestCancel();
         }
-    }
-    for (EngineTask *task : std::as_const(due)) {
-        // The attempt ignored the cancel for the whole grace period: abandon it.
-        const bool timedOut = task->timedOut;
-        finishAttempt(*task, timedOut ? TaskState::Failed : TaskState::Canceled,
-                      timedOut ? std::optional<TaskError>(TaskError {
-                          u"timeout"_s, tr("The task did not finish within its time limit."), {} })
-                               : std::nullopt);
-    }
-    QList<EngineTask *> retry;
-    for (EngineTask *task : std::as_const(m_retrying)) {
-        if (nowMs >= task->retryAtMs)
-            retry.append(task);
-    }
-    for (EngineTask *task : std::as_const(retry)) {
-        task->snapshot.attempt += 1;
-        task->snapshot.retryAt = {};
-        task->snapshot.error.reset();
-        transition(*task, TaskState::Queued);
-        enqueue(*task);
     }
 }
 
@@ -797,6 +806,7 @@ void TaskEngine::shutdown()
         return;
     m_shutDown = true;
     m_sampleTimer.stop();
+    m_deadlines.clear();
     drainReports();
     QList<EngineTask *> active(m_running.cbegin(), m_running.cend());
     for (EngineTask *task : std::as_const(active)) {

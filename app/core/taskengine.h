@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadlinescheduler.h"
 #include "externaltaskdriver.h"
 #include "result.h"
 #include "taskevent.h"
@@ -110,14 +111,19 @@ private:
     void drainReports();
     void onStarted(const std::shared_ptr<TaskAttempt> &attempt);
     void onFinished(const std::shared_ptr<TaskAttempt> &attempt);
-    void finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error);
+    // A failure is retried when the task has retries left, unless the caller says it must not
+    // be (a cluster runs its own retries).
+    enum class Retry { IfAllowed, Never };
+    void finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error,
+                       Retry retry = Retry::IfAllowed);
     void sampleTask(EngineTask &task, qint64 nowMs);
     void updateSampleInterval();
     void sampleProgress();
     void emitEvent(const TaskEvent &event);
     void flushStateEvents();
     void flushProgress(TrackerEntry &entry, qint64 nowMs);
-    void checkTimers();
+    void updateDeadline(EngineTask &task);
+    void onDeadlines(const QStringList &ids);
     void scheduleFlush();
     void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
     void startAttempt(EngineTask &task);
@@ -135,7 +141,8 @@ private:
     QElapsedTimer m_monotonic;
     quint64 m_sequence = 0;
     QSet<EngineTask *> m_running; // running or paused: sampled on every tick
-    QSet<EngineTask *> m_retrying; // waiting out a backoff
+    // Timeouts, cancel grace periods and retry backoffs, one per task, keyed by task id.
+    DeadlineScheduler m_deadlines { [this] { return m_monotonic.elapsed(); } };
     int m_activeCount = 0;
     bool m_shutDown = false;
 };

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void cancelIgnoredIsAbandoned();
     void pauseResume();
     void retryWithBackoff();
+    void backoffWaitsWithoutTicking();
     void manualRetry();
     void timeout();
     void priorityThenFifo();
@@ -337,6 +338,42 @@ void tst_TaskEngine::retryWithBackoff()
     QTRY_COMPARE(m_engine->task(u.id)->state, TaskState::Failed);
     QCOMPARE(m_engine->task(u.id)->attempt, 2);
     QCOMPARE(m_engine->task(u.id)->error->code, u"probe_failure"_s);
+}
+
+namespace {
+// Counts the timer events of the main thread: what wakes the process while nothing runs.
+class TimerEventCounter final : public QObject
+{
+public:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        m_count += event->type() == QEvent::Timer;
+        return false;
+    }
+    int m_count = 0;
+};
+} // namespace
+
+void tst_TaskEngine::backoffWaitsWithoutTicking()
+{
+    // A task waiting out a retry backoff must not keep the 30 Hz progress tick alive: the wait
+    // is one timer to the retry. (Before: ~30 wake-ups a second for the whole backoff.)
+    m_probe->failuresLeft = 1;
+    TaskSpec spec;
+    spec.type = u"probe"_s;
+    spec.maxRetries = 1;
+    spec.backoffMs = 1000; // 800 to 1200 ms with jitter
+    const Result<TaskSnapshot> t = m_engine->submit(spec);
+    QVERIFY(t);
+    QTRY_COMPARE(m_engine->task(t->id)->state, TaskState::Retrying);
+    TimerEventCounter counter;
+    QCoreApplication::instance()->installEventFilter(&counter);
+    QTRY_COMPARE(m_engine->task(t->id)->state, TaskState::Succeeded);
+    QCoreApplication::instance()->removeEventFilter(&counter);
+    QCOMPARE(m_engine->task(t->id)->attempt, 2);
+    // The retry deadline, and the few progress ticks that flush the failed attempt's last events
+    // and the new attempt's: nowhere near the ~24 a 33 ms tick would take over 800 ms.
+    QVERIFY2(counter.m_count <= 8, qPrintable(QString::number(counter.m_count)));
 }
 
 void tst_TaskEngine::manualRetry()
