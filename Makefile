@@ -24,7 +24,9 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Without a display (no DISPLAY/WAYLAND_DISPLAY) Headway starts headless and prints its URL.
-run: deps build
+# Only the program is built here (the tests come with `make test`).
+run: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target headway
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "No display found: starting Headway headless (engine and web server only)."; \
 		exec $(BUILD_DIR)/app/headway --headless $(HEADWAY_ARGS); \
