@@ -22,7 +22,12 @@ root=$(mktemp -d /var/tmp/headway-clean-root.XXXXXX)
 mounts=()
 
 cleanup() {
-    local rc=$? i
+    local rc=$? i p pids=()
+    # Whatever still runs inside the root (a step interrupted, a server left behind) ends first.
+    for p in /proc/[0-9]*; do
+        [[ $(readlink "$p/root" 2>/dev/null) == "$root" ]] && pids+=("${p#/proc/}")
+    done
+    ((${#pids[@]})) && kill -KILL "${pids[@]}" 2>/dev/null && sleep 1
     for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
         umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" || true
     done
