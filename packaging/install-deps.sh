@@ -2,6 +2,8 @@
 # Installs what Headway needs on Debian 12, only what is missing.
 #   install-deps.sh          build and run
 #   install-deps.sh --test   also what the tests need (browser, node packages, redis, celery)
+# Building and running need no Node: web/vendor/ is committed (`make vendor` refreshes it).
+# The tests' npm packages run on Debian 12's own Node.js (18.20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,14 +37,8 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--test" && -f tests/web/package.json ]]; then
-    if [[ ! -d tests/web/node_modules ]] || [[ tests/web/package.json -nt tests/web/node_modules ]]; then
+    if [[ ! -d tests/web/node_modules ]] || [[ tests/web/package-lock.json -nt tests/web/node_modules ]]; then
         echo "Installing the browser tests' npm packages"
         (cd tests/web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
-    fi
-fi
-if [[ -f web/package.json ]]; then
-    if [[ ! -d web/node_modules ]] || [[ web/package.json -nt web/node_modules ]]; then
-        echo "Installing the page's npm packages"
-        (cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
     fi
 fi
