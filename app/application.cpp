@@ -3,6 +3,7 @@
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
 #include "app/core/duration.h"
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
@@ -214,8 +215,11 @@ int Application::run(int argc, char *argv[])
         printError(tr("--listen needs an IP address, such as 127.0.0.1 or ::1."));
         return 2;
     }
-    if (!QDir().mkpath(dataDir)) {
-        printError(tr("Cannot create the data directory %1.").arg(dataDir));
+
+    // Refuse someone else's data dir before anything in it is read (issue 15, W1).
+    QString error;
+    if (!PrivateDir::prepare(dataDir, &error)) {
+        printError(error);
         return 1;
     }
 
@@ -226,7 +230,6 @@ int Application::run(int argc, char *argv[])
 
     // --- engine and store ---
     TaskStore store;
-    QString error;
     if (!store.open(QDir(dataDir).filePath(u"tasks.sqlite"_s), &error)) {
         printError(error);
         return 1;

@@ -1,5 +1,6 @@
 #include "headwayserver.h"
 
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
@@ -211,7 +212,8 @@ bool HeadwayServer::loadToken(QString *errorMessage)
         return false;
     }
     m_token = token->toString();
-    return true;
+    // The uploads folder is checked like the data dir: someone else's is never served.
+    return !m_uploads || PrivateDir::prepare(m_uploads->uploadDir(), errorMessage);
 }
 
 bool HeadwayServer::isRateLimited(const QHostAddress &address) const

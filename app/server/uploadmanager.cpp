@@ -1,5 +1,6 @@
 #include "uploadmanager.h"
 
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
@@ -62,9 +63,13 @@ UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, Options
       m_dir(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
 {
     m_clock.start();
-    QDir().mkpath(m_dir);
     m_engine.setExternalDriver(TypeName, this);
-    restore();
+    // Someone else's uploads folder is not read (HeadwayServer::listen() refuses to serve).
+    QString error;
+    if (PrivateDir::prepare(dataDir, &error) && PrivateDir::prepare(m_dir, &error))
+        restore();
+    else
+        qCWarning(lcUploads, "%s", qUtf8Printable(error));
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] { expireIdle(); });
     rearmTimer();
 }
@@ -131,8 +136,9 @@ bool UploadManager::saveState(const Upload &upload, QString *error) const
         { u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
     };
     QSaveFile file(statePath(info.id));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(state).toJson()) < 0
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(QJsonDocument(state).toJson()) < 0 || !file.commit()) {
         *error = file.errorString();
         return false;
     }
@@ -485,13 +491,12 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     upload->lastActivityMs = m_clock.elapsed();
     upload->created = QDateTime::currentDateTimeUtc();
 
-    QFile part(partPath(info.id));
-    if (!QDir().mkpath(m_dir) || !part.open(QIODevice::WriteOnly)) {
-        *error = { 500, u"io_error"_s,
-                   tr("Cannot create the upload file: %1").arg(part.errorString()) };
+    QString reason;
+    if (!PrivateDir::prepare(m_dir, &reason)
+        || !PrivateDir::createFile(partPath(info.id), &reason)) {
+        *error = { 500, u"io_error"_s, tr("Cannot create the upload file: %1").arg(reason) };
         return std::nullopt;
     }
-    part.close();
 
     if (m_engine.registry().find(TypeName)) {
         TaskSpec spec;

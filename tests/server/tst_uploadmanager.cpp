@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -161,6 +162,27 @@ private Q_SLOTS:
         const UploadManager::Info ok = create(3);
         QVERIFY(append(ok.id, 0, "abc"));
         QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
+    }
+
+    void filesArePrivateWhateverTheUmask()
+    {
+        const mode_t old = ::umask(0);
+        const UploadManager::Info info = create(6);
+        const auto mode = [](const QString &path) {
+            struct stat st = {};
+            return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777)
+                                                                         : -1;
+        };
+        const int dirMode = mode(uploadsDir());
+        const int partMode = mode(partOf(info.id));
+        const int stateMode = mode(stateOf(info.id));
+        const bool appended = append(info.id, 0, "abcdef");
+        ::umask(old);
+        QCOMPARE(dirMode, 0700);
+        QCOMPARE(partMode, 0600);
+        QCOMPARE(stateMode, 0600);
+        QVERIFY(appended);
+        QCOMPARE(mode(QDir(uploadsDir()).filePath(u"file.bin"_s)), 0600);
     }
 
     void terminateRemovesBothFiles_data()
