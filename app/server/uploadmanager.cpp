@@ -1,5 +1,6 @@
 #include "uploadmanager.h"
 
+#include "app/core/exclusivefile.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksnapshot.h"
@@ -444,14 +445,14 @@ QString UploadManager::sanitizeFilename(const QString &name)
 QString UploadManager::uniqueTarget(const QString &filename) const
 {
     const QDir dir(m_dir);
-    if (!QFileInfo::exists(dir.filePath(filename)))
+    if (!ExclusiveFile::entryExists(dir.filePath(filename)))
         return dir.filePath(filename);
     const QFileInfo fi(filename);
     const QString stem = fi.completeBaseName();
     const QString suffix = fi.suffix().isEmpty() ? QString() : u'.' + fi.suffix();
     for (int i = 1;; ++i) {
         const QString candidate = dir.filePath(stem + u" ("_s + QString::number(i) + u')' + suffix);
-        if (!QFileInfo::exists(candidate))
+        if (!ExclusiveFile::entryExists(candidate))
             return candidate;
     }
 }
@@ -654,8 +655,17 @@ void UploadManager::complete(Upload &upload, Error *error)
         *error = { 460, u"checksum_mismatch"_s, message };
         return;
     }
-    const QString target = uniqueTarget(info.filename);
-    if (!QFile::rename(part, target)) {
+    // Never onto an existing entry (a planted dangling link would be written through), and
+    // never a copy: the partial file lies in the same folder. A name taken meanwhile: the next.
+    QString target = uniqueTarget(info.filename);
+    int renameError = 0;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        renameError = ExclusiveFile::renameNoReplace(part, target);
+        if (renameError != EEXIST)
+            break;
+        target = uniqueTarget(info.filename);
+    }
+    if (renameError != 0) {
         const QString message = tr("Cannot move the upload into place at %1.").arg(target);
         fail(upload, u"io_error"_s, message);
         *error = { 500, u"io_error"_s, message };

@@ -164,6 +164,37 @@ private Q_SLOTS:
         QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
     }
 
+    void plantedLinkIsNeverFollowed_data()
+    {
+        QTest::addColumn<bool>("dangling");
+        QTest::newRow("dangling link") << true;
+        QTest::newRow("link to a file") << false;
+    }
+    void plantedLinkIsNeverFollowed()
+    {
+        // Issue 15, W6: uploads/file.bin -> elsewhere; the upload must not write through it.
+        QFETCH(bool, dangling);
+        const QString elsewhere = QDir(m_dir->path()).filePath(u"elsewhere.bin"_s);
+        if (!dangling) {
+            QFile target(elsewhere);
+            QVERIFY(target.open(QIODevice::WriteOnly));
+            target.write("mine");
+        }
+        QVERIFY(QFile::link(elsewhere, QDir(uploadsDir()).filePath(u"file.bin"_s)));
+        const UploadManager::Info info = create(3);
+        QVERIFY(append(info.id, 0, "abc"));
+        QCOMPARE(QFileInfo::exists(elsewhere), !dangling);
+        if (!dangling) {
+            QFile target(elsewhere);
+            QVERIFY(target.open(QIODevice::ReadOnly));
+            QCOMPARE(target.readAll(), QByteArray("mine"));
+        }
+        QCOMPARE(readFile(u"file (1).bin"_s), QByteArray("abc"));
+        QVERIFY(QFileInfo(QDir(uploadsDir()).filePath(u"file.bin"_s)).isSymLink());
+        QTRY_COMPARE(task(info.taskId).result.toObject().value(u"filename"_s).toString(),
+                     u"file (1).bin"_s);
+    }
+
     void filesArePrivateWhateverTheUmask()
     {
         const mode_t old = ::umask(0);
