@@ -73,6 +73,23 @@ bool SecurityPolicy::isOriginAllowed(const QByteArray &origin, const QByteArray 
     return origin.trimmed().toLower() == "http://" + host.trimmed().toLower();
 }
 
+bool SecurityPolicy::isCrossSite(const QByteArray &secFetchSite, const QByteArray &origin,
+                                 const QByteArray &referer, const QByteArray &host)
+{
+    const QByteArray site = secFetchSite.trimmed().toLower();
+    if (!site.isEmpty() && site != "same-origin" && site != "none")
+        return true;
+    const QByteArray own = "http://" + host.trimmed().toLower();
+    if (!origin.trimmed().isEmpty() && origin.trimmed().toLower() != own)
+        return true;
+    // The Referer's origin: scheme://authority before the path.
+    const QByteArray ref = referer.trimmed().toLower();
+    if (ref.isEmpty())
+        return false;
+    const qsizetype pathStart = ref.indexOf('/', ref.indexOf("://") + 3);
+    return (pathStart < 0 ? ref : ref.left(pathStart)) != own;
+}
+
 QByteArray SecurityPolicy::cookieName() const
 {
     return "headway_session_" + QByteArray::number(m_port);

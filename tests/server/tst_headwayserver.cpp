@@ -427,6 +427,27 @@ private Q_SLOTS:
         QCOMPARE(a.status, 401);
     }
 
+    void securityCrossSiteGuessesDoNotCount()
+    {
+        // Issue 15, W4: <img src="http://127.0.0.1:PORT/?token=guessN"> on any site.
+        const QList<QList<std::pair<QByteArray, QByteArray>>> foreign {
+            { { "Sec-Fetch-Site", "cross-site" }, { "Referer", "https://evil.example/" } },
+            { { "Referer", "https://evil.example/page" } },
+            { { "Origin", "https://evil.example" }, { "Authorization", "Bearer guess" } },
+        };
+        for (int i = 0; i < 15; ++i) {
+            for (const auto &headers : foreign) {
+                const Answer a = call("GET", u"/?token=guess%1"_s.arg(i), {}, headers, false);
+                QCOMPARE(a.status, 401);
+            }
+        }
+        // None of them counted: a wrong token from a script is still just wrong.
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer nope" } }, false)
+                     .status,
+                 401);
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s).status, 200);
+    }
+
     void securityRateLimit()
     {
         int status = 0;
@@ -435,10 +456,15 @@ private Q_SLOTS:
                 = call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer nope" } }, false)
                       .status;
         QCOMPARE(status, 429);
-        // Even the right token is refused while the address is blocked.
-        const Answer a = call("GET", u"/api/v1/tasks"_s);
+        Answer a = call("GET", u"/?token=nope"_s, {}, {}, false);
         QCOMPARE(a.status, 429);
         QVERIFY(!a.header("Retry-After").isEmpty());
+        // Wrong tokens never lock out the right one (issue 15, W4): token, cookie, login link.
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s).status, 200);
+        a = call("GET", u"/?token="_s + m_server->token(), {}, {}, false);
+        QCOMPARE(a.status, 303);
+        const QByteArray cookie = a.header("Set-Cookie").split(';').constFirst();
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s, {}, { { "Cookie", cookie } }, false).status, 200);
         // The health check stays open.
         QCOMPARE(call("GET", u"/api/v1/health"_s, {}, {}, false).status, 200);
     }
