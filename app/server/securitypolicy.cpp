@@ -47,11 +47,8 @@ bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
     if (portText.isEmpty()) {
         if (m_port != 80)
             return false;
-    } else {
-        bool ok = false;
-        const uint port = portText.toUInt(&ok);
-        if (!ok || port != m_port)
-            return false;
+    } else if (portText != QByteArray::number(m_port)) {
+        return false; // digits exactly: toUInt() also took "+8421" and "0008421"
     }
     if (name == "localhost" || name == "127.0.0.1" || name == "[::1]")
         return true;

@@ -717,6 +717,32 @@ private Q_SLOTS:
         QCOMPARE(connected.size(), 0);
     }
 
+    void webSocketClientThatDoesNotReadIsDropped()
+    {
+        // Issue 15: commands sent without reading the replies must not queue without bound.
+        QTcpSocket socket;
+        socket.setReadBufferSize(16 * 1024); // then the kernel buffers fill: we stop reading
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        socket.write(
+            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Authorization: Bearer "
+            + m_server->token().toLatin1() + "\r\n\r\n");
+        QTRY_COMPARE(m_server->pushClientCount(), 1);
+        // A masked text frame "x" (not JSON: each one earns a bad_json reply).
+        QByteArray frame("\x81\x81\x01\x02\x03\x04", 6);
+        frame += char('x' ^ 0x01);
+        const QByteArray batch = frame.repeated(10000);
+        for (int i = 0; i < 100 && m_server->pushClientCount() > 0; ++i) {
+            socket.write(batch);
+            QTRY_VERIFY(socket.bytesToWrite() == 0 || m_server->pushClientCount() == 0
+                        || socket.state() != QAbstractSocket::ConnectedState);
+        }
+        QTRY_COMPARE(m_server->pushClientCount(), 0);
+    }
+
     void serverSentEvents()
     {
         m_server->setPingInterval(200);

@@ -37,6 +37,10 @@ private Q_SLOTS:
         QTest::newRow("other name") << QByteArray("evil.example:8421") << false;
         QTest::newRow("other port") << QByteArray("localhost:8422") << false;
         QTest::newRow("no port") << QByteArray("localhost") << false;
+        QTest::newRow("plus port") << QByteArray("localhost:+8421") << false;
+        QTest::newRow("zero-padded port") << QByteArray("127.0.0.1:0008421") << false;
+        QTest::newRow("space in port") << QByteArray("127.0.0.1: 8421") << false;
+        QTest::newRow("v6 plus port") << QByteArray("[::1]:+8421") << false;
         QTest::newRow("empty") << QByteArray() << false;
         QTest::newRow("bad v6") << QByteArray("[::1:8421") << false;
         QTest::newRow("junk port") << QByteArray("localhost:84x21") << false;
