@@ -8,6 +8,7 @@
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
 #include "app/server/uploadtasktype.h"
 
@@ -215,6 +216,8 @@ int Application::run(int argc, char *argv[])
         printError(tr("--listen needs an IP address, such as 127.0.0.1 or ::1."));
         return 2;
     }
+    // Many clients must not run the server out of descriptors (Qt keeps the soft limit).
+    GuardedTcpServer::raiseDescriptorLimit();
 
     // Refuse someone else's data dir before anything in it is read (issue 15, W1).
     QString error;

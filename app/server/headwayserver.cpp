@@ -237,6 +237,15 @@ bool HeadwayServer::listen(QString *errorMessage)
     guard.bodyLimit = [limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
         return UploadApi::bodyLimit(method, path, limit);
     };
+    // No body is taken from a client without the token (issue 15, W3); the front door then
+    // checks every request in full.
+    guard.authorizeBody = [this](const HttpHeadScanner::Head &head) {
+        const QByteArray auth = head.authorization;
+        if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+            return m_policy->isTokenValid(auth.mid(7).trimmed());
+        return m_policy->isSessionValid(
+            SecurityPolicy::cookieValue(head.cookie, m_policy->cookieName()));
+    };
     auto *server = new GuardedTcpServer(guard, this);
     if (!server->listen(m_options.address, m_options.port)) {
         if (errorMessage) {

@@ -717,6 +717,29 @@ private Q_SLOTS:
         QCOMPARE(connected.size(), 0);
     }
 
+    void webSocketAnswerHasNoCors()
+    {
+        // README promises no Access-Control-Allow-* headers; Qt's handshake writes some.
+        QTcpSocket socket;
+        QByteArray data;
+        connect(&socket, &QTcpSocket::readyRead, this, [&] { data += socket.readAll(); });
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        socket.write(
+            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Origin: "
+            + origin() + "\r\nAuthorization: Bearer " + m_server->token().toLatin1() + "\r\n\r\n");
+        QTRY_VERIFY(data.contains("\r\n\r\n"));
+        const QByteArray head = data.left(data.indexOf("\r\n\r\n"));
+        QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+        QVERIFY2(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+                 head.constData());
+        QVERIFY2(!head.toLower().contains("access-control-"), head.constData());
+        QTRY_COMPARE(m_server->pushClientCount(), 1);
+    }
+
     void webSocketClientThatDoesNotReadIsDropped()
     {
         // Issue 15: commands sent without reading the replies must not queue without bound.
