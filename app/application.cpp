@@ -3,10 +3,12 @@
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
 #include "app/core/duration.h"
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
 #include "app/server/uploadtasktype.h"
 
@@ -214,8 +216,13 @@ int Application::run(int argc, char *argv[])
         printError(tr("--listen needs an IP address, such as 127.0.0.1 or ::1."));
         return 2;
     }
-    if (!QDir().mkpath(dataDir)) {
-        printError(tr("Cannot create the data directory %1.").arg(dataDir));
+    // Many clients must not run the server out of descriptors (Qt keeps the soft limit).
+    GuardedTcpServer::raiseDescriptorLimit();
+
+    // Refuse someone else's data dir before anything in it is read (issue 15, W1).
+    QString error;
+    if (!PrivateDir::prepare(dataDir, &error)) {
+        printError(error);
         return 1;
     }
 
@@ -226,7 +233,6 @@ int Application::run(int argc, char *argv[])
 
     // --- engine and store ---
     TaskStore store;
-    QString error;
     if (!store.open(QDir(dataDir).filePath(u"tasks.sqlite"_s), &error)) {
         printError(error);
         return 1;

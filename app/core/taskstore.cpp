@@ -1,5 +1,7 @@
 #include "taskstore.h"
 
+#include "app/core/privatedir.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -126,6 +128,7 @@ bool TaskStore::open(const QString &filePath, QString *errorMessage)
         return fail(
             tr("Cannot open the task store: Qt's SQLite driver (QSQLITE) is not installed."));
 
+    QString error;
     const QFileInfo info(filePath);
     const QString path = info.absoluteFilePath();
     const QString shown = QDir::toNativeSeparators(path);
@@ -137,10 +140,17 @@ bool TaskStore::open(const QString &filePath, QString *errorMessage)
     if (info.exists() && (!info.isReadable() || !info.isWritable()))
         return fail(
             tr("Cannot open the task store %1: the file is not readable and writable.").arg(shown));
+    // Never through a link, never someone else's file; a new store is made 0600 before SQLite
+    // opens it, and SQLite gives its -wal and -shm files the mode of the store.
+    for (const QString &suffix : { u""_s, u"-wal"_s, u"-shm"_s, u"-journal"_s }) {
+        if (!PrivateDir::checkFile(path + suffix, &error))
+            return fail(error);
+    }
+    if (!PrivateDir::createFile(path, &error))
+        return fail(error);
 
     m_readerConnection = u"headway-taskstore-reader-%1"_s.arg(++s_connectionCount);
     m_readerThread = QThread::currentThread();
-    QString error;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_readerConnection);
         db.setDatabaseName(path);

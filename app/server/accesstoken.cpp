@@ -1,5 +1,7 @@
 #include "app/server/accesstoken.h"
 
+#include "app/core/privatedir.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
@@ -70,6 +72,9 @@ bool AccessToken::constantTimeEquals(QByteArrayView a, QByteArrayView b)
 std::optional<AccessToken> AccessToken::loadOrCreate(const QString &dataDir, QString *error)
 {
     const QString path = fileName(dataDir);
+    // Someone else's dir or token would hand them this user's Headway (W1 of issue 15).
+    if (!PrivateDir::prepare(dataDir, error) || !PrivateDir::checkFile(path, error))
+        return std::nullopt;
     QFile file(path);
     if (!file.exists())
         return store(dataDir, error);
@@ -87,10 +92,6 @@ std::optional<AccessToken> AccessToken::loadOrCreate(const QString &dataDir, QSt
             tr("The access token file %1 is damaged; rotate the token to replace it.").arg(path));
         return std::nullopt;
     }
-    // Someone may have loosened the mode: the token is a password, keep it private.
-    const auto privateMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    if (file.permissions() != privateMode)
-        QFile::setPermissions(path, privateMode);
     return AccessToken(text);
 }
 
@@ -101,10 +102,8 @@ std::optional<AccessToken> AccessToken::rotate(const QString &dataDir, QString *
 
 std::optional<AccessToken> AccessToken::store(const QString &dataDir, QString *error)
 {
-    if (!QDir().mkpath(dataDir)) {
-        setError(error, tr("Cannot create the data directory %1.").arg(dataDir));
+    if (!PrivateDir::prepare(dataDir, error))
         return std::nullopt;
-    }
     const QString path = fileName(dataDir);
     const QByteArray finalName = QFile::encodeName(path);
     const QByteArray tempName = finalName + ".new";

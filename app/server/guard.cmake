@@ -15,7 +15,7 @@ if(NOT TARGET headway_server_guard)
          OUTPUT_VARIABLE _headway_guard_sources)
     add_library(headway_server_guard STATIC ${_headway_guard_sources})
     target_link_libraries(headway_server_guard
-        PUBLIC Qt6::Core Qt6::Network
+        PUBLIC headway_core Qt6::Core Qt6::Network # headway_core: PrivateDir for the token
         PRIVATE headway_common_cfg)
     target_include_directories(headway_server_guard PUBLIC ${PROJECT_SOURCE_DIR})
 endif()

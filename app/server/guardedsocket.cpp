@@ -28,6 +28,8 @@ QByteArrayView reasonPhrase(int status)
     switch (status) {
     case 400:
         return "Bad Request";
+    case 401:
+        return "Unauthorized";
     case 405:
         return "Method Not Allowed";
     case 408:
@@ -36,9 +38,30 @@ QByteArrayView reasonPhrase(int status)
         return "Payload Too Large";
     case 431:
         return "Request Header Fields Too Large";
+    case 503:
+        return "Service Unavailable";
     default:
         return "Error";
     }
+}
+
+// Qt's WebSocket handshake answer carries Access-Control-Allow-* lines; a WebSocket needs no
+// CORS and README promises none: the 101 goes out without them.
+QByteArray withoutCorsHeaders(QByteArrayView response)
+{
+    const qsizetype headEnd = response.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return response.toByteArray();
+    QByteArray out;
+    out.reserve(response.size());
+    for (qsizetype start = 0; start <= headEnd;) {
+        const qsizetype end = response.indexOf("\r\n", start);
+        const QByteArrayView line = response.sliced(start, end - start + 2);
+        if (line.size() < 15 || qstrnicmp(line.data(), "access-control-", 15) != 0)
+            out += line;
+        start = end + 2;
+    }
+    return out + response.sliced(headEnd + 2);
 }
 
 // While lingering, QAbstractSocket buffers at most this much; we skip it as it comes.
@@ -129,6 +152,14 @@ void GuardedSocket::onReadyRead()
             break;
         case HttpHeadScanner::Event::HeadComplete: {
             const HttpHeadScanner::Head &head = m_scanner.head();
+            m_bodyStart = m_lastActivity;
+            if ((head.contentLength > 0 || head.chunked) && m_options->authorizeBody
+                && !m_options->authorizeBody(head)) {
+                reject(401, "unauthorized",
+                       tr("A token is needed before a request body is accepted: send "
+                          "Authorization: Bearer TOKEN."));
+                return;
+            }
             const qint64 limit = m_options->bodyLimit ? m_options->bodyLimit(head.method, head.path)
                                                       : m_options->defaultBodyLimit;
             m_scanner.setBodyLimit(limit);
@@ -154,6 +185,22 @@ void GuardedSocket::onReadyRead()
         }
     }
     armTimer();
+}
+
+qint64 GuardedSocket::writeData(const char *data, qint64 len)
+{
+    // The first write after stepping aside for an upgrade is QWebSocketServer's handshake.
+    if (m_mode == Mode::SteppedAside && !m_upgradeAnswered) {
+        m_upgradeAnswered = true;
+        const QByteArrayView bytes(data, len);
+        if (bytes.startsWith("HTTP/1.1 101")) {
+            const QByteArray filtered = withoutCorsHeaders(bytes);
+            return QTcpSocket::writeData(filtered.constData(), filtered.size()) == filtered.size()
+                ? len
+                : -1;
+        }
+    }
+    return QTcpSocket::writeData(data, len);
 }
 
 void GuardedSocket::maybeSendContinue()
@@ -262,7 +309,8 @@ qint64 GuardedSocket::deadline() const
     if (m_scanner.inHead())
         return m_headStart + ms(m_options->headTimeout);
     if (m_scanner.inBody())
-        return m_lastActivity + ms(m_options->bodyIdleTimeout);
+        return std::min(m_lastActivity + ms(m_options->bodyIdleTimeout),
+                        m_bodyStart + ms(m_options->bodyTimeout));
     return m_longLived ? -1 : m_lastActivity + ms(m_options->idleTimeout);
 }
 

@@ -15,19 +15,28 @@
 struct HttpGuardOptions
 {
     using BodyLimit = std::function<qint64(QByteArrayView method, QByteArrayView path)>;
+    using Authorize = std::function<bool(const HttpHeadScanner::Head &head)>;
 
     HttpHeadScanner::Limits scanner; // head size and header count (431), chunk line length
     // Largest body per request; unset = defaultBodyLimit for every route.
     BodyLimit bodyLimit;
     qint64 defaultBodyLimit = 1024 * 1024;
+    // Asked for each request that announces a body, on its head: false = 401 and close before
+    // a body byte is taken, so a client without the token holds no memory. Unset = all pass.
+    Authorize authorizeBody;
     // Backstop for QAbstractSocket's buffer; every accepted request must fit in it (head and
     // framed body), so requests bigger than this get 413 even if bodyLimit allows them.
     qint64 readBufferSize = 16 * 1024 * 1024;
     std::chrono::milliseconds headTimeout { 10'000 }; // whole head from its first byte
     std::chrono::milliseconds bodyIdleTimeout { 30'000 }; // silence in the middle of a body
+    std::chrono::milliseconds bodyTimeout { 120'000 }; // whole body from the end of its head
     std::chrono::milliseconds idleTimeout { 60'000 }; // keep-alive silence (reads or writes)
     std::chrono::milliseconds lingerTimeout { 2'000 }; // draining after an error response
     qint64 lingerMaxBytes = 1024 * 1024;
+    // Open connections at once, in all and from one address; more are answered 503 and
+    // closed. The total is also kept below the descriptor limit (see GuardedTcpServer).
+    int maxConnections = 4096;
+    int maxConnectionsPerAddress = 2048;
 };
 
 // A QTcpSocket that guards QHttpServer (Qt 6.4) against requests it would buffer without
@@ -55,10 +64,18 @@ public:
 
     // Builds the guard's error response: JSON {"error":{"code","message"}}, Connection: close.
     static QByteArray errorResponse(int status, QByteArrayView code, const QString &message);
+    // Answers status at once and closes lingeringly (a connection over the server's cap).
+    void refuse(int status, const QByteArray &code, const QString &message)
+    {
+        reject(status, code, message);
+    }
 
 Q_SIGNALS:
     // The guard refused a request (status 400/405/408/413/431) and is closing the connection.
     void rejected(int status, const QByteArray &code);
+
+protected:
+    qint64 writeData(const char *data, qint64 len) override;
 
 private:
     void onReadyRead();
@@ -82,10 +99,12 @@ private:
     Mode m_mode = Mode::Guarding;
     qint64 m_lastActivity = 0;
     qint64 m_headStart = 0;
+    qint64 m_bodyStart = 0;
     qint64 m_lingerStart = 0;
     qint64 m_drained = 0;
     qint64 m_scheduled = -1; // when m_timer fires, on m_clock
     bool m_continueQueued = false;
     bool m_writeShutDown = false;
     bool m_longLived = false;
+    bool m_upgradeAnswered = false;
 };

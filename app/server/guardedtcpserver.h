@@ -2,6 +2,7 @@
 
 #include "app/server/guardedsocket.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QTcpServer>
 
@@ -23,6 +24,12 @@ public:
     void setOptions(HttpGuardOptions options);
     const HttpGuardOptions &options() const { return *m_options; }
 
+    // Raises this process's soft limit of open descriptors to its hard limit (Qt keeps the
+    // usual 1,024) and returns the soft limit now in force.
+    static qint64 raiseDescriptorLimit();
+
+    int connectionCount() const { return m_connections; }
+
     // Marks the connection of a long-lived response (e.g. Server-Sent Events) so the idle
     // timeout does not close it; false when socket is not one of ours.
     static bool setLongLived(QTcpSocket *socket, bool longLived = true);
@@ -35,5 +42,10 @@ protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
+    void onAcceptError(QAbstractSocket::SocketError error);
+    int connectionCap() const;
+
     std::shared_ptr<const HttpGuardOptions> m_options;
+    QHash<QHostAddress, int> m_perAddress;
+    int m_connections = 0;
 };

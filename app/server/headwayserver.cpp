@@ -1,5 +1,6 @@
 #include "headwayserver.h"
 
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
@@ -211,7 +212,8 @@ bool HeadwayServer::loadToken(QString *errorMessage)
         return false;
     }
     m_token = token->toString();
-    return true;
+    // The uploads folder is checked like the data dir: someone else's is never served.
+    return !m_uploads || PrivateDir::prepare(m_uploads->uploadDir(), errorMessage);
 }
 
 bool HeadwayServer::isRateLimited(const QHostAddress &address) const
@@ -234,6 +236,15 @@ bool HeadwayServer::listen(QString *errorMessage)
     HttpGuardOptions guard;
     guard.bodyLimit = [limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
         return UploadApi::bodyLimit(method, path, limit);
+    };
+    // No body is taken from a client without the token (issue 15, W3); the front door then
+    // checks every request in full.
+    guard.authorizeBody = [this](const HttpHeadScanner::Head &head) {
+        const QByteArray auth = head.authorization;
+        if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+            return m_policy->isTokenValid(auth.mid(7).trimmed());
+        return m_policy->isSessionValid(
+            SecurityPolicy::cookieValue(head.cookie, m_policy->cookieName()));
     };
     auto *server = new GuardedTcpServer(guard, this);
     if (!server->listen(m_options.address, m_options.port)) {
@@ -343,13 +354,22 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
                                    "server's own pages."));
     }
 
+    // A wrong token costs the guesser, never the owner: the right token always passes (256
+    // bits need no lockout), and what another site's page sends is not counted at all.
     const QHostAddress peer = context.socket ? context.socket->peerAddress() : QHostAddress();
-    if (isRateLimited(peer)) {
-        const qint64 seconds = (m_limiter->retryAfter(peer).count() + 999) / 1000;
-        return HttpReply::error(429, u"too_many_attempts"_s,
-                                tr("Too many wrong tokens from this address: wait a minute."))
-            .withHeader("Retry-After", QByteArray::number(qMax<qint64>(1, seconds)));
-    }
+    const bool crossSite = SecurityPolicy::isCrossSite(request.value("sec-fetch-site"), origin,
+                                                       request.value("referer"), context.host);
+    const auto wrongToken = [&](const QString &message) {
+        if (isRateLimited(peer)) {
+            const qint64 seconds = (m_limiter->retryAfter(peer).count() + 999) / 1000;
+            return HttpReply::error(429, u"too_many_attempts"_s,
+                                    tr("Too many wrong tokens from this address: wait a minute."))
+                .withHeader("Retry-After", QByteArray::number(qMax<qint64>(1, seconds)));
+        }
+        if (!crossSite)
+            noteFailedToken(peer);
+        return unauthorized(context.path, message);
+    };
 
     // ?token= on a page address: set the session cookie and drop the token from the address.
     QUrlQuery query = request.query();
@@ -357,8 +377,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         && !context.path.startsWith(u"/api/")) {
         const QByteArray token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
         if (!m_policy->isTokenValid(token)) {
-            noteFailedToken(peer);
-            return unauthorized(context.path, tr("The token in the address is wrong."));
+            return wrongToken(tr("The token in the address is wrong."));
         }
         query.removeAllQueryItems(u"token"_s);
         QUrl target;
@@ -376,13 +395,11 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         const bool bearer = authorization.size() > 7
             && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
         if (!bearer || !m_policy->isTokenValid(authorization.mid(7).trimmed())) {
-            noteFailedToken(peer);
-            return unauthorized(context.path, tr("The token is wrong."));
+            return wrongToken(tr("The token is wrong."));
         }
     } else if (!cookie.isEmpty()) {
         if (!m_policy->isSessionValid(cookie)) {
-            noteFailedToken(peer);
-            return unauthorized(context.path, tr("The session has expired (the token changed)."));
+            return wrongToken(tr("The session has expired (the token changed)."));
         }
         context.sessionCookie = cookie;
     } else {

@@ -377,6 +377,12 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
         m_head.chunked = true;
     } else if (equalsNoCase(name, "host")) {
         ++m_hostCount;
+    } else if (equalsNoCase(name, "authorization")) {
+        m_head.authorization = value.toByteArray();
+    } else if (equalsNoCase(name, "cookie")) {
+        if (!m_head.cookie.isEmpty())
+            m_head.cookie += "; ";
+        m_head.cookie += value;
     } else if (equalsNoCase(name, "expect")) {
         if (equalsNoCase(value, "100-continue"))
             m_head.expectContinue = true;

@@ -49,6 +49,8 @@ public:
         bool connectionClose = false;
         bool upgrade = false; // WebSocket upgrade
         int headerCount = 0;
+        QByteArray authorization; // kept so the guard can authenticate before any body
+        QByteArray cookie; // several Cookie lines are joined with "; "
     };
 
     struct Failure

@@ -47,11 +47,8 @@ bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
     if (portText.isEmpty()) {
         if (m_port != 80)
             return false;
-    } else {
-        bool ok = false;
-        const uint port = portText.toUInt(&ok);
-        if (!ok || port != m_port)
-            return false;
+    } else if (portText != QByteArray::number(m_port)) {
+        return false; // digits exactly: toUInt() also took "+8421" and "0008421"
     }
     if (name == "localhost" || name == "127.0.0.1" || name == "[::1]")
         return true;
@@ -71,6 +68,23 @@ bool SecurityPolicy::isHostAllowed(const QByteArray &hostHeader) const
 bool SecurityPolicy::isOriginAllowed(const QByteArray &origin, const QByteArray &host) const
 {
     return origin.trimmed().toLower() == "http://" + host.trimmed().toLower();
+}
+
+bool SecurityPolicy::isCrossSite(const QByteArray &secFetchSite, const QByteArray &origin,
+                                 const QByteArray &referer, const QByteArray &host)
+{
+    const QByteArray site = secFetchSite.trimmed().toLower();
+    if (!site.isEmpty() && site != "same-origin" && site != "none")
+        return true;
+    const QByteArray own = "http://" + host.trimmed().toLower();
+    if (!origin.trimmed().isEmpty() && origin.trimmed().toLower() != own)
+        return true;
+    // The Referer's origin: scheme://authority before the path.
+    const QByteArray ref = referer.trimmed().toLower();
+    if (ref.isEmpty())
+        return false;
+    const qsizetype pathStart = ref.indexOf('/', ref.indexOf("://") + 3);
+    return (pathStart < 0 ? ref : ref.left(pathStart)) != own;
 }
 
 QByteArray SecurityPolicy::cookieName() const

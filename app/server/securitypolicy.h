@@ -28,6 +28,11 @@ public:
     // An Origin is ours when it is http://<the request's Host>.
     bool isOriginAllowed(const QByteArray &origin, const QByteArray &host) const;
 
+    // A request another site's page made: Sec-Fetch-Site other than same-origin or none, or
+    // an Origin or Referer that is not http://<host>. Such requests never count as guesses.
+    static bool isCrossSite(const QByteArray &secFetchSite, const QByteArray &origin,
+                            const QByteArray &referer, const QByteArray &host);
+
     QByteArray cookieName() const; // per port: cookies are shared between ports of a host
     QByteArray sessionValue() const; // what the cookie holds: HMAC(token), not the token
     QByteArray setCookieHeader() const;

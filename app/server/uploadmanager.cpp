@@ -1,5 +1,7 @@
 #include "uploadmanager.h"
 
+#include "app/core/exclusivefile.h"
+#include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
@@ -62,9 +64,13 @@ UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, Options
       m_dir(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
 {
     m_clock.start();
-    QDir().mkpath(m_dir);
     m_engine.setExternalDriver(TypeName, this);
-    restore();
+    // Someone else's uploads folder is not read (HeadwayServer::listen() refuses to serve).
+    QString error;
+    if (PrivateDir::prepare(dataDir, &error) && PrivateDir::prepare(m_dir, &error))
+        restore();
+    else
+        qCWarning(lcUploads, "%s", qUtf8Printable(error));
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] { expireIdle(); });
     rearmTimer();
 }
@@ -131,8 +137,9 @@ bool UploadManager::saveState(const Upload &upload, QString *error) const
         { u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
     };
     QSaveFile file(statePath(info.id));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(state).toJson()) < 0
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(QJsonDocument(state).toJson()) < 0 || !file.commit()) {
         *error = file.errorString();
         return false;
     }
@@ -438,14 +445,14 @@ QString UploadManager::sanitizeFilename(const QString &name)
 QString UploadManager::uniqueTarget(const QString &filename) const
 {
     const QDir dir(m_dir);
-    if (!QFileInfo::exists(dir.filePath(filename)))
+    if (!ExclusiveFile::entryExists(dir.filePath(filename)))
         return dir.filePath(filename);
     const QFileInfo fi(filename);
     const QString stem = fi.completeBaseName();
     const QString suffix = fi.suffix().isEmpty() ? QString() : u'.' + fi.suffix();
     for (int i = 1;; ++i) {
         const QString candidate = dir.filePath(stem + u" ("_s + QString::number(i) + u')' + suffix);
-        if (!QFileInfo::exists(candidate))
+        if (!ExclusiveFile::entryExists(candidate))
             return candidate;
     }
 }
@@ -485,13 +492,12 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     upload->lastActivityMs = m_clock.elapsed();
     upload->created = QDateTime::currentDateTimeUtc();
 
-    QFile part(partPath(info.id));
-    if (!QDir().mkpath(m_dir) || !part.open(QIODevice::WriteOnly)) {
-        *error = { 500, u"io_error"_s,
-                   tr("Cannot create the upload file: %1").arg(part.errorString()) };
+    QString reason;
+    if (!PrivateDir::prepare(m_dir, &reason)
+        || !PrivateDir::createFile(partPath(info.id), &reason)) {
+        *error = { 500, u"io_error"_s, tr("Cannot create the upload file: %1").arg(reason) };
         return std::nullopt;
     }
-    part.close();
 
     if (m_engine.registry().find(TypeName)) {
         TaskSpec spec;
@@ -649,8 +655,17 @@ void UploadManager::complete(Upload &upload, Error *error)
         *error = { 460, u"checksum_mismatch"_s, message };
         return;
     }
-    const QString target = uniqueTarget(info.filename);
-    if (!QFile::rename(part, target)) {
+    // Never onto an existing entry (a planted dangling link would be written through), and
+    // never a copy: the partial file lies in the same folder. A name taken meanwhile: the next.
+    QString target = uniqueTarget(info.filename);
+    int renameError = 0;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        renameError = ExclusiveFile::renameNoReplace(part, target);
+        if (renameError != EEXIST)
+            break;
+        target = uniqueTarget(info.filename);
+    }
+    if (renameError != 0) {
         const QString message = tr("Cannot move the upload into place at %1.").arg(target);
         fail(upload, u"io_error"_s, message);
         *error = { 500, u"io_error"_s, message };

@@ -36,19 +36,34 @@ qint64 WebSocketClient::pendingBytes() const
     return m_socket->bytesToWrite();
 }
 
+bool WebSocketClient::hasRoom()
+{
+    if (!m_dropping && m_socket->bytesToWrite() > MaxPendingBytes) {
+        m_dropping = true;
+        // Queued: the socket may be in the middle of delivering frames to us.
+        QMetaObject::invokeMethod(m_socket.get(), &QWebSocket::abort, Qt::QueuedConnection);
+    }
+    return !m_dropping;
+}
+
 void WebSocketClient::sendMessage(const QByteArray &json, qint64)
 {
-    m_socket->sendTextMessage(QString::fromUtf8(json));
+    if (hasRoom())
+        m_socket->sendTextMessage(QString::fromUtf8(json));
 }
 
 void WebSocketClient::sendPing()
 {
+    if (!hasRoom())
+        return;
     m_socket->ping();
     m_socket->sendTextMessage(u"{\"type\":\"ping\"}"_s);
 }
 
 void WebSocketClient::onTextMessage(const QString &message)
 {
+    if (!hasRoom())
+        return;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &parseError);
     QJsonObject reply;

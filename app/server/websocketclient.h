@@ -20,6 +20,9 @@ class WebSocketClient final : public PushClient
 public:
     static constexpr quint64 MaxFrameSize = 64 * 1024;
     static constexpr quint64 MaxMessageSize = 256 * 1024;
+    // Most bytes queued for a client that does not read: hub updates wait (merged) far below
+    // this; a client that keeps sending commands without reading the replies is dropped here.
+    static constexpr qint64 MaxPendingBytes = 4 * 1024 * 1024;
 
     using CommandHandler = std::function<QJsonObject(const QJsonObject &command)>;
 
@@ -39,7 +42,9 @@ protected:
 
 private:
     void onTextMessage(const QString &message);
+    bool hasRoom(); // false (and the client is being dropped) past MaxPendingBytes
 
     std::unique_ptr<QWebSocket> m_socket;
     CommandHandler m_handler;
+    bool m_dropping = false;
 };

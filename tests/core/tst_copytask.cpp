@@ -37,6 +37,8 @@ private Q_SLOTS:
     void unreadableFile();
     void progressAndMessage();
     void cancelRemovesPartialFile();
+    void plantedPartialLinkIsNotFollowed_data();
+    void plantedPartialLinkIsNotFollowed();
 
 private:
     QString path(const QString &relative) const { return m_dir->filePath(relative); }
@@ -325,6 +327,27 @@ void tst_CopyTask::cancelRemovesPartialFile()
     QCOMPARE(outcome.error.code, u"canceled"_s);
     QVERIFY(!QFileInfo::exists(CopyTask::partPath(target)));
     QVERIFY(!QFileInfo::exists(target));
+}
+
+void tst_CopyTask::plantedPartialLinkIsNotFollowed_data()
+{
+    QTest::addColumn<bool>("overwrite");
+    QTest::newRow("new target") << false;
+    QTest::newRow("overwrite") << true;
+}
+
+void tst_CopyTask::plantedPartialLinkIsNotFollowed()
+{
+    // Issue 15, W6: a dangling link under the partial file's name must not be written through.
+    QFETCH(bool, overwrite);
+    write(u"a.txt"_s, "hello");
+    const QString elsewhere = path(u"elsewhere.txt"_s);
+    QVERIFY(QFile::link(elsewhere, CopyTask::partPath(path(u"b.txt"_s))));
+    const TaskOutcome outcome = copy(path(u"a.txt"_s), path(u"b.txt"_s), overwrite);
+    QVERIFY2(outcome.ok, qPrintable(outcome.error.message));
+    QVERIFY(!QFileInfo::exists(elsewhere));
+    QCOMPARE(read(path(u"b.txt"_s)), "hello");
+    QVERIFY(!QFileInfo(path(u"b.txt"_s)).isSymLink());
 }
 
 QTEST_GUILESS_MAIN(tst_CopyTask)

@@ -7,14 +7,18 @@
 #include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <fcntl.h>
 #include <memory>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -75,6 +79,12 @@ private Q_SLOTS:
     void slowLorisHeadTimesOut();
     void idleKeepAliveTimesOut();
     void webSocketUpgradePassesThrough();
+    void bodyRefusedWithoutTokenBeforeItArrives_data();
+    void bodyRefusedWithoutTokenBeforeItArrives();
+    void trickledBodyMeetsTotalDeadline();
+    void connectionsOverCapRefused();
+    void acceptResumesAfterRunningOutOfDescriptors();
+    void descriptorLimitRaised();
 
 private:
     void start(HttpGuardOptions options = {});
@@ -459,6 +469,126 @@ void TestGuardedTcpServer::webSocketUpgradePassesThrough()
     QTRY_COMPARE(messages.size(), 2);
     QCOMPARE(rejected.size(), 0);
     ws.close();
+}
+
+void TestGuardedTcpServer::bodyRefusedWithoutTokenBeforeItArrives_data()
+{
+    QTest::addColumn<QByteArray>("credentials");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("none") << QByteArray() << false;
+    QTest::newRow("wrong bearer") << QByteArray("Authorization: Bearer nope\r\n") << false;
+    QTest::newRow("right bearer") << QByteArray("Authorization: Bearer sesame\r\n") << true;
+    QTest::newRow("right cookie") << QByteArray("Cookie: a=b\r\nCookie: s=sesame\r\n") << true;
+}
+
+void TestGuardedTcpServer::bodyRefusedWithoutTokenBeforeItArrives()
+{
+    // Issue 15, W3: the head is judged before a body byte is taken.
+    QFETCH(QByteArray, credentials);
+    QFETCH(bool, accepted);
+    HttpGuardOptions options;
+    options.authorizeBody = [](const HttpHeadScanner::Head &head) {
+        return head.authorization == "Bearer sesame" || head.cookie.contains("s=sesame");
+    };
+    start(options);
+    RawClient client(m_port);
+    QTRY_VERIFY(client.connected());
+    // The head announces 100 KB but no body is sent: only the head can be judged.
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n" + credentials
+                        + "\r\n");
+    if (!accepted) {
+        QTRY_VERIFY(client.closed());
+        QVERIFY2(client.received.startsWith("HTTP/1.1 401 "), client.received.constData());
+        QVERIFY(client.received.contains(R"({"error":{"code":"unauthorized")"));
+        QCOMPARE(m_handled, 0);
+        return;
+    }
+    client.socket.write(QByteArray(100000, 'b'));
+    QTRY_VERIFY(client.received.endsWith("100000"));
+    QVERIFY(client.received.startsWith("HTTP/1.1 200"));
+    // A request without a body needs no token from the guard (the front door decides).
+    client.received.clear();
+    client.socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTRY_VERIFY(client.received.endsWith("hello"));
+}
+
+void TestGuardedTcpServer::trickledBodyMeetsTotalDeadline()
+{
+    // Issue 15, W3: one byte now and then keeps no body open past the total deadline.
+    HttpGuardOptions options;
+    options.bodyIdleTimeout = 60s;
+    options.bodyTimeout = 300ms;
+    start(options);
+    RawClient client(m_port);
+    QTRY_VERIFY(client.connected());
+    client.socket.write("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n");
+    QTimer trickle;
+    connect(&trickle, &QTimer::timeout, &client.context, [&] { client.socket.write("x"); });
+    trickle.start(50);
+    QTRY_VERIFY(client.closed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 408 "), client.received.constData());
+    QCOMPARE(m_handled, 0);
+}
+
+void TestGuardedTcpServer::connectionsOverCapRefused()
+{
+    HttpGuardOptions options;
+    options.maxConnections = 3;
+    start(options);
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<RawClient>(m_port));
+        QTRY_VERIFY(clients.back()->connected());
+        QTRY_COMPARE(m_tcp->connectionCount(), i + 1);
+    }
+    RawClient extra(m_port);
+    QTRY_VERIFY(extra.closed());
+    QVERIFY2(extra.received.startsWith("HTTP/1.1 503 "), extra.received.constData());
+    QVERIFY(extra.received.contains("too_many_connections"));
+    // One leaves: a newcomer is served again.
+    clients.front()->socket.abort();
+    QTRY_COMPARE(m_tcp->connectionCount(), 2);
+    RawClient later(m_port);
+    QTRY_VERIFY(later.connected());
+    later.socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTRY_VERIFY(later.received.endsWith("hello"));
+}
+
+void TestGuardedTcpServer::acceptResumesAfterRunningOutOfDescriptors()
+{
+    // Issue 15, W5: with no descriptor left, accept() fails (EMFILE); Qt then stops accepting
+    // for good. The server must pause, not spin, and serve again once descriptors are free.
+    start();
+    struct rlimit saved = {};
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    int open = 0;
+    for (int fd = 0; fd < 4096; ++fd)
+        open += ::fcntl(fd, F_GETFD) != -1 ? 1 : 0;
+    struct rlimit tight = saved;
+    tight.rlim_cur = rlim_t(open + 12);
+    QCOMPARE(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+    QSignalSpy acceptErrors(m_tcp, &QTcpServer::acceptError);
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 24; ++i) // some fail to even get a socket: the limit is ours too
+        clients.push_back(std::make_unique<RawClient>(m_port));
+    QTRY_VERIFY(!acceptErrors.isEmpty());
+    clients.clear();
+    QCOMPARE(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+    RawClient later(m_port);
+    QTRY_VERIFY(later.connected());
+    later.socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTRY_VERIFY(later.received.endsWith("hello"));
+}
+
+void TestGuardedTcpServer::descriptorLimitRaised()
+{
+    struct rlimit limit = {};
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+    const qint64 soft = GuardedTcpServer::raiseDescriptorLimit();
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+    QCOMPARE(limit.rlim_cur, limit.rlim_max);
+    if (limit.rlim_cur != RLIM_INFINITY)
+        QCOMPARE(soft, qint64(limit.rlim_cur));
 }
 
 QTEST_GUILESS_MAIN(TestGuardedTcpServer)

@@ -427,6 +427,27 @@ private Q_SLOTS:
         QCOMPARE(a.status, 401);
     }
 
+    void securityCrossSiteGuessesDoNotCount()
+    {
+        // Issue 15, W4: <img src="http://127.0.0.1:PORT/?token=guessN"> on any site.
+        const QList<QList<std::pair<QByteArray, QByteArray>>> foreign {
+            { { "Sec-Fetch-Site", "cross-site" }, { "Referer", "https://evil.example/" } },
+            { { "Referer", "https://evil.example/page" } },
+            { { "Origin", "https://evil.example" }, { "Authorization", "Bearer guess" } },
+        };
+        for (int i = 0; i < 15; ++i) {
+            for (const auto &headers : foreign) {
+                const Answer a = call("GET", u"/?token=guess%1"_s.arg(i), {}, headers, false);
+                QCOMPARE(a.status, 401);
+            }
+        }
+        // None of them counted: a wrong token from a script is still just wrong.
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer nope" } }, false)
+                     .status,
+                 401);
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s).status, 200);
+    }
+
     void securityRateLimit()
     {
         int status = 0;
@@ -435,10 +456,15 @@ private Q_SLOTS:
                 = call("GET", u"/api/v1/tasks"_s, {}, { { "Authorization", "Bearer nope" } }, false)
                       .status;
         QCOMPARE(status, 429);
-        // Even the right token is refused while the address is blocked.
-        const Answer a = call("GET", u"/api/v1/tasks"_s);
+        Answer a = call("GET", u"/?token=nope"_s, {}, {}, false);
         QCOMPARE(a.status, 429);
         QVERIFY(!a.header("Retry-After").isEmpty());
+        // Wrong tokens never lock out the right one (issue 15, W4): token, cookie, login link.
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s).status, 200);
+        a = call("GET", u"/?token="_s + m_server->token(), {}, {}, false);
+        QCOMPARE(a.status, 303);
+        const QByteArray cookie = a.header("Set-Cookie").split(';').constFirst();
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s, {}, { { "Cookie", cookie } }, false).status, 200);
         // The health check stays open.
         QCOMPARE(call("GET", u"/api/v1/health"_s, {}, {}, false).status, 200);
     }
@@ -689,6 +715,55 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             !errors.isEmpty() || ws.state() == QAbstractSocket::UnconnectedState, 5000);
         QCOMPARE(connected.size(), 0);
+    }
+
+    void webSocketAnswerHasNoCors()
+    {
+        // README promises no Access-Control-Allow-* headers; Qt's handshake writes some.
+        QTcpSocket socket;
+        QByteArray data;
+        connect(&socket, &QTcpSocket::readyRead, this, [&] { data += socket.readAll(); });
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        socket.write(
+            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Origin: "
+            + origin() + "\r\nAuthorization: Bearer " + m_server->token().toLatin1() + "\r\n\r\n");
+        QTRY_VERIFY(data.contains("\r\n\r\n"));
+        const QByteArray head = data.left(data.indexOf("\r\n\r\n"));
+        QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+        QVERIFY2(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+                 head.constData());
+        QVERIFY2(!head.toLower().contains("access-control-"), head.constData());
+        QTRY_COMPARE(m_server->pushClientCount(), 1);
+    }
+
+    void webSocketClientThatDoesNotReadIsDropped()
+    {
+        // Issue 15: commands sent without reading the replies must not queue without bound.
+        QTcpSocket socket;
+        socket.setReadBufferSize(16 * 1024); // then the kernel buffers fill: we stop reading
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        socket.write(
+            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Authorization: Bearer "
+            + m_server->token().toLatin1() + "\r\n\r\n");
+        QTRY_COMPARE(m_server->pushClientCount(), 1);
+        // A masked text frame "x" (not JSON: each one earns a bad_json reply).
+        QByteArray frame("\x81\x81\x01\x02\x03\x04", 6);
+        frame += char('x' ^ 0x01);
+        const QByteArray batch = frame.repeated(10000);
+        for (int i = 0; i < 100 && m_server->pushClientCount() > 0; ++i) {
+            socket.write(batch);
+            QTRY_VERIFY(socket.bytesToWrite() == 0 || m_server->pushClientCount() == 0
+                        || socket.state() != QAbstractSocket::ConnectedState);
+        }
+        QTRY_COMPARE(m_server->pushClientCount(), 0);
     }
 
     void serverSentEvents()

@@ -37,6 +37,10 @@ private Q_SLOTS:
         QTest::newRow("other name") << QByteArray("evil.example:8421") << false;
         QTest::newRow("other port") << QByteArray("localhost:8422") << false;
         QTest::newRow("no port") << QByteArray("localhost") << false;
+        QTest::newRow("plus port") << QByteArray("localhost:+8421") << false;
+        QTest::newRow("zero-padded port") << QByteArray("127.0.0.1:0008421") << false;
+        QTest::newRow("space in port") << QByteArray("127.0.0.1: 8421") << false;
+        QTest::newRow("v6 plus port") << QByteArray("[::1]:+8421") << false;
         QTest::newRow("empty") << QByteArray() << false;
         QTest::newRow("bad v6") << QByteArray("[::1:8421") << false;
         QTest::newRow("junk port") << QByteArray("localhost:84x21") << false;
@@ -50,6 +54,44 @@ private Q_SLOTS:
         policy.setPort(8421);
         policy.setAllowedHosts({ u"MyHost.lan"_s });
         QCOMPARE(policy.isHostAllowed(host), allowed);
+    }
+
+    void crossSite_data()
+    {
+        QTest::addColumn<QByteArray>("fetchSite");
+        QTest::addColumn<QByteArray>("origin");
+        QTest::addColumn<QByteArray>("referer");
+        QTest::addColumn<bool>("crossSite");
+        const QByteArray own = "http://127.0.0.1:8421";
+        QTest::newRow("script, no headers")
+            << QByteArray() << QByteArray() << QByteArray() << false;
+        QTest::newRow("same-origin") << QByteArray("same-origin") << own << own + "/" << false;
+        QTest::newRow("typed address")
+            << QByteArray("none") << QByteArray() << QByteArray() << false;
+        QTest::newRow("img on another site") << QByteArray("cross-site") << QByteArray()
+                                             << QByteArray("https://evil.example/") << true;
+        QTest::newRow("another port")
+            << QByteArray("same-site") << QByteArray() << QByteArray() << true;
+        QTest::newRow("foreign origin")
+            << QByteArray() << QByteArray("https://evil.example") << QByteArray() << true;
+        QTest::newRow("null origin") << QByteArray() << QByteArray("null") << QByteArray() << true;
+        QTest::newRow("foreign referer")
+            << QByteArray() << QByteArray() << QByteArray("http://evil.example/x?y") << true;
+        QTest::newRow("referer lookalike")
+            << QByteArray() << QByteArray() << QByteArray("http://127.0.0.1:8421.evil.example/")
+            << true;
+        QTest::newRow("own referer")
+            << QByteArray() << QByteArray() << own + "/plain/tasks" << false;
+        QTest::newRow("own referer, no path") << QByteArray() << QByteArray() << own << false;
+    }
+    void crossSite()
+    {
+        QFETCH(QByteArray, fetchSite);
+        QFETCH(QByteArray, origin);
+        QFETCH(QByteArray, referer);
+        QFETCH(bool, crossSite);
+        QCOMPARE(SecurityPolicy::isCrossSite(fetchSite, origin, referer, "127.0.0.1:8421"),
+                 crossSite);
     }
 
     void listenAddressIsAHost()

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -161,6 +162,58 @@ private Q_SLOTS:
         const UploadManager::Info ok = create(3);
         QVERIFY(append(ok.id, 0, "abc"));
         QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
+    }
+
+    void plantedLinkIsNeverFollowed_data()
+    {
+        QTest::addColumn<bool>("dangling");
+        QTest::newRow("dangling link") << true;
+        QTest::newRow("link to a file") << false;
+    }
+    void plantedLinkIsNeverFollowed()
+    {
+        // Issue 15, W6: uploads/file.bin -> elsewhere; the upload must not write through it.
+        QFETCH(bool, dangling);
+        const QString elsewhere = QDir(m_dir->path()).filePath(u"elsewhere.bin"_s);
+        if (!dangling) {
+            QFile target(elsewhere);
+            QVERIFY(target.open(QIODevice::WriteOnly));
+            target.write("mine");
+        }
+        QVERIFY(QFile::link(elsewhere, QDir(uploadsDir()).filePath(u"file.bin"_s)));
+        const UploadManager::Info info = create(3);
+        QVERIFY(append(info.id, 0, "abc"));
+        QCOMPARE(QFileInfo::exists(elsewhere), !dangling);
+        if (!dangling) {
+            QFile target(elsewhere);
+            QVERIFY(target.open(QIODevice::ReadOnly));
+            QCOMPARE(target.readAll(), QByteArray("mine"));
+        }
+        QCOMPARE(readFile(u"file (1).bin"_s), QByteArray("abc"));
+        QVERIFY(QFileInfo(QDir(uploadsDir()).filePath(u"file.bin"_s)).isSymLink());
+        QTRY_COMPARE(task(info.taskId).result.toObject().value(u"filename"_s).toString(),
+                     u"file (1).bin"_s);
+    }
+
+    void filesArePrivateWhateverTheUmask()
+    {
+        const mode_t old = ::umask(0);
+        const UploadManager::Info info = create(6);
+        const auto mode = [](const QString &path) {
+            struct stat st = {};
+            return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777)
+                                                                         : -1;
+        };
+        const int dirMode = mode(uploadsDir());
+        const int partMode = mode(partOf(info.id));
+        const int stateMode = mode(stateOf(info.id));
+        const bool appended = append(info.id, 0, "abcdef");
+        ::umask(old);
+        QCOMPARE(dirMode, 0700);
+        QCOMPARE(partMode, 0600);
+        QCOMPARE(stateMode, 0600);
+        QVERIFY(appended);
+        QCOMPARE(mode(QDir(uploadsDir()).filePath(u"file.bin"_s)), 0600);
     }
 
     void terminateRemovesBothFiles_data()

@@ -1,5 +1,6 @@
 #include "copytask.h"
 
+#include "app/core/exclusivefile.h"
 #include "app/core/taskcontext.h"
 
 #include <QDateTime>
@@ -304,8 +305,12 @@ std::optional<TaskOutcome> CopyTask::copyFile(TaskContext &context, const QStrin
     }
     const QString part = partPath(to);
     PartFileGuard guard { part };
+    // A fresh file, never an entry found there: a link planted under the partial name must
+    // not be written through (issue 15, W6). A stale partial file of ours is removed first.
+    ::unlink(QFile::encodeName(part).constData());
     QFile out(part);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+    if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered,
+                  QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         const bool denied = !QFileInfo(QFileInfo(part).path()).isWritable();
         guard.armed = false; // nothing was created
         return TaskOutcome::failure(denied ? u"permission_denied"_s : u"io_error"_s,
@@ -345,8 +350,13 @@ std::optional<TaskOutcome> CopyTask::copyFile(TaskContext &context, const QStrin
         return TaskOutcome::failure(u"io_error"_s, tr("Cannot set the permissions of %1").arg(to),
                                     { { u"path"_s, to } });
     }
-    if (::rename(QFile::encodeName(part).constData(), QFile::encodeName(to).constData()) != 0) {
-        const int error = errno;
+    // Without "overwrite", an entry that appeared since the check stays untouched.
+    const int error = m_overwrite
+        ? (::rename(QFile::encodeName(part).constData(), QFile::encodeName(to).constData()) == 0
+               ? 0
+               : errno)
+        : ExclusiveFile::renameNoReplace(part, to);
+    if (error != 0) {
         return TaskOutcome::failure(
             isDenied(error) ? u"permission_denied"_s : u"io_error"_s,
             tr("Cannot rename %1 to %2: %3").arg(part, to, errnoText(error)),
