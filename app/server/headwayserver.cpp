@@ -6,6 +6,7 @@
 #include "app/server/guardedtcpserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
+#include "reportapi.h"
 #include "router.h"
 #include "securitypolicy.h"
 #include "seedapi.h"
@@ -106,8 +107,10 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                     ? nullptr
                     : std::make_unique<UploadManager>(engine, m_options.dataDir,
                                                       uploadOptions(m_options))),
-      m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())), m_front(new HttpFrontend(this))
+      m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
+      m_reports(std::make_unique<ReportApi>(engine)), m_front(new HttpFrontend(this))
 {
+    m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
     m_engine.addTracker(m_hub.get(), 30);
@@ -151,6 +154,7 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_seed->addRoutes(*m_router);
     m_plain->addRoutes(*m_router);
     m_uploadApi->addRoutes(*m_router);
+    m_reports->addRoutes(*m_router);
 }
 
 UploadManager *HeadwayServer::uploads() const
@@ -375,7 +379,11 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     if (!authorization.isEmpty()) {
         const bool bearer = authorization.size() > 7
             && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
-        if (!bearer || !m_policy->isTokenValid(authorization.mid(7).trimmed())) {
+        const QByteArray token = authorization.mid(7).trimmed();
+        // A report token opens its own task's /report and /finish, nothing else.
+        const bool reporter
+            = method == Method::Post && bearer && m_reports->acceptsToken(context.path, token);
+        if (!bearer || (!reporter && !m_policy->isTokenValid(token))) {
             noteFailedToken(peer);
             return unauthorized(context.path, tr("The token is wrong."));
         }
