@@ -1,8 +1,10 @@
 #include "app/application.h"
 
+#include "app/cli/headwaycli.h"
 #include "app/cluster/celerydriver.h"
 #include "app/cluster/celerytasktype.h"
 #include "app/core/duration.h"
+#include "app/core/instancefile.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
@@ -10,6 +12,7 @@
 #include "app/core/translations.h"
 #include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
+#include "app/server/reporttasktype.h"
 #include "app/server/uploadtasktype.h"
 
 #ifdef HEADWAY_HAVE_UI
@@ -30,6 +33,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,6 +65,23 @@ void onSignal(int)
     const char c = 1;
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
+
+// `headway WORD ...`: each word runs instead of Headway itself. One row per word; a word that
+// is not here and does not start with "-" is refused (exit 2), never taken for a server start.
+using SubcommandMain = int (*)(int argc, char *argv[]);
+struct Subcommand
+{
+    std::string_view word;
+    SubcommandMain main;
+};
+const Subcommand kSubcommands[] = {
+    { "submit", &HeadwayCli::main }, { "list", &HeadwayCli::main },
+    { "show", &HeadwayCli::main },   { "watch", &HeadwayCli::main },
+    { "wait", &HeadwayCli::main },   { "cancel", &HeadwayCli::main },
+    { "pause", &HeadwayCli::main },  { "resume", &HeadwayCli::main },
+    { "retry", &HeadwayCli::main },  { "remove", &HeadwayCli::main },
+    { "open", &HeadwayCli::main },   { "help", &HeadwayCli::main },
+};
 
 void quitOnSignals(QObject *context)
 {
@@ -100,6 +121,20 @@ int Application::run(int argc, char *argv[])
         });
     }
 #endif
+    if (argc > 1 && argv[1][0] != '-') {
+        for (const Subcommand &sub : kSubcommands) {
+            if (sub.word == argv[1])
+                return sub.main(argc, argv);
+        }
+        QTextStream(stderr) << u"headway: "_s
+                            << QCoreApplication::translate(
+                                   "Application",
+                                   "Unknown command \"%1\": see `headway help` for the "
+                                   "subcommands, `headway --help` for the options.")
+                                   .arg(QString::fromLocal8Bit(argv[1]))
+                            << Qt::endl;
+        return 2;
+    }
     // The window needs a QApplication, headless a QCoreApplication: look before creating either.
     bool wantGui = true;
     for (int i = 1; i < argc; ++i) {
@@ -135,6 +170,8 @@ int Application::run(int argc, char *argv[])
     parser.setApplicationDescription(
         tr("Headway runs long tasks and shows their progress: in a window, in any browser, to "
            "scripts.\n"
+           "headway SUBCOMMAND talks to a running Headway: submit, list, show, watch, wait, "
+           "cancel, pause, resume, retry, remove, open (see headway help).\n"
            "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -163,7 +200,20 @@ int Application::run(int argc, char *argv[])
         u"duration"_s);
     parser.addOptions({ headlessOption, portOption, listenOption, dataDirOption, rotateOption,
                         concurrencyOption, celeryOption, uploadExpiryOption });
-    parser.process(*app);
+    // A mistyped option must not start a Headway (exit 2, as for the subcommands).
+    if (!parser.parse(app->arguments())) {
+        printError(parser.errorText() + u' ' + tr("See headway --help."));
+        return 2;
+    }
+    if (parser.isSet(u"help"_s))
+        parser.showHelp(0);
+    if (parser.isSet(u"version"_s))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(tr("Unexpected argument \"%1\". See headway --help.")
+                       .arg(parser.positionalArguments().first()));
+        return 2;
+    }
 
     // --- options ---
     const QString dataDir = parser.isSet(dataDirOption)
@@ -230,6 +280,7 @@ int Application::run(int argc, char *argv[])
     registerBuiltinTaskTypes(registry);
     registerCeleryTaskType(registry);
     registerUploadTaskType(registry);
+    registerReportTaskType(registry);
 
     // --- engine and store ---
     TaskStore store;
@@ -285,6 +336,12 @@ int Application::run(int argc, char *argv[])
     });
     QTextStream(stdout) << tr("Headway is serving at %1").arg(server->pageUrl().toString())
                         << Qt::endl;
+    // `headway list` and other clients find this Headway through its data dir.
+    const InstanceFile::Info instance { server->pageUrl(false), QCoreApplication::applicationPid(),
+                                        QCoreApplication::applicationVersion(),
+                                        QDateTime::currentDateTimeUtc() };
+    if (!InstanceFile::write(dataDir, instance, &error))
+        printError(error);
 
     quitOnSignals(app.get());
 
@@ -307,6 +364,7 @@ int Application::run(int argc, char *argv[])
 #endif
 
     const int rc = app->exec();
+    InstanceFile::removeOwn(dataDir);
     // Running tasks become interrupted and the store writes that before the process ends.
     engine.shutdown();
     store.close();

@@ -193,43 +193,34 @@ void MainWindow::createActions()
     connect(m_newAct, &QAction::triggered, this, &MainWindow::showNewTaskDialog);
     connect(m_importAct, &QAction::triggered, this, &MainWindow::showImportDialog);
     connect(m_cancelAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskState::Canceled, [this](const QString &id) {
+        forEachSelected(TaskAction::Cancel, [this](const QString &id) {
             if (const EngineError e = m_engine.cancel(id))
                 reportError(tr("Could not cancel"), e.message);
         });
     });
     connect(m_pauseAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskState::Paused, [this](const QString &id) {
+        forEachSelected(TaskAction::Pause, [this](const QString &id) {
             if (const EngineError e = m_engine.pause(id))
                 reportError(tr("Could not pause"), e.message);
         });
     });
     connect(m_resumeAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskState::Running, [this](const QString &id) {
-            const TaskSnapshot *t = m_model->snapshot(id);
-            if (!t || t->state != TaskState::Paused)
-                return;
+        forEachSelected(TaskAction::Resume, [this](const QString &id) {
             if (const EngineError e = m_engine.resume(id))
                 reportError(tr("Could not resume"), e.message);
         });
     });
     connect(m_retryAct, &QAction::triggered, this, [this] {
-        for (const QString &id : selectedIds()) {
-            const TaskSnapshot *t = m_model->snapshot(id);
-            if (!t || !isRetryable(t->state))
-                continue;
+        forEachSelected(TaskAction::Retry, [this](const QString &id) {
             if (const EngineError e = m_engine.retry(id))
                 reportError(tr("Could not retry"), e.message);
-        }
+        });
     });
     connect(m_removeAct, &QAction::triggered, this, [this] {
-        for (const QString &id : selectedIds()) {
-            const TaskSnapshot *t = m_model->snapshot(id);
-            if (!t || !isFinished(t->state))
-                continue;
+        forEachSelected(TaskAction::Remove, [this](const QString &id) {
             if (const EngineError e = m_engine.remove(id))
                 reportError(tr("Could not remove"), e.message);
-        }
+        });
     });
     connect(m_clearAct, &QAction::triggered, this, [this] { m_engine.removeFinished(); });
     connect(m_browserAct, &QAction::triggered, this, [this] {
@@ -396,35 +387,29 @@ bool MainWindow::selectTask(const QString &id)
     return true;
 }
 
-void MainWindow::forEachSelected(TaskState target,
+void MainWindow::forEachSelected(TaskAction action,
                                  const std::function<void(const QString &)> &apply)
 {
     for (const QString &id : selectedIds()) {
         const TaskSnapshot *t = m_model->snapshot(id);
-        if (t && isTransitionAllowed(t->state, target))
+        if (t && t->actions.testFlag(action))
             apply(id);
     }
 }
 
 void MainWindow::updateActions()
 {
-    bool cancel = false, pause = false, resume = false, retry = false, remove = false;
+    // The engine says what each task allows (TaskSnapshot::actions): any selected task will do.
+    TaskActions allowed;
     for (const QString &id : selectedIds()) {
-        const TaskSnapshot *t = m_model->snapshot(id);
-        if (!t)
-            continue;
-        cancel |= isTransitionAllowed(t->state, TaskState::Canceled);
-        pause |= isTransitionAllowed(t->state, TaskState::Paused);
-        resume
-            |= t->state == TaskState::Paused && isTransitionAllowed(t->state, TaskState::Running);
-        retry |= isRetryable(t->state);
-        remove |= isFinished(t->state);
+        if (const TaskSnapshot *t = m_model->snapshot(id))
+            allowed |= t->actions;
     }
-    m_cancelAct->setEnabled(cancel);
-    m_pauseAct->setEnabled(pause);
-    m_resumeAct->setEnabled(resume);
-    m_retryAct->setEnabled(retry);
-    m_removeAct->setEnabled(remove);
+    m_cancelAct->setEnabled(allowed.testFlag(TaskAction::Cancel));
+    m_pauseAct->setEnabled(allowed.testFlag(TaskAction::Pause));
+    m_resumeAct->setEnabled(allowed.testFlag(TaskAction::Resume));
+    m_retryAct->setEnabled(allowed.testFlag(TaskAction::Retry));
+    m_removeAct->setEnabled(allowed.testFlag(TaskAction::Remove));
     m_clearAct->setEnabled(m_model->finishedCount() > 0);
     m_browserAct->setEnabled(m_browserUrl.isValid());
     m_importAct->setEnabled(!m_uploadDir.isEmpty());

@@ -109,7 +109,7 @@ private:
     void showImportDialog();
     void showSettings();
     void toggleWindow();
-    void forEachSelected(TaskState target, const std::function<void(const QString &)> &apply);
+    void forEachSelected(TaskAction action, const std::function<void(const QString &)> &apply);
     void reportError(const QString &what, const QString &message);
 
     TaskEngine &m_engine;

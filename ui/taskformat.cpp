@@ -1,5 +1,7 @@
 #include "taskformat.h"
 
+#include "app/core/progresstext.h"
+
 #include <QColor>
 #include <QCoreApplication>
 #include <QLocale>
@@ -34,54 +36,22 @@ QString TaskFormat::stateLabel(TaskState state)
 
 QString TaskFormat::amount(double value, const QString &unit)
 {
-    const QLocale locale;
-    if (unit == u"bytes")
-        return locale.formattedDataSize(qint64(value), 1, QLocale::DataSizeIecFormat);
-    const QString number = std::abs(value - std::round(value)) < 1e-9
-        ? locale.toString(qint64(std::llround(value)))
-        : locale.toString(value, 'f', 1);
-    if (unit.isEmpty())
-        return number;
-    return number + u' ' + unit;
+    return ProgressText::amount(value, unit);
 }
 
 QString TaskFormat::speed(double perSecond, const QString &unit)
 {
-    if (!(perSecond > 0) || !std::isfinite(perSecond))
-        return {};
-    const QLocale locale;
-    if (unit == u"bytes")
-        return QCoreApplication::translate("TaskFormat", "%1/s")
-            .arg(locale.formattedDataSize(qint64(perSecond), 1, QLocale::DataSizeIecFormat));
-    const QString number = locale.toString(perSecond, 'f', perSecond < 10 ? 1 : 0);
-    return QCoreApplication::translate("TaskFormat", "%1 %2/s")
-        .arg(number, unit.isEmpty() ? QCoreApplication::translate("TaskFormat", "items") : unit);
+    return ProgressText::speed(perSecond, unit);
 }
 
 QString TaskFormat::duration(std::optional<double> seconds)
 {
-    if (!seconds || !std::isfinite(*seconds) || *seconds < 0)
-        return {};
-    const qint64 s = qint64(std::llround(*seconds));
-    if (s < 60)
-        return QCoreApplication::translate("TaskFormat", "%1 s").arg(s);
-    if (s < 3600)
-        return QCoreApplication::translate("TaskFormat", "%1 min %2 s")
-            .arg(s / 60)
-            .arg(s % 60, 2, 10, QChar(u'0'));
-    if (s < 86400)
-        return QCoreApplication::translate("TaskFormat", "%1 h %2 min")
-            .arg(s / 3600)
-            .arg((s % 3600) / 60, 2, 10, QChar(u'0'));
-    return QCoreApplication::translate("TaskFormat", "%1 d %2 h")
-        .arg(s / 86400)
-        .arg((s % 86400) / 3600);
+    return ProgressText::duration(seconds);
 }
 
 QString TaskFormat::eta(std::optional<double> seconds)
 {
-    const QString d = duration(seconds);
-    return d.isEmpty() ? d : QCoreApplication::translate("TaskFormat", "%1 left").arg(d);
+    return ProgressText::eta(seconds);
 }
 
 bool TaskFormat::isDark(const QPalette &palette)

@@ -1,8 +1,15 @@
-# Fails the build when a file of headway_core includes a GUI, Widgets or server header.
+# Fails the build when a file of a layer includes a header the layer must not use. Defaults to
+# headway_core's rule (no GUI, Widgets or server headers); -DPATTERN=... -DLAYER=... for others.
+if(NOT DEFINED PATTERN)
+    set(PATTERN "QtGui|QtWidgets|QtWebEngine|QtHttpServer|QtWebSockets|QWidget|QApplication|QGuiApplication|ui/|app/server/")
+endif()
+if(NOT DEFINED LAYER)
+    set(LAYER headway_core)
+endif()
 file(GLOB_RECURSE _files ${DIR}/*.h ${DIR}/*.cpp)
 foreach(_f IN LISTS _files)
-    file(STRINGS ${_f} _hits REGEX "#include[ \t]*[<\"](QtGui|QtWidgets|QtWebEngine|QtHttpServer|QtWebSockets|QWidget|QApplication|QGuiApplication|ui/|app/server/)")
+    file(STRINGS ${_f} _hits REGEX "#include[ \t]*[<\"](${PATTERN})")
     if(_hits)
-        message(FATAL_ERROR "${_f} includes a header headway_core must not use: ${_hits}")
+        message(FATAL_ERROR "${_f} includes a header ${LAYER} must not use: ${_hits}")
     endif()
 endforeach()

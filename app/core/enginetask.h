@@ -36,4 +36,6 @@ struct EngineTask
     bool frozen = false; // injected: never runs
     bool external = false; // run by an ExternalTaskDriver
     bool dispatched = false; // a worker has taken the attempt
+    TaskCapabilities capabilities; // from the type (and external: not pausable)
+    bool estimateSpeed = true; // the engine works out speed and ETA (its own and some external)
 };

@@ -29,4 +29,5 @@ struct ExternalUpdate
     std::optional<TaskProgress> progress;
     std::optional<QJsonValue> result;
     std::optional<TaskError> error;
+    QString output; // appended to the task's output tail
 };

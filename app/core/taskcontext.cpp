@@ -6,6 +6,19 @@ namespace {
 constexpr qsizetype kOutputTailChars = 64 * 1024;
 }
 
+void TaskContext::appendToTail(QString &tail, QStringView text)
+{
+    tail.append(text);
+    if (tail.size() > kOutputTailChars) {
+        // Cut at a line start so the tail never begins mid-line.
+        qsizetype cut = tail.size() - kOutputTailChars;
+        const qsizetype nl = tail.indexOf(QLatin1Char('\n'), cut);
+        if (nl >= 0 && nl + 1 < tail.size())
+            cut = nl + 1;
+        tail.remove(0, cut);
+    }
+}
+
 TaskContext::TaskContext(QJsonObject params) : m_params(std::move(params)) { }
 
 void TaskContext::setTotal(qint64 total, const QString &unit)
@@ -48,15 +61,7 @@ void TaskContext::appendOutput(QStringView text)
     if (text.isEmpty())
         return;
     QMutexLocker lock(&m_textMutex);
-    m_output.append(text);
-    if (m_output.size() > kOutputTailChars) {
-        // Cut at a line start so the tail never begins mid-line.
-        qsizetype cut = m_output.size() - kOutputTailChars;
-        const qsizetype nl = m_output.indexOf(QLatin1Char('\n'), cut);
-        if (nl >= 0 && nl + 1 < m_output.size())
-            cut = nl + 1;
-        m_output.remove(0, cut);
-    }
+    appendToTail(m_output, text);
     m_textVersion.fetch_add(1, std::memory_order_release);
 }
 

@@ -33,6 +33,8 @@ public:
     void setMessage(const QString &message);
     // Appends to the output tail kept for the task (the last ~64 KiB).
     void appendOutput(QStringView text);
+    // The same tail rule for output that reaches the engine another way (external reporters).
+    static void appendToTail(QString &tail, QStringView text);
 
     // A cooperative checkpoint: blocks while the task is paused; returns false when the task
     // must stop now (canceled or timed out). Long loops call it every few milliseconds.

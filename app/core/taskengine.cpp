@@ -28,6 +28,14 @@ EngineError illegal(const TaskSnapshot &task, const QString &action)
 }
 
 constexpr int kMinSampleIntervalMs = 10;
+
+TaskCapabilities capabilitiesOf(const TaskType *type, bool external)
+{
+    TaskCapabilities c = type ? type->capabilities : TaskCapabilities {};
+    if (external)
+        c.pausable = false; // its runner is elsewhere: nothing here could hold it
+    return c;
+}
 } // namespace
 
 // Per tracker: its rate and the tasks whose progress changed since it was last told.
@@ -134,6 +142,8 @@ Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
     s.created = now();
     s.state = TaskState::Queued;
     task->external = !type->create;
+    task->capabilities = capabilitiesOf(type, task->external);
+    task->estimateSpeed = !task->external || type->engineEstimatesSpeed;
     addTask(task);
     enqueue(*task);
     return task->snapshot;
@@ -147,6 +157,7 @@ void TaskEngine::addTask(std::shared_ptr<EngineTask> task)
     m_order.append(id);
     EngineTask *raw = task.get();
     m_tasks.insert(id, std::move(task));
+    refreshActions(*raw);
     emitEvent({ TaskEvent::Kind::Added, raw->snapshot, raw->snapshot.state });
 }
 
@@ -201,6 +212,7 @@ void TaskEngine::transition(EngineTask &task, TaskState to)
         s.started = t;
     if (isFinished(to))
         s.finished = t;
+    refreshActions(task);
     if (to == TaskState::Running || to == TaskState::Paused)
         m_running.insert(&task);
     else
@@ -334,9 +346,12 @@ EngineError TaskEngine::cancel(const QString &id)
                                  {} };
         task->cancelDeadlineMs = m_monotonic.elapsed() + m_options.cancelGraceMs;
         updateDeadline(*task);
+        refreshActions(*task);
+        markDirty(*task);
         if (task->external) {
+            // A copy: the driver's answer may come at once, through updateExternal().
             if (ExternalTaskDriver *driver = m_drivers.value(s.type))
-                driver->cancelTask(s);
+                driver->cancelTask(TaskSnapshot(s));
             return {};
         }
         // Cooperative: the task stops at its next checkpoint; after the grace period it is
@@ -355,8 +370,8 @@ EngineError TaskEngine::pause(const QString &id)
     EngineTask *task = find(id);
     if (!task)
         return EngineError::notFound(id);
-    if (task->snapshot.state != TaskState::Running || task->external || task->cancelDeadlineMs >= 0)
-        return task->external && task->snapshot.state == TaskState::Running
+    if (!task->snapshot.actions.testFlag(TaskAction::Pause))
+        return !task->capabilities.pausable && task->snapshot.state == TaskState::Running
             ? EngineError { u"invalid_transition"_s,
                             tr("This task runs outside Headway's workers (on a cluster, or an "
                                "upload a client sends) and cannot be paused here."),
@@ -387,7 +402,12 @@ EngineError TaskEngine::retry(const QString &id)
     if (!task)
         return EngineError::notFound(id);
     TaskSnapshot &s = task->snapshot;
-    if (!isRetryable(s.state))
+    if (isRetryable(s.state) && !task->capabilities.retryable)
+        return EngineError { u"invalid_transition"_s,
+                             tr("This task was driven from outside Headway: only what started "
+                                "it can run it again."),
+                             {} };
+    if (!s.actions.testFlag(TaskAction::Retry))
         return illegal(s, tr("retry"));
     s.attempt += 1;
     s.error.reset();
@@ -455,6 +475,7 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         task->snapshot = snapshot;
         const TaskType *type = m_registry.find(snapshot.type);
         task->external = type && !type->create;
+        task->capabilities = capabilitiesOf(type, task->external);
         TaskSnapshot &s = task->snapshot;
         bool requeue = false;
         switch (s.state) {
@@ -497,11 +518,16 @@ void TaskEngine::inject(const TaskSnapshot &snapshot)
     if (task->snapshot.id.isEmpty())
         task->snapshot.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     task->frozen = true;
+    const TaskType *type = m_registry.find(task->snapshot.type);
+    task->external = type && !type->create;
+    task->capabilities = capabilitiesOf(type, task->external);
     if (m_tasks.contains(task->snapshot.id)) {
         EngineTask *existing = find(task->snapshot.id);
         const TaskState previous = existing->snapshot.state;
         existing->snapshot = task->snapshot;
         existing->frozen = true;
+        existing->capabilities = task->capabilities;
+        refreshActions(*existing);
         emitEvent({ TaskEvent::Kind::StateChanged, existing->snapshot, previous });
         return;
     }
@@ -533,6 +559,10 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         s.progress = *update.progress;
         progressChanged = true;
     }
+    if (!update.output.isEmpty()) {
+        TaskContext::appendToTail(s.output, update.output);
+        progressChanged = true;
+    }
     if (update.state && *update.state != s.state) {
         const TaskState to = *update.state;
         if (isFinished(to)) {
@@ -555,13 +585,23 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         transition(*task, to);
         return {};
     }
-    if (progressChanged) {
-        for (TrackerEntry *e : std::as_const(m_trackers))
-            e->dirty.insert(id);
-        if (!m_sampleTimer.isActive())
-            m_sampleTimer.start();
-    }
+    if (progressChanged)
+        markDirty(*task);
     return {};
+}
+
+void TaskEngine::markDirty(EngineTask &task)
+{
+    for (TrackerEntry *e : std::as_const(m_trackers))
+        e->dirty.insert(task.snapshot.id);
+    if (!m_sampleTimer.isActive())
+        m_sampleTimer.start();
+}
+
+void TaskEngine::refreshActions(EngineTask &task)
+{
+    task.snapshot.actions
+        = allowedTaskActions(task.snapshot.state, task.capabilities, task.cancelDeadlineMs >= 0);
 }
 
 TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
@@ -575,7 +615,9 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     auto task = std::make_shared<EngineTask>();
     task->snapshot = snapshot;
     task->external = true;
+    task->capabilities = capabilitiesOf(m_registry.find(snapshot.type), true);
     addTask(task);
+    snapshot.actions = task->snapshot.actions;
     if (snapshot.state == TaskState::Running || snapshot.state == TaskState::Paused)
         m_running.insert(task.get());
     return snapshot;
@@ -699,9 +741,10 @@ void TaskEngine::sampleProgress()
     flushStateEvents(); // transitions first, so observers never see them out of order
     const qint64 nowMs = m_monotonic.elapsed();
     for (EngineTask *task : std::as_const(m_running)) {
-        if (task->external)
+        if (!task->estimateSpeed)
             continue;
-        sampleTask(*task, nowMs);
+        if (!task->external)
+            sampleTask(*task, nowMs);
         // Speed and ETA follow time even when the amounts stand still.
         TaskProgress &p = task->snapshot.progress;
         const bool byAmount = p.total > 0 || (p.total < 0 && !p.percent);

@@ -127,6 +127,10 @@ private:
     void scheduleFlush();
     void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
     void startAttempt(EngineTask &task);
+    // Works out TaskSnapshot::actions from the state and the runner's capabilities: called on
+    // every change that can alter them, so the task carries them to every view.
+    void refreshActions(EngineTask &task);
+    void markDirty(EngineTask &task); // progress (or actions) changed: tell the trackers
 
     const TaskTypeRegistry &m_registry;
     EngineOptions m_options;

@@ -34,6 +34,7 @@ QJsonObject TaskSnapshot::toJson() const
         { u"backoff_ms"_s, backoffMs },
         { u"timeout_ms"_s, timeoutMs },
         { u"retry_at"_s, isoOrNull(retryAt) },
+        { u"actions"_s, taskActionsToJson(actions) },
     };
     if (!output.isEmpty())
         json.insert(u"output"_s, output);
@@ -66,5 +67,6 @@ std::optional<TaskSnapshot> TaskSnapshot::fromJson(const QJsonObject &json)
     t.backoffMs = json.value(u"backoff_ms"_s).toInt(1000);
     t.timeoutMs = json.value(u"timeout_ms"_s).toInt();
     t.retryAt = parseIso(json.value(u"retry_at"_s));
+    t.actions = taskActionsFromJson(json.value(u"actions"_s).toArray());
     return t;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "taskactions.h"
 #include "taskerror.h"
 #include "taskprogress.h"
 #include "taskstate.h"
@@ -29,6 +30,7 @@ struct TaskSnapshot
     QJsonValue result; // null until succeeded
     std::optional<TaskError> error; // set when failed (or canceled/interrupted, with why)
     QString output; // tail of a command's output, newest last
+    TaskActions actions; // what a user may do now; kept by the engine (see TaskEngine)
 
     // Policy, chosen at submit time.
     int maxRetries = 0;

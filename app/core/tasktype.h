@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engineerror.h"
+#include "taskactions.h"
 #include "taskrunner.h"
 
 #include <QJsonObject>
@@ -31,6 +32,12 @@ struct TaskType
     // Started by Headway itself (uploads come in through their own protocol): not offered in
     // forms or /api/v1/task-types, refused when a client submits it.
     bool internal = false;
+    // What its runner allows besides the state machine (TaskAction). External types are never
+    // pausable, whatever this says: the engine cannot hold a runner it does not run.
+    TaskCapabilities capabilities;
+    // External types whose driver reports bare amounts: the engine works out speed and ETA as
+    // for its own runners (uploads and Celery bring their own).
+    bool engineEstimatesSpeed = false;
 
     QJsonObject toJson() const;
 };

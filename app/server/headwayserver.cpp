@@ -7,6 +7,7 @@
 #include "app/server/guardedtcpserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
+#include "reportapi.h"
 #include "router.h"
 #include "securitypolicy.h"
 #include "seedapi.h"
@@ -107,8 +108,10 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                     ? nullptr
                     : std::make_unique<UploadManager>(engine, m_options.dataDir,
                                                       uploadOptions(m_options))),
-      m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())), m_front(new HttpFrontend(this))
+      m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
+      m_reports(std::make_unique<ReportApi>(engine)), m_front(new HttpFrontend(this))
 {
+    m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
     m_engine.addTracker(m_hub.get(), 30);
@@ -152,6 +155,7 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_seed->addRoutes(*m_router);
     m_plain->addRoutes(*m_router);
     m_uploadApi->addRoutes(*m_router);
+    m_reports->addRoutes(*m_router);
 }
 
 UploadManager *HeadwayServer::uploads() const
@@ -241,8 +245,12 @@ bool HeadwayServer::listen(QString *errorMessage)
     // checks every request in full.
     guard.authorizeBody = [this](const HttpHeadScanner::Head &head) {
         const QByteArray auth = head.authorization;
-        if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
-            return m_policy->isTokenValid(auth.mid(7).trimmed());
+        if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
+            const QByteArray token = auth.mid(7).trimmed();
+            return m_policy->isTokenValid(token)
+                || (head.method == "POST"
+                    && m_reports->acceptsToken(QString::fromLatin1(head.path), token));
+        }
         return m_policy->isSessionValid(
             SecurityPolicy::cookieValue(head.cookie, m_policy->cookieName()));
     };
@@ -394,7 +402,11 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     if (!authorization.isEmpty()) {
         const bool bearer = authorization.size() > 7
             && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
-        if (!bearer || !m_policy->isTokenValid(authorization.mid(7).trimmed())) {
+        const QByteArray token = authorization.mid(7).trimmed();
+        // A report token opens its own task's /report and /finish, nothing else.
+        const bool reporter
+            = method == Method::Post && bearer && m_reports->acceptsToken(context.path, token);
+        if (!bearer || (!reporter && !m_policy->isTokenValid(token))) {
             return wrongToken(tr("The token is wrong."));
         }
     } else if (!cookie.isEmpty()) {

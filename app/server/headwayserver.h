@@ -19,6 +19,7 @@ class AuthRateLimiter;
 class HttpFrontend;
 class PlainPage;
 class PushClient;
+class ReportApi;
 class QHttpServerRequest;
 class QTcpServer;
 class QTcpSocket;
@@ -102,6 +103,7 @@ private:
     std::unique_ptr<AuthRateLimiter> m_limiter;
     std::unique_ptr<UploadManager> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
+    std::unique_ptr<ReportApi> m_reports;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
     std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused

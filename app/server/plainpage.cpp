@@ -91,7 +91,7 @@ HttpReply PlainPage::render(const RequestContext &context) const
                        ? u" value=\""_s + QString::number(*task.progress.percent) + u'"'
                        : QString())
                 + u"></progress> "_s + percent + u"</td><td>"_s;
-            if (canPost && !isFinished(task.state)) {
+            if (canPost && task.actions.testFlag(TaskAction::Cancel)) {
                 html += u"<form method=\"post\" action=\"/plain/cancel/"_s
                     + QString::fromUtf8(QUrl::toPercentEncoding(task.id))
                     + u"\"><input type=\"hidden\" name=\"csrf\" value=\""_s + csrf

@@ -119,10 +119,10 @@ QByteArray SyncHub::message(qint64 since) const
 QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
 {
     const auto it = m_tasks.constFind(live.id);
-    // Everything but state, attempt, progress and output is fixed between transitions.
+    // Everything but state, attempt, progress, output and actions is fixed between transitions.
     const bool current = it != m_tasks.cend() && it->snapshot.state == live.state
         && it->snapshot.attempt == live.attempt && it->snapshot.progress == live.progress
-        && it->snapshot.output.size() == live.output.size();
+        && it->snapshot.output.size() == live.output.size() && it->snapshot.actions == live.actions;
     if (!current)
         return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
     if (it->bytes.isEmpty())

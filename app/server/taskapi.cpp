@@ -3,6 +3,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/taskstate.h"
 #include "app/core/tasktyperegistry.h"
+#include "reportapi.h"
 #include "synchub.h"
 
 #include <QHttpServerRequest>
@@ -231,8 +232,10 @@ HttpReply TaskApi::createTask(RequestContext &context)
     if (auto *reply = std::get_if<HttpReply>(&submitted))
         return *reply;
     const TaskSnapshot &task = std::get<TaskSnapshot>(submitted);
-    return HttpReply::json(task.toJson(), 201)
-        .withHeader("Location", "/api/v1/tasks/" + task.id.toUtf8());
+    QJsonObject json = task.toJson();
+    if (m_reports && task.type == ReportApi::TypeName)
+        json.insert(u"report_token"_s, m_reports->takeNewToken(task.id));
+    return HttpReply::json(json, 201).withHeader("Location", "/api/v1/tasks/" + task.id.toUtf8());
 }
 
 HttpReply TaskApi::getTask(RequestContext &context)
@@ -331,8 +334,11 @@ QJsonObject TaskApi::command(const QJsonObject &command)
                          QJsonDocument::fromJson(error->body).object().value(u"error"_s));
             return reply;
         }
+        const TaskSnapshot &task = std::get<TaskSnapshot>(submitted);
         reply.insert(u"ok"_s, true);
-        reply.insert(u"task"_s, std::get<TaskSnapshot>(submitted).toJson());
+        reply.insert(u"task"_s, task.toJson());
+        if (m_reports && task.type == ReportApi::TypeName)
+            reply.insert(u"report_token"_s, m_reports->takeNewToken(task.id));
         return reply;
     }
     if (name == u"cancel" || name == u"pause" || name == u"resume" || name == u"retry") {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <variant>
 
+class ReportApi;
 class SyncHub;
 class TaskEngine;
 
@@ -31,6 +32,8 @@ public:
 
     void addRoutes(Router &router);
     void setWorkersProvider(std::function<QJsonArray()> provider);
+    // Gives the creator of an "external" task its report token (in the 201 answer only).
+    void setReportApi(ReportApi *reports) { m_reports = reports; }
 
     // A WebSocket command {"id", "command": start|cancel|pause|resume|retry, ...} ->
     // {"reply_to", "ok", "task"|"error"}.
@@ -59,4 +62,5 @@ private:
     TaskEngine &m_engine;
     SyncHub &m_hub;
     std::function<QJsonArray()> m_workersProvider;
+    ReportApi *m_reports = nullptr;
 };

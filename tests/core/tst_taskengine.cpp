@@ -131,6 +131,7 @@ private Q_SLOTS:
     void shutdownInterrupts();
     void injectNeverRuns();
     void externalTasks();
+    void actionsFollowStateAndRunner();
 
 private:
     TaskSnapshot submit(const QJsonObject &params = {}, int priority = 0, int maxRetries = 0,
@@ -147,20 +148,18 @@ void tst_TaskEngine::init()
     m_registry = std::make_unique<TaskTypeRegistry>();
     Probe *probe = m_probe.get();
     m_registry->add(TaskType {
-        u"probe"_s,
-        u"Probe"_s,
-        u"test"_s,
-        QJsonObject {
-            { u"type"_s, u"object"_s },
-            { u"properties"_s,
-              QJsonObject {
-                  { u"name"_s,
-                    QJsonObject { { u"type"_s, u"string"_s }, { u"default"_s, u""_s } } },
-                  { u"count"_s,
-                    QJsonObject { { u"type"_s, u"integer"_s }, { u"minimum"_s, 0 } } } } } },
-        {},
-        [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); },
-        {} });
+        .name = u"probe"_s,
+        .title = u"Probe"_s,
+        .description = u"test"_s,
+        .schema = QJsonObject { { u"type"_s, u"object"_s },
+                                { u"properties"_s,
+                                  QJsonObject { { u"name"_s,
+                                                  QJsonObject { { u"type"_s, u"string"_s },
+                                                                { u"default"_s, u""_s } } },
+                                                { u"count"_s,
+                                                  QJsonObject { { u"type"_s, u"integer"_s },
+                                                                { u"minimum"_s, 0 } } } } } },
+        .create = [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); } });
     EngineOptions options;
     options.concurrency = 2;
     options.cancelGraceMs = 300;
@@ -512,32 +511,33 @@ public:
 
 void tst_TaskEngine::externalTasks()
 {
-    m_registry->add(TaskType {
-        u"remote"_s, u"Remote"_s, {}, QJsonObject { { u"type"_s, u"object"_s } }, {}, {}, {} });
+    m_registry->add(TaskType { .name = u"remote"_s,
+                               .title = u"Remote"_s,
+                               .schema = QJsonObject { { u"type"_s, u"object"_s } } });
     FakeDriver driver;
     m_engine->setExternalDriver(u"remote"_s, &driver);
     const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 3, 10, 0 });
     QVERIFY(r);
     const QString id = r->id;
     QCOMPARE(driver.started, QStringList { id });
-    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
     TaskProgress p;
     p.percent = 40;
     p.message = u"remote work"_s;
-    QVERIFY(!m_engine->updateExternal(id, { {}, p, {}, {} }));
+    QVERIFY(!m_engine->updateExternal(id, { {}, p, {}, {}, {} }));
     QCOMPARE(m_engine->task(id)->progress.message, u"remote work"_s);
     // The cluster retries by itself: the engine must not queue a new attempt.
-    QVERIFY(!m_engine->updateExternal(id, { TaskState::Retrying, {}, {}, {} }));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Retrying, {}, {}, {}, {} }));
     QTRY_VERIFY(m_tracker->states(id).contains(TaskState::Retrying));
     QCoreApplication::sendPostedEvents();
     QCOMPARE(m_engine->task(id)->state, TaskState::Retrying);
     QCOMPARE(driver.started.size(), 1);
-    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }));
-    QVERIFY(!m_engine->updateExternal(id, { TaskState::Succeeded, {}, QJsonValue(7), {} }));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Succeeded, {}, QJsonValue(7), {}, {} }));
     QCOMPARE(m_engine->task(id)->state, TaskState::Succeeded);
     QCOMPARE(m_engine->task(id)->result.toInt(), 7);
     QCOMPARE(m_engine->task(id)->progress.percent, std::optional<double>(100));
-    QCOMPARE(m_engine->updateExternal(id, { TaskState::Running, {}, {}, {} }).code,
+    QCOMPARE(m_engine->updateExternal(id, { TaskState::Running, {}, {}, {}, {} }).code,
              u"invalid_transition"_s);
 
     const Result<TaskSnapshot> q = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
@@ -548,6 +548,44 @@ void tst_TaskEngine::externalTasks()
     const Result<TaskSnapshot> orphan
         = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
     QCOMPARE(m_engine->task(orphan->id)->error->code, u"no_driver"_s);
+}
+
+void tst_TaskEngine::actionsFollowStateAndRunner()
+{
+    using A = TaskAction;
+    m_probe->loopForever = true;
+    const TaskSnapshot t = submit();
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Running);
+    QCOMPARE(m_engine->task(t.id)->actions, A::Cancel | A::Pause);
+    QVERIFY(!m_engine->pause(t.id));
+    QCOMPARE(m_engine->task(t.id)->actions, A::Cancel | A::Resume);
+    QVERIFY(!m_engine->resume(t.id));
+    QVERIFY(!m_engine->cancel(t.id));
+    QCOMPARE(m_engine->task(t.id)->actions, TaskActions()); // canceling: nothing else to offer
+    QTRY_COMPARE(m_engine->task(t.id)->state, TaskState::Canceled);
+    QCOMPARE(m_engine->task(t.id)->actions, A::Retry | A::Remove);
+    // Observers get them with the task.
+    QTRY_VERIFY(m_tracker->states(t.id).contains(TaskState::Canceled));
+    QCOMPARE(m_tracker->events(t.id).last().task.actions, A::Retry | A::Remove);
+
+    // Run elsewhere: cancel, never pause; not retryable: only remove once it ended.
+    TaskType remote { .name = u"remote"_s,
+                      .title = u"Remote"_s,
+                      .schema = QJsonObject { { u"type"_s, u"object"_s } } };
+    remote.capabilities.retryable = false;
+    m_registry->add(std::move(remote));
+    FakeDriver driver;
+    m_engine->setExternalDriver(u"remote"_s, &driver);
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
+    QVERIFY(r);
+    QVERIFY(!m_engine->updateExternal(r->id, { TaskState::Running, {}, {}, {}, {} }));
+    QCOMPARE(m_engine->task(r->id)->actions, TaskActions(A::Cancel));
+    QCOMPARE(m_engine->pause(r->id).code, u"invalid_transition"_s);
+    QVERIFY(!m_engine->updateExternal(r->id, { TaskState::Failed, {}, {}, {}, {} }));
+    QCOMPARE(m_engine->task(r->id)->actions, TaskActions(A::Remove));
+    QCOMPARE(m_engine->retry(r->id).code, u"invalid_transition"_s);
+    QCOMPARE(m_engine->task(r->id)->state, TaskState::Failed);
+    m_engine->setExternalDriver(u"remote"_s, nullptr);
 }
 
 QTEST_GUILESS_MAIN(tst_TaskEngine)

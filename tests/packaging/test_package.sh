@@ -110,6 +110,7 @@ expected=(
     "/usr/share/metainfo/$app_id.metainfo.xml"
     "/usr/share/icons/hicolor/scalable/apps/$app_id.svg"
     /usr/share/man/man1/headway.1.gz
+    /usr/share/bash-completion/completions/headway
     /usr/share/doc/headway/copyright
     /usr/share/doc/headway/changelog.gz
 )

@@ -139,7 +139,7 @@ class Row {
             error = t.error?.message ? `Will try again: ${t.error.message}` : 'Will try again shortly.';
         setText(this.error, error);
 
-        this.renderButtons(t.state);
+        this.renderButtons(t);
     }
 
     renderSteps(steps, index, allDone) {
@@ -160,13 +160,13 @@ class Row {
         });
     }
 
-    renderButtons(state) {
+    renderButtons(task) {
         const focused = document.activeElement;
         let lostFocus = false;
         for (const a of ACTIONS) {
             const b = this.buttons[a];
             // While an action is in flight its button keeps focus (aria-disabled, see busy.js).
-            const disabled = this.busy !== null ? b.disabled && this.busy !== a : !canDo(a, state);
+            const disabled = this.busy !== null ? b.disabled && this.busy !== a : !canDo(a, task);
             if (b.disabled !== disabled) {
                 if (disabled && b === focused)
                     lostFocus = true;
@@ -232,7 +232,7 @@ export class TaskListView {
             return;
         row.busy = action;
         if (task)
-            row.renderButtons(task.state);
+            row.renderButtons(task);
     }
 
     schedule() {

@@ -1,18 +1,11 @@
-// Which actions a task's state allows: the page's copy of the engine's state machine
-// (app/core/taskstate.cpp). The server stays the judge (409 on an illegal transition); this
-// only decides which buttons are enabled.
+// The task actions the page offers, and which states count as finished or active.
 
 export const ACTIONS = ['pause', 'resume', 'cancel', 'retry', 'remove'];
 
 const FINISHED = new Set(['succeeded', 'failed', 'canceled', 'interrupted']);
-const RETRYABLE = new Set(['failed', 'canceled', 'interrupted']);
 
 export function isFinished(state) {
     return FINISHED.has(state);
-}
-
-export function isRetryable(state) {
-    return RETRYABLE.has(state);
 }
 
 /** True while something may still happen to the task on its own (progress, a next attempt). */
@@ -20,30 +13,13 @@ export function isActive(state) {
     return state === 'queued' || state === 'running' || state === 'paused' || state === 'retrying';
 }
 
-/** Is `action` (pause|resume|cancel|retry|remove) legal in `state`? */
-export function canDo(action, state) {
-    switch (action) {
-    case 'cancel':
-        return state === 'queued' || state === 'running' || state === 'paused' || state === 'retrying';
-    case 'pause':
-        return state === 'running';
-    case 'resume':
-        return state === 'paused';
-    case 'retry':
-        return RETRYABLE.has(state);
-    case 'remove':
-        return FINISHED.has(state);
-    default:
-        return false;
-    }
-}
-
-/** {pause, resume, cancel, retry, remove} -> enabled? for one state. */
-export function allowedActions(state) {
-    const result = {};
-    for (const a of ACTIONS)
-        result[a] = canDo(a, state);
-    return result;
+/**
+ * Does the task allow `action` (pause|resume|cancel|retry|remove) now? The engine works it out
+ * from the task's state and its runner and ships it as `task.actions`; the server stays the
+ * judge (409), this only decides which buttons are enabled.
+ */
+export function canDo(action, task) {
+    return Array.isArray(task?.actions) && task.actions.includes(action);
 }
 
 /** The REST call for an action: {method, path}. */

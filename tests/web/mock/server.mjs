@@ -46,7 +46,13 @@ export function startMock({ port = 0, tasks: seedCount = 0 } = {}) {
     const pushers = new Set();
 
     const iso = () => new Date().toISOString();
+    // The real engine ships what a task allows ("actions"); the mock works it out the same way.
+    const ACTIONS_BY_STATE = {
+        queued: ['cancel'], running: ['cancel', 'pause'], paused: ['cancel', 'resume'], retrying: ['cancel'],
+        succeeded: ['remove'], failed: ['retry', 'remove'], canceled: ['retry', 'remove'], interrupted: ['retry', 'remove'],
+    };
     function changed(task) {
+        task.actions = ACTIONS_BY_STATE[task.state] || [];
         rid += 1;
         taskRid.set(task.id, rid);
         for (const p of pushers)
@@ -73,7 +79,7 @@ export function startMock({ port = 0, tasks: seedCount = 0 } = {}) {
             id, type, title: title || (type === 'demo' ? `Demo (${total} steps)` : 'Pipeline'), state: 'queued', priority: 0, attempt: 1, params,
             created: new Date(Date.now() + counter).toISOString(), started: null, finished: null,
             progress: { percent: 0, processed: 0, total, unit: type === 'pipeline' ? '' : 'steps', speed: 0, eta: null, step: stepsLabels.length ? 0 : -1, steps: stepsLabels, message: '' },
-            result: null, error: null,
+            result: null, error: null, actions: ['cancel'],
         };
     }
     const timers = new Map();
@@ -147,9 +153,8 @@ export function startMock({ port = 0, tasks: seedCount = 0 } = {}) {
         return { params };
     }
 
-    const LEGAL = { cancel: ['queued', 'running', 'paused', 'retrying'], pause: ['running'], resume: ['paused'], retry: ['failed', 'canceled', 'interrupted'] };
     function act(task, action) {
-        if (!LEGAL[action].includes(task.state))
+        if (!task.actions.includes(action))
             return { status: 409, body: { error: { code: 'invalid_transition', message: `Cannot ${action} a task that is ${task.state}.` } } };
         if (action === 'cancel') {
             stop(task);

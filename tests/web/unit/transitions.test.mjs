@@ -1,31 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowedActions, canDo, actionRequest, isFinished, isActive } from '../../../web/js/transitions.js';
+import { ACTIONS, canDo, actionRequest, isFinished, isActive } from '../../../web/js/transitions.js';
 
-// Mirrors app/core/taskstate.cpp: the buttons each state enables.
-const expected = {
-    queued: ['cancel'],
-    running: ['pause', 'cancel'],
-    paused: ['resume', 'cancel'],
-    retrying: ['cancel'],
-    succeeded: ['remove'],
-    failed: ['retry', 'remove'],
-    canceled: ['retry', 'remove'],
-    interrupted: ['retry', 'remove'],
-    bogus: [],
-};
+// The page keeps no copy of the state machine: the buttons follow the task's own "actions".
+const cases = [
+    { name: 'running built-in task', task: { state: 'running', actions: ['cancel', 'pause'] }, enabled: ['cancel', 'pause'] },
+    { name: 'running upload (not pausable)', task: { state: 'running', actions: ['cancel'] }, enabled: ['cancel'] },
+    { name: 'failed external task (not retryable)', task: { state: 'failed', actions: ['remove'] }, enabled: ['remove'] },
+    { name: 'canceling', task: { state: 'running', actions: [] }, enabled: [] },
+    { name: 'no actions field', task: { state: 'running' }, enabled: [] },
+    { name: 'unknown action name ignored', task: { state: 'running', actions: ['explode'] }, enabled: [] },
+];
 
-for (const [state, actions] of Object.entries(expected)) {
-    test(`actions for ${state}`, () => {
-        const allowed = allowedActions(state);
-        assert.deepEqual(Object.keys(allowed).filter((a) => allowed[a]).sort(), [...actions].sort());
+for (const { name, task, enabled } of cases) {
+    test(`buttons for a ${name}`, () => {
+        assert.deepEqual(ACTIONS.filter((a) => canDo(a, task)).sort(), [...enabled].sort());
     });
 }
+
+test('no task, no action', () => {
+    assert.equal(canDo('cancel', undefined), false);
+    assert.equal(canDo('cancel', null), false);
+});
 
 test('finished and active are complementary for known states', () => {
     for (const s of ['queued', 'running', 'paused', 'retrying', 'succeeded', 'failed', 'canceled', 'interrupted'])
         assert.notEqual(isFinished(s), isActive(s), s);
-    assert.equal(canDo('explode', 'running'), false);
 });
 
 test('action requests', () => {
