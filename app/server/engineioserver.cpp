@@ -72,18 +72,9 @@ void EngineIoServer::addRoutes(Router &router)
                [this](RequestContext &c) { return handle(c); });
 }
 
-QByteArray EngineIoServer::principal(const QByteArray &authorization, const QByteArray &cookie)
+QByteArray EngineIoServer::principal() const
 {
-    const QByteArray credential
-        = authorization.isEmpty() ? "cookie:" + cookie : "bearer:" + authorization.trimmed();
-    return QCryptographicHash::hash(credential, QCryptographicHash::Sha256);
-}
-
-QByteArray EngineIoServer::principalOf(const RequestContext &context) const
-{
-    return principal(
-        context.request.value("authorization").trimmed(),
-        SecurityPolicy::cookieValue(context.request.value("cookie"), m_policy.cookieName()));
+    return m_policy.sessionValue();
 }
 
 std::optional<HttpReply> EngineIoServer::checkQuery(const QUrlQuery &query,
@@ -107,12 +98,12 @@ std::optional<HttpReply> EngineIoServer::checkQuery(const QUrlQuery &query,
     return std::nullopt;
 }
 
-EngineIoSession *EngineIoServer::createSession(const QByteArray &principal)
+EngineIoSession *EngineIoServer::createSession()
 {
     m_sessions.removeIf([](const auto &it) { return it.value().isNull(); });
     if (m_sessions.size() >= MaxSessions)
         return nullptr;
-    auto *session = new EngineIoSession(EngineIoSession::randomId(), principal, m_options, this);
+    auto *session = new EngineIoSession(EngineIoSession::randomId(), principal(), m_options, this);
     m_sessions.insert(session->sid(), session);
     connect(session, &EngineIoSession::finished, this, [this, session] {
         m_sessions.remove(session->sid());
@@ -123,12 +114,11 @@ EngineIoSession *EngineIoServer::createSession(const QByteArray &principal)
     return session;
 }
 
-EngineIoSession *EngineIoServer::findSession(const QByteArray &sid,
-                                             const QByteArray &principal) const
+EngineIoSession *EngineIoServer::findSession(const QByteArray &sid) const
 {
     EngineIoSession *session = m_sessions.value(sid);
-    // Another credential's session is answered like an unknown one.
-    if (!session || !SecurityPolicy::constantTimeEquals(session->principal(), principal))
+    // A session of another token is answered like an unknown one.
+    if (!session || !SecurityPolicy::constantTimeEquals(session->principal(), principal()))
         return nullptr;
     return session;
 }
@@ -139,13 +129,12 @@ HttpReply EngineIoServer::handle(RequestContext &context)
     const bool isGet = context.request.method() == QHttpServerRequest::Method::Get;
     if (auto bad = checkQuery(query, u"polling"_s))
         return *bad;
-    const QByteArray principal = principalOf(context);
     const QByteArray sid = query.queryItemValue(u"sid"_s).toLatin1();
     if (sid.isEmpty()) {
         if (!isGet)
             return engineError(400, BadHandshakeMethod, u"bad_handshake_method"_s,
                                tr("Bad handshake method: a session starts with a GET."));
-        EngineIoSession *session = createSession(principal);
+        EngineIoSession *session = createSession();
         if (!session)
             return engineError(503, Forbidden, u"too_many_sessions"_s,
                                tr("Too many Socket.IO sessions are open."));
@@ -153,9 +142,13 @@ HttpReply EngineIoServer::handle(RequestContext &context)
         reply.body = session->openPacket();
         reply.withHeader("Content-Type", "text/plain; charset=UTF-8");
         reply.withHeader("Cache-Control", "no-store");
+        // Clients that send the token only with the handshake (python-socketio's polling)
+        // keep the session cookie instead, as a browser signed in through ?token= does.
+        if (!context.request.value("authorization").isEmpty())
+            reply.withHeader("Set-Cookie", m_policy.setCookieHeader());
         return reply;
     }
-    EngineIoSession *session = findSession(sid, principal);
+    EngineIoSession *session = findSession(sid);
     if (!session)
         return engineError(400, SessionUnknown, u"session_unknown"_s, tr("Session ID unknown."));
     if (session->transport() != EngineIoSession::Transport::Polling)
@@ -189,7 +182,7 @@ HttpReply EngineIoServer::checkUpgrade(const RequestContext &context) const
         return *bad;
     const QByteArray sid = query.queryItemValue(u"sid"_s).toLatin1();
     if (!sid.isEmpty()) {
-        const EngineIoSession *session = findSession(sid, principalOf(context));
+        const EngineIoSession *session = findSession(sid);
         if (!session)
             return engineError(400, SessionUnknown, u"session_unknown"_s,
                                tr("Session ID unknown."));
@@ -204,13 +197,9 @@ HttpReply EngineIoServer::checkUpgrade(const RequestContext &context) const
 void EngineIoServer::acceptWebSocket(std::unique_ptr<QWebSocket> socket)
 {
     // The front door and checkUpgrade() passed this handshake; the session may have gone since.
-    const QNetworkRequest request = socket->request();
-    const QByteArray principal = EngineIoServer::principal(
-        request.rawHeader("Authorization").trimmed(),
-        SecurityPolicy::cookieValue(request.rawHeader("Cookie"), m_policy.cookieName()));
     const QByteArray sid = QUrlQuery(socket->requestUrl()).queryItemValue(u"sid"_s).toLatin1();
     if (sid.isEmpty()) {
-        EngineIoSession *session = createSession(principal);
+        EngineIoSession *session = createSession();
         if (!session) {
             socket->close(QWebSocketProtocol::CloseCodeTooMuchData, u"too many sessions"_s);
             socket.release()->deleteLater();
@@ -219,7 +208,7 @@ void EngineIoServer::acceptWebSocket(std::unique_ptr<QWebSocket> socket)
         session->startWebSocket(std::move(socket));
         return;
     }
-    EngineIoSession *session = findSession(sid, principal);
+    EngineIoSession *session = findSession(sid);
     if (!session) {
         socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"session ID unknown"_s);
         socket.release()->deleteLater();

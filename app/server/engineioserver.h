@@ -21,7 +21,7 @@ struct RequestContext;
 // Engine.IO v4 at /socket.io/, behind the server's front door (which already checked Host,
 // Origin, token or cookie): the polling handshake, GET/POST with a sid, the WebSocket upgrade
 // and direct WebSocket connections. Session ids are random (128 bits) and bound to the
-// credential that opened them; EIO=3, JSONP and binary payloads get Engine.IO errors
+// access session that opened them; EIO=3, JSONP and binary payloads get Engine.IO errors
 // ({"code", "message"} plus the API's {"error"}), never a hang.
 class EngineIoServer final : public QObject
 {
@@ -48,14 +48,14 @@ public:
     HttpReply checkUpgrade(const RequestContext &context) const;
     void acceptWebSocket(std::unique_ptr<QWebSocket> socket);
 
-    // Who opened a session: a hash of the bearer token or of the session cookie.
-    static QByteArray principal(const QByteArray &authorization, const QByteArray &cookie);
-
 private:
     HttpReply handle(RequestContext &context);
-    EngineIoSession *createSession(const QByteArray &principal);
-    EngineIoSession *findSession(const QByteArray &sid, const QByteArray &principal) const;
-    QByteArray principalOf(const RequestContext &context) const;
+    EngineIoSession *createSession();
+    EngineIoSession *findSession(const QByteArray &sid) const;
+    // The session the request's credentials prove (the bearer token and the cookie are the
+    // same secret: the cookie holds a MAC of the token). A session id works only with it, so
+    // a new token (--rotate-token) ends every session opened under the old one.
+    QByteArray principal() const;
     // Validates EIO and transport; an error reply when they are not ours.
     std::optional<HttpReply> checkQuery(const QUrlQuery &query, const QString &transport) const;
 
