@@ -5,12 +5,15 @@
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
 #include "app/server/guardedtcpserver.h"
+#include "engineioserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
 #include "reportapi.h"
 #include "router.h"
 #include "securitypolicy.h"
 #include "seedapi.h"
+#include "socketiobinding.h"
+#include "socketioconnection.h"
 #include "sseclient.h"
 #include "synchub.h"
 #include "taskapi.h"
@@ -49,7 +52,8 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 bool isApiPath(const QString &path)
 {
     return path.startsWith(u"/api/") || path == u"/start-task"
-        || path.startsWith(u"/task-progress/") || path.startsWith(u"/task-status/");
+        || path.startsWith(u"/task-progress/") || path.startsWith(u"/task-status/")
+        || path == QLatin1StringView(EngineIoServer::Path);
 }
 
 QByteArray mimeTypeFor(const QString &path)
@@ -109,7 +113,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                     : std::make_unique<UploadManager>(engine, m_options.dataDir,
                                                       uploadOptions(m_options))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
-      m_reports(std::make_unique<ReportApi>(engine)), m_front(new HttpFrontend(this))
+      m_reports(std::make_unique<ReportApi>(engine)),
+      m_engineIo(std::make_unique<EngineIoServer>(*m_policy)), m_front(new HttpFrontend(this))
 {
     m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
@@ -156,6 +161,15 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_plain->addRoutes(*m_router);
     m_uploadApi->addRoutes(*m_router);
     m_reports->addRoutes(*m_router);
+    m_engineIo->addRoutes(*m_router);
+    m_engineIo->setSessionHandler([this](EngineIoSession *session) {
+        new SocketIoBinding(new SocketIoConnection(session), m_engine, *m_hub, *m_api, *m_seed);
+    });
+}
+
+EngineIoServer &HeadwayServer::engineIo() const
+{
+    return *m_engineIo;
 }
 
 UploadManager *HeadwayServer::uploads() const
@@ -239,6 +253,8 @@ bool HeadwayServer::listen(QString *errorMessage)
     // Upload chunks (PATCH /api/v1/uploads/{id}) may be bigger than other bodies.
     HttpGuardOptions guard;
     guard.bodyLimit = [limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
+        if (path == EngineIoServer::Path)
+            return EngineIoServer::MaxPayload; // polling POSTs
         return UploadApi::bodyLimit(method, path, limit);
     };
     // No body is taken from a client without the token (issue 15, W3); the front door then
@@ -427,6 +443,8 @@ HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
     if (upgrade) {
         if (method == Method::Get && context.path == u"/api/v1/ws")
             return HttpReply::taken();
+        if (method == Method::Get && context.path == QLatin1StringView(EngineIoServer::Path))
+            return m_engineIo->checkUpgrade(context);
         return HttpReply::error(404, u"not_found"_s, tr("There is no WebSocket at this address."));
     }
     const Router::Match match = m_router->match(method, context.path);
@@ -495,6 +513,10 @@ void HeadwayServer::acceptWebSockets()
         std::unique_ptr<QWebSocket> socket = m_front->nextPendingWebSocketConnection();
         if (!socket)
             break;
+        if (socket->requestUrl().path() == QLatin1StringView(EngineIoServer::Path)) {
+            m_engineIo->acceptWebSocket(std::move(socket));
+            continue;
+        }
         auto *client
             = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
                   return m_api->command(command);

@@ -16,6 +16,7 @@
 #include <optional>
 
 class AuthRateLimiter;
+class EngineIoServer;
 class HttpFrontend;
 class PlainPage;
 class PushClient;
@@ -74,6 +75,8 @@ public:
     int pushClientCount() const;
     // Resumable uploads (tus, /api/v1/uploads); null without a data dir.
     UploadManager *uploads() const;
+    // Socket.IO at /socket.io/ (tests change its ping timings and count its sessions).
+    EngineIoServer &engineIo() const;
 
 private:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -104,6 +107,7 @@ private:
     std::unique_ptr<UploadManager> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
     std::unique_ptr<ReportApi> m_reports;
+    std::unique_ptr<EngineIoServer> m_engineIo;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
     std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused

@@ -8,15 +8,13 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-int wholePercent(const TaskSnapshot &task)
+int tutorialPercent(const TaskSnapshot &task)
 {
     if (task.state == TaskState::Succeeded)
         return 100;
     const double percent = task.progress.percent.value_or(0);
     return qBound(0, int(std::floor(percent)), 100);
 }
-} // namespace
 
 SeedApi::SeedApi(TaskEngine &engine) : m_engine(engine) { }
 
@@ -46,9 +44,14 @@ TaskSpec tutorialDemoTask(int steps, int delayMs)
     return spec;
 }
 
+TaskSpec SeedApi::demoTask() const
+{
+    return tutorialDemoTask(m_steps, m_delayMs);
+}
+
 HttpReply SeedApi::startTask()
 {
-    const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
+    const Result<TaskSnapshot> result = m_engine.submit(demoTask());
     if (!result)
         return HttpReply::fromEngineError(result.error());
     return HttpReply::json(QJsonObject { { u"task_id"_s, result->id } });
@@ -61,7 +64,7 @@ HttpReply SeedApi::taskProgress(const QString &id)
         return HttpReply::json(QJsonObject {}); // what the tutorial's dict.get(id, {}) answers
     // Any end (also failure or cancel) is "completed" so the tutorial's poll loop stops.
     return HttpReply::json(QJsonObject {
-        { u"progress"_s, wholePercent(*task) },
+        { u"progress"_s, tutorialPercent(*task) },
         { u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s },
     });
 }
@@ -75,8 +78,8 @@ HttpReply SeedApi::taskStatus(const QString &id)
     switch (task->state) {
     case TaskState::Running:
     case TaskState::Paused:
-        return HttpReply::json(
-            QJsonObject { { u"state"_s, u"PROGRESS"_s }, { u"progress"_s, wholePercent(*task) } });
+        return HttpReply::json(QJsonObject { { u"state"_s, u"PROGRESS"_s },
+                                             { u"progress"_s, tutorialPercent(*task) } });
     case TaskState::Succeeded:
         // Both shapes seen in the wild: the tutorial's task return value and {"status"}.
         return HttpReply::json(QJsonObject {

@@ -6,10 +6,13 @@
 
 class TaskEngine;
 
+struct TaskSnapshot;
 struct TaskSpec;
 
 // The tutorial's demo task (the seed endpoints and the no-JS page both start it).
 TaskSpec tutorialDemoTask(int steps, int delayMs);
+// The tutorial's whole-number progress: 0..100, 100 once succeeded.
+int tutorialPercent(const TaskSnapshot &task);
 
 // The endpoints of the tutorial's Flask apps, so their client pages work unchanged:
 // GET|POST /start-task -> {"task_id"}; GET /task-progress/<id> -> {"progress", "status"}
@@ -24,6 +27,7 @@ public:
 
     // The demo task the tutorial runs: 10 steps of 1 s (changeable for tests).
     void setDemo(int steps, int delayMs);
+    TaskSpec demoTask() const; // what GET /start-task submits (also Socket.IO's start_task)
 
 private:
     HttpReply startTask();
