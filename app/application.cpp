@@ -7,11 +7,13 @@
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/progress/progresscli.h"
 #include "app/server/headwayserver.h"
 #include "app/server/uploadtasktype.h"
 
 #ifdef HEADWAY_HAVE_UI
 #include "ui/mainwindow.h"
+#include "ui/progressfrontendwidgets.h"
 #include "ui/screenshotrunner.h"
 #include "ui/uisettings.h"
 
@@ -98,6 +100,15 @@ int Application::run(int argc, char *argv[])
         });
     }
 #endif
+    // `headway progress` / `headway run`: their windows when there is a display, else the terminal.
+    if (argc > 1 && (QByteArrayView(argv[1]) == "progress" || QByteArrayView(argv[1]) == "run")) {
+#ifdef HEADWAY_HAVE_UI
+        ProgressFrontendWidgets windows;
+        return ProgressCli::main(argc, argv, hasDisplay() ? &windows : nullptr);
+#else
+        return ProgressCli::main(argc, argv, nullptr);
+#endif
+    }
     // The window needs a QApplication, headless a QCoreApplication: look before creating either.
     bool wantGui = true;
     for (int i = 1; i < argc; ++i) {
