@@ -66,8 +66,11 @@ void InstallerSession::tasksChanged(const TaskEvents &events)
         if (!p.message.isEmpty())
             m_model.setText(p.message);
         m_model.setEta(p.eta);
-        m_model.setLog(task.output);
-        if (!isFinished(task.state))
+        const bool finished = isFinished(task.state);
+        // At the end, a last line without a newline counts too.
+        m_model.setLog(finished && !task.output.endsWith(u'\n') ? task.output + u'\n'
+                                                                : task.output);
+        if (!finished)
             continue;
         if (task.state == TaskState::Succeeded) {
             m_status = 0;

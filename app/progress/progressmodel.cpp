@@ -84,21 +84,29 @@ void ProgressModel::appendLog(const QString &line)
 
 void ProgressModel::setLog(const QString &text)
 {
+    // Complete lines only: a line still being written is shown once it ends.
     QStringList lines = text.split(u'\n');
-    if (!lines.isEmpty() && lines.constLast().isEmpty())
-        lines.removeLast();
+    lines.removeLast();
     if (lines == m_log)
         return;
-    // Only new lines at the end: append them, so views keep their scroll position.
-    if (lines.size() > m_log.size() && !m_log.isEmpty()
-        && std::equal(m_log.cbegin(), m_log.cend(), lines.cbegin())) {
-        const QStringList added = lines.mid(m_log.size());
-        for (const QString &line : added)
-            appendLog(line);
+    // Views get the new lines appended (they keep their scroll position); the text may be a
+    // tail that dropped its first lines, so find where the known lines end.
+    qsizetype from = -1;
+    if (m_log.isEmpty()) {
+        from = 0;
+    } else if (lines.size() >= m_log.size()
+               && std::equal(m_log.cbegin(), m_log.cend(), lines.cbegin())) {
+        from = m_log.size();
+    } else if (const qsizetype last = lines.lastIndexOf(m_log.constLast()); last >= 0) {
+        from = last + 1;
+    }
+    if (from < 0) {
+        m_log = lines;
+        Q_EMIT logReset();
         return;
     }
-    m_log = lines;
-    Q_EMIT logReset();
+    for (qsizetype i = from; i < lines.size(); ++i)
+        appendLog(lines.at(i));
 }
 
 void ProgressModel::setTimeRemainingEnabled(bool enabled)

@@ -38,7 +38,8 @@ public:
     void setPulsate(int bar, bool pulsate);
     void setStep(int step); // -1 = none; >= count: all done
     void appendLog(const QString &line);
-    void setLog(const QString &text); // the whole log at once (an engine task's output tail)
+    // The whole log at once (an engine task's output tail); its complete lines count.
+    void setLog(const QString &text);
     // Feeds the smoothed ETA (app/core/speedestimator, as the engine's) from the overall percent.
     void setTimeRemainingEnabled(bool enabled);
     void setEta(std::optional<double> seconds); // an ETA computed elsewhere (the engine)

@@ -22,13 +22,15 @@ TerminalProgress::TerminalProgress(ProgressModel &model, FILE *out, bool tty, QO
     : QObject(parent), m_model(model), m_out(out), m_tty(tty)
 {
     m_redraw.setInterval(100);
-    m_redraw.setSingleShot(!tty);
     connect(&m_redraw, &QTimer::timeout, this, [this] {
         ++m_frame;
         draw();
     });
+    // A terminal is redrawn at most 10 times a second; plain lines say every change.
     connect(&m_model, &ProgressModel::changed, this, [this] {
-        if (!m_redraw.isActive())
+        if (!m_tty)
+            draw();
+        else if (!m_redraw.isActive())
             m_redraw.start();
     });
     connect(&m_model, &ProgressModel::logAppended, this, [this](const QString &line) {
@@ -38,7 +40,7 @@ TerminalProgress::TerminalProgress(ProgressModel &model, FILE *out, bool tty, QO
     });
     draw();
     if (m_tty)
-        m_redraw.start();
+        m_redraw.start(); // also animates pulsating bars
 }
 
 TerminalProgress::~TerminalProgress()
