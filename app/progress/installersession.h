@@ -40,6 +40,8 @@ public:
     static constexpr int kExitCanceled = 3;
 
     void tasksChanged(const TaskEvents &events) override;
+    // Mirrors one snapshot of the pipeline task (the engine's events; screenshots inject one).
+    void apply(const TaskSnapshot &task);
 
 Q_SIGNALS:
     void ended(int status);

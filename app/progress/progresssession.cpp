@@ -22,7 +22,7 @@ ProgressSession::ProgressSession(ProgressOptions options, QObject *parent)
         m_model.setPulsate(0, true);
     m_model.setTimeRemainingEnabled(m_options.timeRemaining);
 
-    connect(&m_input, &ProgressInput::lineRead, this, &ProgressSession::onLine);
+    connect(&m_input, &ProgressInput::lineRead, this, &ProgressSession::feed);
     connect(&m_input, &ProgressInput::errorLine, this,
             [this](const QString &line) { m_model.appendLog(line); });
     connect(&m_input, &ProgressInput::finished, this, &ProgressSession::onInputEnd);
@@ -52,7 +52,7 @@ bool ProgressSession::start(QString *error, int fd)
     return m_input.startCommand(m_options.command, error);
 }
 
-void ProgressSession::onLine(const QString &line)
+void ProgressSession::feed(const QString &line)
 {
     if (m_finished)
         return;

@@ -31,6 +31,8 @@ public:
     bool canAccept() const { return m_acceptable; } // OK enabled
     bool isCanceling() const { return m_canceling; }
     bool hasLog() const { return m_options.log || !m_options.command.isEmpty(); }
+    // One input line, as if read (the input calls it; screenshots feed lines directly).
+    void feed(const QString &line);
     void accept(); // OK: exits with the status the run has earned (0 or the command's)
     void cancel(); // Cancel, Escape, closing, SIGINT/SIGTERM: exit 1
 
@@ -51,7 +53,6 @@ Q_SIGNALS:
     void finished(int status); // once: exit with this status now
 
 private:
-    void onLine(const QString &line);
     void onInputEnd(int status);
     void setAcceptable(bool acceptable);
     void finish(int status);
