@@ -144,7 +144,9 @@ int Application::run(int argc, char *argv[])
     parser.setApplicationDescription(
         tr("Headway runs long tasks and shows their progress: in a window, in any browser, to "
            "scripts.\n"
-           "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots."));
+           "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots.\n"
+           "headway progress [OPTIONS] [-- COMMAND] and headway run MANIFEST.json show a "
+           "script's progress (see their --help)."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headlessOption(
