@@ -17,8 +17,6 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 using namespace Qt::StringLiterals;
 
 InstallerWindow::InstallerWindow(InstallerSession &session, QWidget *parent)
@@ -109,14 +107,7 @@ void InstallerWindow::refresh()
     if (m_steps->steps() != model.steps())
         m_steps->setSteps(model.steps());
     m_steps->setCurrent(model.step(), model.outcome() == ProgressModel::Outcome::Failed);
-    const ProgressModel::Bar &b = model.bars().constFirst();
-    if (b.pulsate) {
-        m_bar->setRange(0, 0);
-    } else {
-        m_bar->setRange(0, 1000);
-        m_bar->setValue(int(std::lround(b.percent * 10)));
-        m_bar->setFormat(u"%1 %"_s.arg(int(std::floor(b.percent))));
-    }
+    ProgressWindow::showBar(m_bar, model.bars().constFirst());
     m_message->setText(model.text());
     m_eta->setText(TaskFormat::eta(model.eta()));
 }

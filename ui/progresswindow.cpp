@@ -113,6 +113,17 @@ QIcon ProgressWindow::iconFor(const QString &nameOrPath, const QStyle *style)
     return QIcon::fromTheme(nameOrPath);
 }
 
+void ProgressWindow::showBar(QProgressBar *bar, const ProgressModel::Bar &state)
+{
+    if (state.pulsate) {
+        bar->setRange(0, 0);
+        return;
+    }
+    bar->setRange(0, 1000); // tenths: apt's 54.7767 % moves the bar
+    bar->setValue(int(std::lround(state.percent * 10)));
+    bar->setFormat(u"%1 %"_s.arg(int(std::floor(state.percent))));
+}
+
 void ProgressWindow::refresh()
 {
     const ProgressModel &model = m_session.model();
@@ -120,14 +131,7 @@ void ProgressWindow::refresh()
     m_text->setVisible(!model.text().isEmpty());
     for (qsizetype i = 0; i < m_bars.size() && i < model.bars().size(); ++i) {
         const ProgressModel::Bar &b = model.bars().at(i);
-        QProgressBar *bar = m_bars.at(i);
-        if (b.pulsate) {
-            bar->setRange(0, 0);
-        } else {
-            bar->setRange(0, 1000);
-            bar->setValue(int(std::lround(b.percent * 10)));
-            bar->setFormat(u"%1 %"_s.arg(int(std::floor(b.percent))));
-        }
+        showBar(m_bars.at(i), b);
         m_barTexts.at(i)->setText(b.text);
         m_barTexts.at(i)->setVisible(!b.text.isEmpty());
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/progress/progressmodel.h"
+
 #include <QDialog>
 #include <QList>
 
@@ -30,6 +32,8 @@ public:
     QProgressBar *bar(int index) const { return m_bars.value(index); }
     QLabel *etaLabel() const { return m_eta; }
 
+    // One bar of the model on a QProgressBar (in tenths of a percent, or busy when pulsating).
+    static void showBar(QProgressBar *bar, const ProgressModel::Bar &state);
     // zenity's names (info, warning, error, question), a file or an icon theme name.
     static QIcon iconFor(const QString &nameOrPath, const QStyle *style);
 

@@ -1,4 +1,5 @@
 #include "app/progress/progresssession.h"
+#include "tests/progress/progresstesthelpers.h"
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -11,15 +12,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-ProgressOptions options(const QStringList &args)
-{
-    QString error;
-    std::optional<ProgressOptions> o = ProgressOptions::parse(args, &error);
-    if (!o)
-        qFatal("bad options: %s", qPrintable(error));
-    return *o;
-}
-
 // A pipe whose read end is the session's stdin.
 struct Pipe
 {
@@ -42,10 +34,6 @@ struct Pipe
     }
 };
 
-bool processGone(qint64 pid)
-{
-    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-}
 } // namespace
 
 // The session's exit status rules without a window: stdin fed through a pipe, commands run for
@@ -88,7 +76,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(bool, acceptable);
         Pipe pipe;
-        ProgressSession session(options(args));
+        ProgressSession session(progressOptions(args));
         QSignalSpy finished(&session, &ProgressSession::finished);
         QSignalSpy changed(&session.model(), &ProgressModel::changed);
         QString error;
@@ -115,7 +103,7 @@ private Q_SLOTS:
     void textAndSteps()
     {
         Pipe pipe;
-        ProgressSession session(options({ u"--steps=Download,Unpack"_s, u"--log"_s }));
+        ProgressSession session(progressOptions({ u"--steps=Download,Unpack"_s, u"--log"_s }));
         QString error;
         QVERIFY(session.start(&error, pipe.fds[0]));
         pipe.write("# Tom & <Jerry>\nstep:Unpack\n42%\nnot a progress line\n");
@@ -132,7 +120,7 @@ private Q_SLOTS:
         parent.start(u"sleep"_s, { u"600"_s });
         QVERIFY(parent.waitForStarted());
         Pipe pipe;
-        ProgressSession session(options({ u"--auto-kill"_s }));
+        ProgressSession session(progressOptions({ u"--auto-kill"_s }));
         session.setAutoKillTarget(parent.processId());
         QSignalSpy finished(&session, &ProgressSession::finished);
         QString error;
@@ -148,7 +136,7 @@ private Q_SLOTS:
     void timeout()
     {
         Pipe pipe;
-        ProgressSession session(options({ u"--timeout=1"_s }));
+        ProgressSession session(progressOptions({ u"--timeout=1"_s }));
         QSignalSpy finished(&session, &ProgressSession::finished);
         QString error;
         QVERIFY(session.start(&error, pipe.fds[0]));
@@ -175,7 +163,7 @@ private Q_SLOTS:
         QStringList args { u"--"_s, u"sh"_s, u"-c"_s, script };
         if (autoClose)
             args.prepend(u"--auto-close"_s);
-        ProgressSession session(options(args));
+        ProgressSession session(progressOptions(args));
         QSignalSpy finished(&session, &ProgressSession::finished);
         QString error;
         QVERIFY(session.start(&error));
@@ -192,7 +180,7 @@ private Q_SLOTS:
 
     void commandCannotStart()
     {
-        ProgressSession session(options({ u"--"_s, u"/nonexistent/program"_s }));
+        ProgressSession session(progressOptions({ u"--"_s, u"/nonexistent/program"_s }));
         QString error;
         QVERIFY(!session.start(&error));
         QVERIFY2(error.contains(u"/nonexistent/program"_s), qPrintable(error));
@@ -204,7 +192,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString pidFile = dir.filePath(u"grandchild"_s);
-        ProgressSession session(options(
+        ProgressSession session(progressOptions(
             { u"--"_s, u"sh"_s, u"-c"_s,
               u"sh -c 'trap \"\" TERM; exec sleep 600' & echo $! > '%1'; echo 10; wait"_s.arg(
                   pidFile) }));

@@ -1,4 +1,5 @@
 #include "app/progress/progresssession.h"
+#include "tests/progress/progresstesthelpers.h"
 #include "ui/detailslog.h"
 #include "ui/progresswindow.h"
 #include "ui/stepindicator.h"
@@ -11,31 +12,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <unistd.h>
-
 using namespace Qt::StringLiterals;
 
 namespace {
-ProgressOptions options(const QStringList &args)
-{
-    QString error;
-    std::optional<ProgressOptions> o = ProgressOptions::parse(args, &error);
-    if (!o)
-        qFatal("bad options: %s", qPrintable(error));
-    return *o;
-}
-
 // The window fed by a command (a QProcess the session runs: `sh -c SCRIPT`).
 QStringList feeding(const QString &script, const QStringList &before = {})
 {
     return before + QStringList { u"--"_s, u"sh"_s, u"-c"_s, script };
 }
 
-bool processGone(qint64 pid)
-{
-    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-}
 } // namespace
 
 // The `headway progress` window under offscreen, driven by a feeding process: what it shows,
@@ -47,7 +32,7 @@ class TestProgressWindow : public QObject
 private Q_SLOTS:
     void showsInput()
     {
-        ProgressSession session(options(
+        ProgressSession session(progressOptions(
             feeding(u"echo '# Tom & <Jerry>'; echo 42; echo step:2; echo 1:30; echo 2:#verify; "
                     "echo chatter; echo oops >&2; exec sleep 600"_s,
                     { u"--steps=Get,Check,Done"_s, u"--bar=Download"_s, u"--bar=Verify"_s,
@@ -99,7 +84,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, action);
         QFETCH(int, status);
-        ProgressSession session(options(args));
+        ProgressSession session(progressOptions(args));
         session.setCancelGraceMs(500);
         ProgressWindow window(session);
         window.show();
@@ -128,8 +113,8 @@ private Q_SLOTS:
     // With a command, 100 % enables OK even with --auto-close: its exit status decides.
     void okAfterHundred()
     {
-        ProgressSession session(
-            options(feeding(u"echo 50; echo 100; exec sleep 600"_s, { u"--auto-close"_s })));
+        ProgressSession session(progressOptions(
+            feeding(u"echo 50; echo 100; exec sleep 600"_s, { u"--auto-close"_s })));
         ProgressWindow window(session);
         window.show();
         QSignalSpy finished(&session, &ProgressSession::finished);
@@ -145,7 +130,7 @@ private Q_SLOTS:
     void noCancel()
     {
         ProgressSession session(
-            options(feeding(u"echo 30; exec sleep 600"_s, { u"--no-cancel"_s })));
+            progressOptions(feeding(u"echo 30; exec sleep 600"_s, { u"--no-cancel"_s })));
         ProgressWindow window(session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -165,9 +150,9 @@ private Q_SLOTS:
 
     void labelsAndSize()
     {
-        ProgressSession session(
-            options({ u"--ok-label=Done"_s, u"--cancel-label=Stop"_s, u"--width=520"_s,
-                      u"--height=240"_s, u"--title=Copying"_s, u"--window-icon=warning"_s }));
+        ProgressSession session(progressOptions(
+            { u"--ok-label=Done"_s, u"--cancel-label=Stop"_s, u"--width=520"_s, u"--height=240"_s,
+              u"--title=Copying"_s, u"--window-icon=warning"_s }));
         ProgressWindow window(session);
         QCOMPARE(window.okButton()->text(), u"Done"_s);
         QCOMPARE(window.cancelButton()->text(), u"Stop"_s);
@@ -182,7 +167,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString pidFile = dir.filePath(u"pid"_s);
         ProgressSession session(
-            options(feeding(u"sleep 600 & echo $! > '%1'; echo 10; wait"_s.arg(pidFile))));
+            progressOptions(feeding(u"sleep 600 & echo $! > '%1'; echo 10; wait"_s.arg(pidFile))));
         ProgressWindow window(session);
         window.show();
         QSignalSpy finished(&session, &ProgressSession::finished);
@@ -202,7 +187,8 @@ private Q_SLOTS:
 
     void failureOpensDetails()
     {
-        ProgressSession session(options(feeding(u"echo 20; echo 'disk full' >&2; exit 2"_s)));
+        ProgressSession session(
+            progressOptions(feeding(u"echo 20; echo 'disk full' >&2; exit 2"_s)));
         ProgressWindow window(session);
         window.show();
         QString error;
