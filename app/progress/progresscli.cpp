@@ -181,7 +181,10 @@ int ProgressCli::run(int &argc, char **argv, ProgressFrontend *frontend,
     if (registration && !noRegister)
         registration->begin(manifest->title, session.model(), [&session] { session.cancel(); });
     SignalRelay signalRelay;
+    // A signal cancels and exits once the pipeline has stopped, window or not.
     QObject::connect(&signalRelay, &SignalRelay::received, &session, [&session] {
+        QObject::connect(&session, &InstallerSession::ended, &session,
+                         [&session] { session.close(); });
         if (session.hasEnded())
             session.close();
         else
