@@ -10,6 +10,7 @@
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/progress/progresscli.h"
 #include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
 #include "app/server/reporttasktype.h"
@@ -17,6 +18,7 @@
 
 #ifdef HEADWAY_HAVE_UI
 #include "ui/mainwindow.h"
+#include "ui/progressfrontendwidgets.h"
 #include "ui/screenshotrunner.h"
 #include "ui/uisettings.h"
 
@@ -69,6 +71,18 @@ void onSignal(int)
 // `headway WORD ...`: each word runs instead of Headway itself. One row per word; a word that
 // is not here and does not start with "-" is refused (exit 2), never taken for a server start.
 using SubcommandMain = int (*)(int argc, char *argv[]);
+
+// `headway progress` / `headway run`: their windows when there is a display, else the terminal.
+int progressMain(int argc, char *argv[])
+{
+#ifdef HEADWAY_HAVE_UI
+    ProgressFrontendWidgets windows;
+    return ProgressCli::main(argc, argv, hasDisplay() ? &windows : nullptr);
+#else
+    return ProgressCli::main(argc, argv, nullptr);
+#endif
+}
+
 struct Subcommand
 {
     std::string_view word;
@@ -81,6 +95,7 @@ const Subcommand kSubcommands[] = {
     { "pause", &HeadwayCli::main },  { "resume", &HeadwayCli::main },
     { "retry", &HeadwayCli::main },  { "remove", &HeadwayCli::main },
     { "open", &HeadwayCli::main },   { "help", &HeadwayCli::main },
+    { "progress", &progressMain },   { "run", &progressMain },
 };
 
 void quitOnSignals(QObject *context)
@@ -172,6 +187,8 @@ int Application::run(int argc, char *argv[])
            "scripts.\n"
            "headway SUBCOMMAND talks to a running Headway: submit, list, show, watch, wait, "
            "cancel, pause, resume, retry, remove, open (see headway help).\n"
+           "headway progress [OPTIONS] [-- COMMAND] and headway run MANIFEST.json show a "
+           "script's progress (see their --help).\n"
            "headway screenshot --scenario FILE.json --out DIR renders deterministic screenshots."));
     parser.addHelpOption();
     parser.addVersionOption();

@@ -4,8 +4,12 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/progress/installersession.h"
+#include "app/progress/progresssession.h"
+#include "installerwindow.h"
 #include "mainwindow.h"
 #include "pagescript.h"
+#include "progresswindow.h"
 #include "stepindicator.h"
 #include "taskdetailpane.h"
 #include "tasklistmodel.h"
@@ -76,6 +80,10 @@ struct Scenario
     QStringList views { u"main-window"_s };
     QList<int> pageWidths { 375 }; // the "page" view: one image per width
     int pageHeight = 0; // 0: as tall as the page's content
+    QStringList progressArgs; // the "progress-window" view: `headway progress` options
+    QStringList progressInput; // ... and the input lines it has read
+    QJsonObject installerManifest; // the "installer-window" view: a `headway run` manifest
+    QString installerTask; // ... and the id of the task (a pipeline) it shows
 };
 
 constexpr int kMinPageWidth = 240;
@@ -144,7 +152,8 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
     const QJsonObject json = doc.object();
     if (!checkKeys(json,
                    { u"name"_s, u"description"_s, u"window"_s, u"theme"_s, u"font"_s, u"locale"_s,
-                     u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s, u"page"_s },
+                     u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s, u"page"_s,
+                     u"progress"_s, u"installer"_s },
                    path, error))
         return std::nullopt;
 
@@ -312,6 +321,33 @@ std::optional<Scenario> parseScenario(const QString &path, QString *error)
                 return std::nullopt;
             }
             s.pageHeight = int(h);
+        }
+    }
+    if (s.views.contains(u"progress-window"_s)) {
+        const QJsonObject progress = json.value(u"progress"_s).toObject();
+        if (!checkKeys(progress, { u"args"_s, u"input"_s }, path + u": progress"_s, error))
+            return std::nullopt;
+        for (const QJsonValue &v : progress.value(u"args"_s).toArray())
+            s.progressArgs.append(v.toString());
+        for (const QJsonValue &v : progress.value(u"input"_s).toArray())
+            s.progressInput.append(v.toString());
+        QString optionError;
+        if (!ProgressOptions::parse(s.progressArgs, &optionError)) {
+            *error = tr("%1: progress.args: %2").arg(path, optionError);
+            return std::nullopt;
+        }
+    }
+    if (s.views.contains(u"installer-window"_s)) {
+        const QJsonObject installer = json.value(u"installer"_s).toObject();
+        if (!checkKeys(installer, { u"manifest"_s, u"task"_s }, path + u": installer"_s, error))
+            return std::nullopt;
+        s.installerManifest = installer.value(u"manifest"_s).toObject();
+        s.installerTask = installer.value(u"task"_s).toString();
+        if (!findTask(s.installerTask)) {
+            *error = tr("%1: the \"installer-window\" view needs \"installer.task\" to name a "
+                        "task.")
+                         .arg(path);
+            return std::nullopt;
         }
     }
     if (s.views.contains(u"toast"_s) && s.toasts.isEmpty()) {
@@ -625,6 +661,43 @@ bool capturePage(const Scenario &s, TaskEngine &engine,
     return ok;
 }
 
+// The windows of `headway progress` and `headway run` in a given state: the progress window
+// after reading the scenario's input lines, the installer window showing the scenario's task.
+bool captureScriptWindow(const Scenario &s, const QString &view, const TaskTypeRegistry &registry,
+                         const QDir &out)
+{
+    QImage image;
+    if (view == u"progress-window") {
+        QString error;
+        ProgressSession session(*ProgressOptions::parse(s.progressArgs, &error));
+        ProgressWindow window(session);
+        for (const QString &line : s.progressInput)
+            session.feed(line);
+        window.show();
+        settle(200);
+        image = window.grab().toImage();
+    } else {
+        QStringList errors;
+        const std::optional<InstallerManifest> manifest
+            = InstallerManifest::fromJson(s.installerManifest, registry, &errors);
+        if (!manifest) {
+            printError(tr("%1: installer.manifest: %2").arg(s.name, errors.join(u"; "_s)));
+            return false;
+        }
+        InstallerSession session(registry, *manifest);
+        InstallerWindow window(session);
+        for (const TaskSnapshot &t : s.tasks) {
+            if (t.id == s.installerTask)
+                session.apply(t);
+        }
+        window.show();
+        settle(200);
+        image = window.grab().toImage();
+    }
+    return save(image.convertToFormat(QImage::Format_ARGB32_Premultiplied),
+                out.filePath(u"%1-%2.png"_s.arg(s.name, view)));
+}
+
 // Renders one scenario; false when an image could not be rendered or written.
 bool render(const Scenario &s, const QDir &out,
             const ScreenshotRunner::PageServerFactory &pageServer)
@@ -674,6 +747,10 @@ bool render(const Scenario &s, const QDir &out,
             ok = capturePage(s, engine, pageServer, out) && ok;
             continue;
         }
+        if (view == u"progress-window" || view == u"installer-window") {
+            ok = captureScriptWindow(s, view, registry, out) && ok;
+            continue;
+        }
         QWidget *widget = nullptr;
         if (view == u"main-window")
             widget = &window;
@@ -720,7 +797,8 @@ void pinEnvironment()
 
 QStringList ScreenshotRunner::viewNames()
 {
-    return { u"main-window"_s, u"detail-pane"_s, u"step-indicator"_s, u"toast"_s, u"page"_s };
+    return { u"main-window"_s, u"detail-pane"_s,     u"step-indicator"_s,  u"toast"_s,
+             u"page"_s,        u"progress-window"_s, u"installer-window"_s };
 }
 
 int ScreenshotRunner::main(int &argc, char **argv, PageServerFactory pageServer)

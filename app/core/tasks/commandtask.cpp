@@ -25,16 +25,6 @@ constexpr qsizetype kTailChars = 4096;
 // A longer "line" without a newline is not a progress line: stop collecting it.
 constexpr qsizetype kMaxLineChars = 4096;
 
-// The program leads its own process group (see setChildProcessModifier); signal the group, or
-// the process alone if that failed.
-void signalGroup(qint64 pid, int signal)
-{
-    if (pid <= 0)
-        return;
-    if (::kill(pid_t(-pid), signal) != 0)
-        ::kill(pid_t(pid), signal);
-}
-
 void keepTail(QString &tail, QStringView text)
 {
     tail.append(text);
@@ -47,6 +37,14 @@ void keepTail(QString &tail, QStringView text)
     }
 }
 } // namespace
+
+void CommandTask::signalGroup(qint64 pid, int signal)
+{
+    if (pid <= 0)
+        return;
+    if (::kill(pid_t(-pid), signal) != 0)
+        ::kill(pid_t(pid), signal);
+}
 
 CommandTask::CommandTask(QString program, QStringList arguments, QString workingDirectory)
     : m_program(std::move(program)), m_arguments(std::move(arguments)),

@@ -26,6 +26,9 @@ public:
 
     // Applies one stdout line of the zenity protocol; false when it is not a progress line.
     static bool applyProgressLine(QStringView line, TaskContext &context);
+    // Signals the process group led by pid (a program started with setpgid(0, 0)), or the
+    // process alone if that failed. `headway progress -- COMMAND` stops its command the same way.
+    static void signalGroup(qint64 pid, int signal);
 
 private:
     TaskOutcome stop(QProcess &process, TaskContext &context, const std::function<void()> &drain);
