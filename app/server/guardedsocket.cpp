@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMetaMethod>
 
 #include <algorithm>
 #include <limits>
@@ -124,19 +125,25 @@ void GuardedSocket::onReadyRead()
 {
     if (m_mode != Mode::Guarding)
         return;
-    // Inside QHttpServer's read transaction, bytesAvailable() counts only the bytes it has not
-    // read yet: exactly those that arrived since the previous readyRead.
+    // bytesAvailable() counts what QHttpServer has not read yet (inside its read transaction,
+    // only the bytes since the last readyRead). Its front may be bytes we scanned before: the
+    // rest of a pipeline QHttpServer left after a complete request and signals again. Each
+    // byte is scanned once, so both parsers keep the same framing (issue 15, W2).
     const qint64 available = bytesAvailable();
-    if (available <= 0)
+    const qint64 fresh = available - std::min(available, m_scannedUnread);
+    if (fresh <= 0)
         return;
     m_lastActivity = now();
 
     // Body payload needs counting, not reading: skip the copy for it.
-    const qint64 opaque = std::min(available, m_scanner.opaqueBytesAhead());
+    const qint64 opaque = std::min(fresh, m_scanner.opaqueBytesAhead());
     m_scanner.skipOpaque(opaque);
+    m_scannedBytes += fresh;
     QByteArray bytes;
-    if (available > opaque)
-        bytes = peek(available).sliced(opaque);
+    if (fresh > opaque)
+        bytes = peek(available).sliced(available - fresh + opaque);
+    // Until the slot behind QHttpServer's says otherwise, everything unread has been scanned.
+    m_scannedUnread = m_afterConnection ? available : 0;
     QByteArrayView rest(bytes);
 
     for (bool more = true; more;) {
@@ -201,6 +208,27 @@ qint64 GuardedSocket::writeData(const char *data, qint64 len)
         }
     }
     return QTcpSocket::writeData(data, len);
+}
+
+void GuardedSocket::connectNotify(const QMetaMethod &signal)
+{
+    QTcpSocket::connectNotify(signal);
+    // QHttpServer connects its readyRead slot after ours: connect one more behind it, to see
+    // how much it left unread.
+    if (signal == QMetaMethod::fromSignal(&QIODevice::readyRead) && m_readConnection
+        && !m_afterConnection && !m_connectingAfter) {
+        m_connectingAfter = true; // this connect() notifies too
+        m_afterConnection
+            = connect(this, &QIODevice::readyRead, this, &GuardedSocket::afterHttpServerRead);
+        m_connectingAfter = false;
+    }
+}
+
+void GuardedSocket::afterHttpServerRead()
+{
+    // Nothing arrives during one readyRead emission: what is unread now was all scanned.
+    if (m_mode == Mode::Guarding)
+        m_scannedUnread = bytesAvailable();
 }
 
 void GuardedSocket::maybeSendContinue()

@@ -57,6 +57,8 @@ public:
                            QObject *parent = nullptr);
 
     Mode mode() const { return m_mode; }
+    // Bytes given to the scanner so far: each byte of the connection exactly once.
+    qint64 scannedBytes() const { return m_scannedBytes; }
     // A long-lived response (Server-Sent Events) keeps the connection open without traffic:
     // no idle timeout for it. Head and body timeouts still apply to requests that follow.
     void setLongLived(bool longLived);
@@ -76,9 +78,11 @@ Q_SIGNALS:
 
 protected:
     qint64 writeData(const char *data, qint64 len) override;
+    void connectNotify(const QMetaMethod &signal) override;
 
 private:
     void onReadyRead();
+    void afterHttpServerRead();
     void onBytesWritten();
     void onTimeout();
     void maybeSendContinue();
@@ -96,6 +100,12 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     QMetaObject::Connection m_readConnection;
+    QMetaObject::Connection m_afterConnection;
+    qint64 m_scannedBytes = 0;
+    // Bytes at the front of the read buffer that were scanned but QHttpServer has not read:
+    // what it left after a complete request (pipelining) and signals again with readyRead.
+    qint64 m_scannedUnread = 0;
+    bool m_connectingAfter = false;
     Mode m_mode = Mode::Guarding;
     qint64 m_lastActivity = 0;
     qint64 m_headStart = 0;

@@ -47,8 +47,10 @@ void GuardedTcpServer::onAcceptError(QAbstractSocket::SocketError error)
 {
     // Out of descriptors (EMFILE) Qt pauses accepting for good; take a short break instead,
     // then try again, so the server neither spins nor stays deaf once descriptors are free.
-    qWarning("Headway: cannot accept a connection (%d: %s); retrying shortly", int(error),
-             qUtf8Printable(errorString()));
+    if (!m_acceptFailing) // once per episode, not every retry
+        qWarning("Headway: cannot accept a connection (%d: %s); retrying shortly", int(error),
+                 qUtf8Printable(errorString()));
+    m_acceptFailing = true;
     pauseAccepting();
     QTimer::singleShot(std::chrono::milliseconds(200), this, [this] { resumeAccepting(); });
 }
@@ -69,6 +71,7 @@ bool GuardedTcpServer::setLongLived(QTcpSocket *socket, bool longLived)
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
 {
+    m_acceptFailing = false;
     auto *socket = new GuardedSocket(m_options, this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;

@@ -48,4 +48,5 @@ private:
     std::shared_ptr<const HttpGuardOptions> m_options;
     QHash<QHostAddress, int> m_perAddress;
     int m_connections = 0;
+    bool m_acceptFailing = false;
 };

@@ -75,6 +75,20 @@ private:
         return ServerClient::exchange(m_server->port(), request, timeoutMs);
     }
 
+    // Connects `socket` and sends a WebSocket upgrade with the token (bytes we control).
+    bool startRawWebSocket(QTcpSocket &socket, const QByteArray &extraHeaders = {})
+    {
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        if (!socket.waitForConnected(5000))
+            return false;
+        socket.write(
+            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + extraHeaders + "Authorization: Bearer " + m_server->token().toLatin1() + "\r\n\r\n");
+        return true;
+    }
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TaskTypeRegistry> m_registry;
     std::unique_ptr<TaskEngine> m_engine;
@@ -723,14 +737,7 @@ private Q_SLOTS:
         QTcpSocket socket;
         QByteArray data;
         connect(&socket, &QTcpSocket::readyRead, this, [&] { data += socket.readAll(); });
-        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
-        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
-        socket.write(
-            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-              "Origin: "
-            + origin() + "\r\nAuthorization: Bearer " + m_server->token().toLatin1() + "\r\n\r\n");
+        QVERIFY(startRawWebSocket(socket, "Origin: " + origin() + "\r\n"));
         QTRY_VERIFY(data.contains("\r\n\r\n"));
         const QByteArray head = data.left(data.indexOf("\r\n\r\n"));
         QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
@@ -745,14 +752,7 @@ private Q_SLOTS:
         // Issue 15: commands sent without reading the replies must not queue without bound.
         QTcpSocket socket;
         socket.setReadBufferSize(16 * 1024); // then the kernel buffers fill: we stop reading
-        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
-        QTRY_VERIFY(socket.state() == QAbstractSocket::ConnectedState);
-        socket.write(
-            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-              "Authorization: Bearer "
-            + m_server->token().toLatin1() + "\r\n\r\n");
+        QVERIFY(startRawWebSocket(socket));
         QTRY_COMPARE(m_server->pushClientCount(), 1);
         // A masked text frame "x" (not JSON: each one earns a bad_json reply).
         QByteArray frame("\x81\x81\x01\x02\x03\x04", 6);

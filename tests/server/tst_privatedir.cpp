@@ -46,6 +46,21 @@ struct UmaskScope
 };
 
 const QByteArray kPlantedToken = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+// <tmp>/hw, mode 0777, given to "nobody" (needs root): what another user would prepare.
+QString foreignDir(const QTemporaryDir &tmp, const QByteArray &token = {})
+{
+    const QString dir = tmp.filePath(u"hw"_s);
+    const QByteArray name = QFile::encodeName(dir);
+    if (!QDir().mkdir(dir) || ::chmod(name.constData(), 0777) != 0)
+        return {};
+    if (!token.isEmpty()) {
+        QFile file(AccessToken::fileName(dir));
+        if (!file.open(QIODevice::WriteOnly) || file.write(token) != token.size())
+            return {};
+    }
+    return ::chown(name.constData(), kNobody, kNobody) == 0 ? dir : QString();
+}
 } // namespace
 
 class TestPrivateDir final : public QObject
@@ -113,10 +128,8 @@ void TestPrivateDir::foreignDirIsRefused()
     if (::geteuid() != 0)
         QSKIP("needs root to give a folder to another user");
     QTemporaryDir tmp;
-    const QString dataDir = tmp.filePath(u"hw"_s);
-    QVERIFY(QDir().mkdir(dataDir));
-    QCOMPARE(::chmod(QFile::encodeName(dataDir).constData(), 0777), 0);
-    QCOMPARE(::chown(QFile::encodeName(dataDir).constData(), kNobody, kNobody), 0);
+    const QString dataDir = foreignDir(tmp);
+    QVERIFY(!dataDir.isEmpty());
     QString error;
     QVERIFY(!PrivateDir::prepare(dataDir, &error));
     QVERIFY2(error.contains(u"another user"_s), qPrintable(error));
@@ -219,11 +232,8 @@ void TestPrivateDir::serverRefusesForeignDataDir()
     if (::geteuid() != 0)
         QSKIP("needs root to give a folder to another user");
     QTemporaryDir tmp;
-    const QString dataDir = tmp.filePath(u"hw"_s);
-    QVERIFY(QDir().mkdir(dataDir));
-    QCOMPARE(::chmod(QFile::encodeName(dataDir).constData(), 0777), 0);
-    writeFile(AccessToken::fileName(dataDir), kPlantedToken, 0666);
-    QCOMPARE(::chown(QFile::encodeName(dataDir).constData(), kNobody, kNobody), 0);
+    const QString dataDir = foreignDir(tmp, kPlantedToken);
+    QVERIFY(!dataDir.isEmpty());
 
     TaskTypeRegistry registry;
     TaskEngine engine(registry);
