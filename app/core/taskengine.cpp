@@ -374,8 +374,9 @@ EngineError TaskEngine::pause(const QString &id)
     if (!task->snapshot.actions.testFlag(TaskAction::Pause))
         return !task->capabilities.pausable && task->snapshot.state == TaskState::Running
             ? EngineError { u"invalid_transition"_s,
-                            tr("This task runs outside Headway's workers (on a cluster, or an "
-                               "upload a client sends) and cannot be paused here."),
+                            tr("This task runs outside Headway's workers (on a cluster, an "
+                               "upload a client sends, or another process that reports it) and "
+                               "cannot be paused here."),
                             {} }
             : illegal(task->snapshot, tr("pause"));
     if (task->attempt)
