@@ -4,10 +4,8 @@
 
 #include <QColor>
 #include <QCoreApplication>
-#include <QLocale>
 #include <QPalette>
 
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
