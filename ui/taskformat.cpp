@@ -6,7 +6,6 @@
 #include <QCoreApplication>
 #include <QPalette>
 
-
 using namespace Qt::StringLiterals;
 
 QString TaskFormat::stateLabel(TaskState state)
