@@ -808,6 +808,8 @@ void TaskEngine::checkTimers()
                    && task->startedMs >= 0 && nowMs - task->startedMs >= task->snapshot.timeoutMs) {
             task->timedOut = true;
             task->cancelDeadlineMs = nowMs + m_options.cancelGraceMs;
+            refreshActions(*task); // on its way out: nothing to offer meanwhile
+            markDirty(*task);
             if (task->attempt)
                 task->attempt->context->requestCancel();
         }
