@@ -222,10 +222,7 @@ int Application::run(int argc, char *argv[])
         printError(parser.errorText() + u' ' + tr("See headway --help."));
         return 2;
     }
-    if (parser.isSet(u"help"_s))
-        parser.showHelp(0);
-    if (parser.isSet(u"version"_s))
-        parser.showVersion();
+    parser.process(*app); // --help, --help-all, --version (the arguments are known good now)
     if (!parser.positionalArguments().isEmpty()) {
         printError(tr("Unexpected argument \"%1\". See headway --help.")
                        .arg(parser.positionalArguments().first()));

@@ -4,10 +4,7 @@
 
 #include <QColor>
 #include <QCoreApplication>
-#include <QLocale>
 #include <QPalette>
-
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 

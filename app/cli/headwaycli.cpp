@@ -586,11 +586,15 @@ int HeadwayCli::help()
         const QString head = QString::fromLatin1(c.name) + u' ' + QString::fromLatin1(c.arguments);
         text += u"  "_s + head.leftJustified(22) + tr(c.summary) + u'\n';
     }
-    text += tr("\nEach takes --data-dir DIR, --url URL, --token-file FILE and --start to say which "
-               "Headway; `headway help SUBCOMMAND` tells the rest.\n\n"
-               "Exit status: 0 done (the tasks succeeded), 1 a task failed, 2 bad arguments (an "
-               "unknown subcommand, option, id or parameter, or a refused action), 3 a task was "
-               "canceled or interrupted, 4 Headway not reachable or the token refused.\n");
+    text += tr("\nEach takes --data-dir DIR, --url URL, --token-file FILE and --start to say\n"
+               "which Headway; `headway help SUBCOMMAND` tells the rest.\n\n"
+               "Exit status:\n"
+               "  0  done; the task(s) succeeded\n"
+               "  1  a task failed\n"
+               "  2  bad arguments: an unknown subcommand, option, id or parameter, or an\n"
+               "     action the task does not allow\n"
+               "  3  a task was canceled or interrupted\n"
+               "  4  no Headway found or reachable, or its token was refused\n");
     out(text);
     return ExitOk;
 }

@@ -149,11 +149,11 @@ QString TaskText::barLine(const QJsonObject &task, int width, bool color)
     if (!message.isEmpty())
         tail.append(message);
 
-    // title (up to a third) + bar (a quarter, 10..40) + the rest, all within width.
-    const int titleWidth = std::clamp(width / 3, 8, 40);
+    // title (a quarter, 8..30) + bar (a fifth, 10..30) + the rest, all within width.
+    const int titleWidth = std::clamp(width / 4, 8, 30);
     const QString title
         = fit(task.value(u"title"_s).toString(), titleWidth).leftJustified(titleWidth);
-    const int barWidth = std::clamp(width / 4, 10, 40);
+    const int barWidth = std::clamp(width / 5, 10, 30);
     const int filled = percent ? int(std::lround(*percent / 100.0 * barWidth)) : 0;
     QString bar = QString(barWidth, u'~'); // indeterminate
     if (percent)

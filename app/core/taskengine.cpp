@@ -373,8 +373,9 @@ EngineError TaskEngine::pause(const QString &id)
     if (!task->snapshot.actions.testFlag(TaskAction::Pause))
         return !task->capabilities.pausable && task->snapshot.state == TaskState::Running
             ? EngineError { u"invalid_transition"_s,
-                            tr("This task runs outside Headway's workers (on a cluster, or an "
-                               "upload a client sends) and cannot be paused here."),
+                            tr("This task runs outside Headway's workers (on a cluster, an "
+                               "upload a client sends, or another process that reports it) and "
+                               "cannot be paused here."),
                             {} }
             : illegal(task->snapshot, tr("pause"));
     if (task->attempt)
@@ -837,6 +838,8 @@ void TaskEngine::onDeadlines(const QStringList &ids)
             task->timedOut = true;
             task->cancelDeadlineMs = nowMs + m_options.cancelGraceMs;
             updateDeadline(*task);
+            refreshActions(*task); // on its way out: nothing to offer meanwhile
+            markDirty(*task);
             if (task->attempt)
                 task->attempt->context->requestCancel();
         }

@@ -147,19 +147,20 @@ void tst_TaskEngine::init()
     m_probe = std::make_unique<Probe>();
     m_registry = std::make_unique<TaskTypeRegistry>();
     Probe *probe = m_probe.get();
-    m_registry->add(TaskType {
-        .name = u"probe"_s,
-        .title = u"Probe"_s,
-        .description = u"test"_s,
-        .schema = QJsonObject { { u"type"_s, u"object"_s },
-                                { u"properties"_s,
-                                  QJsonObject { { u"name"_s,
-                                                  QJsonObject { { u"type"_s, u"string"_s },
-                                                                { u"default"_s, u""_s } } },
-                                                { u"count"_s,
-                                                  QJsonObject { { u"type"_s, u"integer"_s },
-                                                                { u"minimum"_s, 0 } } } } } },
-        .create = [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); } });
+    TaskType probeType;
+    probeType.name = u"probe"_s;
+    probeType.title = u"Probe"_s;
+    probeType.description = u"test"_s;
+    probeType.schema = QJsonObject {
+        { u"type"_s, u"object"_s },
+        { u"properties"_s,
+          QJsonObject {
+              { u"name"_s, QJsonObject { { u"type"_s, u"string"_s }, { u"default"_s, u""_s } } },
+              { u"count"_s, QJsonObject { { u"type"_s, u"integer"_s }, { u"minimum"_s, 0 } } } } }
+    };
+    probeType.create
+        = [probe](const QJsonObject &) { return std::make_unique<ProbeRunner>(probe); };
+    m_registry->add(std::move(probeType));
     EngineOptions options;
     options.concurrency = 2;
     options.cancelGraceMs = 300;
@@ -499,6 +500,16 @@ void tst_TaskEngine::injectNeverRuns()
 
 namespace {
 // Stands in for a cluster: records what the engine asked of it.
+// A type that no worker runs: its tasks are an ExternalTaskDriver's.
+TaskType remoteType()
+{
+    TaskType type;
+    type.name = u"remote"_s;
+    type.title = u"Remote"_s;
+    type.schema = QJsonObject { { u"type"_s, u"object"_s } };
+    return type;
+}
+
 class FakeDriver final : public ExternalTaskDriver
 {
 public:
@@ -511,9 +522,7 @@ public:
 
 void tst_TaskEngine::externalTasks()
 {
-    m_registry->add(TaskType { .name = u"remote"_s,
-                               .title = u"Remote"_s,
-                               .schema = QJsonObject { { u"type"_s, u"object"_s } } });
+    m_registry->add(remoteType());
     FakeDriver driver;
     m_engine->setExternalDriver(u"remote"_s, &driver);
     const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 3, 10, 0 });
@@ -569,9 +578,7 @@ void tst_TaskEngine::actionsFollowStateAndRunner()
     QCOMPARE(m_tracker->events(t.id).last().task.actions, A::Retry | A::Remove);
 
     // Run elsewhere: cancel, never pause; not retryable: only remove once it ended.
-    TaskType remote { .name = u"remote"_s,
-                      .title = u"Remote"_s,
-                      .schema = QJsonObject { { u"type"_s, u"object"_s } } };
+    TaskType remote = remoteType();
     remote.capabilities.retryable = false;
     m_registry->add(std::move(remote));
     FakeDriver driver;

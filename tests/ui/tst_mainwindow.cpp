@@ -65,6 +65,33 @@ private Q_SLOTS:
         Q_EMIT toast->actionTriggered();
         QCOMPARE(w.selectedIds(), QStringList { u"t7"_s }); // "Show" leads to the failure
     }
+    void externalTaskOffersCancelNotPause()
+    {
+        // The window reads what the engine allows: a task run elsewhere (a cluster, an upload,
+        // an external reporter) cannot be paused, so Pause is not offered (it ended in a 409).
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskType remote; // no factory: run by a driver elsewhere
+        remote.name = u"remote"_s;
+        remote.title = u"Remote"_s;
+        remote.schema = QJsonObject { { u"type"_s, u"object"_s } };
+        registry.add(std::move(remote));
+        EngineOptions options;
+        options.runTasks = false;
+        TaskEngine engine(registry, options);
+        MainWindow w(engine);
+        TaskSnapshot t;
+        t.id = u"remote-1"_s;
+        t.type = u"remote"_s;
+        t.title = u"Cluster job"_s;
+        t.state = TaskState::Running;
+        engine.inject(t);
+        QTRY_VERIFY(w.selectTask(t.id));
+        QTRY_VERIFY(w.cancelAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QVERIFY(!w.resumeAction()->isEnabled());
+        QVERIFY(!w.retryAction()->isEnabled());
+    }
     void initTestCase()
     {
         QVERIFY(installTranslations()); // the English plural forms, as in the app
