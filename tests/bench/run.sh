@@ -131,6 +131,13 @@ done
 kill -TERM "$HW_PID"; wait "$HW_PID" 2>/dev/null
 PUSH_MED=$(printf '%s\n' "${PUSH_RUNS[@]}" | sort -n | sed -n 2p)
 
+# --------------------------------------------------------------- Socket.IO (issue 19) ----
+log "socketio: 50 socket.io-client connections x 50 tasks (100 x 10 ms), Headway then the Flask-SocketIO peer"
+SIO_PEER_ARGS=()
+[ -n "${SKIP_PEER:-}" ] || SIO_PEER_ARGS=(--peers "$PEERS")
+SIO_TXT=$(SKIP_PEER=${SKIP_PEER:-} timeout 400 node "$ROOT/tests/bench/bench_socketio.mjs" --headway "$HEADWAY" \
+          "${SIO_PEER_ARGS[@]}" 2>&1) || FAILED=1
+
 # --------------------------------------------------------------- GUI stall (issue 4) ----
 GUI_TXT="not run"
 if [ -z "${SKIP_GUI:-}" ] && [ -x "$BENCH/bench_gui" ]; then
@@ -212,6 +219,12 @@ echo "### Upload with tus-js-client across a Headway crash (bench_upload_tus)"
 echo
 echo '```'
 echo "$TUS_UPLOAD_TXT"
+echo '```'
+echo
+echo "### Socket.IO push fan-out (bench_socketio: 50 clients follow 50 tasks x 100 steps @ 10 ms)"
+echo
+echo '```'
+echo "$SIO_TXT"
 echo '```'
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"

@@ -2,11 +2,9 @@
 // them) against a real HeadwayServer on an ephemeral loopback port: the polling handshake,
 // CONNECT and events, the WebSocket upgrade, direct WebSockets, ping timeout, every security
 // rule and malformed packets.
-#include "app/core/taskengine.h"
-#include "app/core/tasktyperegistry.h"
 #include "app/server/engineioserver.h"
-#include "app/server/headwayserver.h"
 #include "tests/server/serverclient.h"
+#include "tests/server/testserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,7 +12,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -108,38 +105,26 @@ private:
         return ServerClient::exchange(m_server->port(), request, timeoutMs);
     }
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<TaskTypeRegistry> m_registry;
-    std::unique_ptr<TaskEngine> m_engine;
-    std::unique_ptr<HeadwayServer> m_server;
+    std::unique_ptr<TestServer> m_fixture;
+    HeadwayServer *m_server = nullptr;
+    TaskEngine *m_engine = nullptr;
     std::unique_ptr<QNetworkAccessManager> m_nam;
 
 private Q_SLOTS:
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_registry = std::make_unique<TaskTypeRegistry>();
-        registerBuiltinTaskTypes(*m_registry);
-        EngineOptions options;
-        options.concurrency = 2;
-        options.dataDir = m_dir->path();
-        m_engine = std::make_unique<TaskEngine>(*m_registry, options);
-        ServerOptions serverOptions;
-        serverOptions.port = 0;
-        serverOptions.dataDir = m_dir->path();
-        m_server = std::make_unique<HeadwayServer>(*m_engine, serverOptions);
+        m_fixture = std::make_unique<TestServer>();
+        m_server = &m_fixture->server();
+        m_engine = &m_fixture->engine();
         m_server->setDemoTask(4, 20);
         QString error;
-        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        QVERIFY2(m_fixture->listen(&error), qPrintable(error));
         m_nam = std::make_unique<QNetworkAccessManager>();
     }
     void cleanup()
     {
         m_nam.reset();
-        m_server.reset();
-        m_engine.reset();
-        m_registry.reset();
-        m_dir.reset();
+        m_fixture.reset();
     }
 
     void pollingHandshake()
