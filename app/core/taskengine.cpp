@@ -707,19 +707,7 @@ void TaskEngine::sampleProgress()
             continue;
         sampleTask(*task, nowMs);
         // Speed and ETA follow time even when the amounts stand still.
-        TaskProgress &p = task->snapshot.progress;
-        const bool byAmount = p.total > 0 || (p.total < 0 && !p.percent);
-        const qint64 amount = byAmount ? p.processed : qint64(p.percent.value_or(0) * 1000.0);
-        task->speed.update(nowMs, amount);
-        const double speed = byAmount ? task->speed.speed() : 0.0;
-        std::optional<double> eta;
-        if (p.total > 0)
-            eta = task->speed.eta(p.total - p.processed);
-        else if (p.percent)
-            eta = task->speed.eta(qint64((100.0 - *p.percent) * 1000.0));
-        if (std::abs(speed - p.speed) > 1e-9 || eta != p.eta) {
-            p.speed = speed;
-            p.eta = eta;
+        if (task->speed.update(nowMs, task->snapshot.progress)) {
             for (TrackerEntry *e : std::as_const(m_trackers))
                 e->dirty.insert(task->snapshot.id);
         }
