@@ -433,7 +433,8 @@ int TaskEngine::removeFinished()
     int removed = 0;
     for (const QString &id : std::as_const(m_order)) {
         const EngineTask *task = find(id);
-        if (isFinished(task->snapshot.state)) {
+        // Interrupted tasks stay: work the user may still want (retried or removed one by one).
+        if (isFinished(task->snapshot.state) && task->snapshot.state != TaskState::Interrupted) {
             TaskSnapshot gone;
             gone.id = id;
             gone.state = task->snapshot.state;
