@@ -235,13 +235,33 @@ void MainWindow::createActions()
         }
     });
     connect(m_removeAct, &QAction::triggered, this, [this] {
+        // The row that takes the removed ones' place stays selected, so the details stay.
+        int last = -1;
+        int first = m_filter->rowCount();
+        for (const QModelIndex &i : m_view->selectionModel()->selectedIndexes()) {
+            last = std::max(last, i.row());
+            first = std::min(first, i.row());
+        }
+        QString next;
+        for (int row : { last + 1, first - 1 }) {
+            const QModelIndex i = m_filter->index(row, 0);
+            if (i.isValid() && !m_view->selectionModel()->isSelected(i)) {
+                next = i.data(TaskListModel::IdRole).toString();
+                break;
+            }
+        }
+        bool removed = false;
         for (const QString &id : selectedIds()) {
             const TaskSnapshot *t = m_model->snapshot(id);
             if (!t || !isFinished(t->state))
                 continue;
             if (const EngineError e = m_engine.remove(id))
                 reportError(tr("Could not remove"), e.message);
+            else
+                removed = true;
         }
+        if (removed && !next.isEmpty())
+            selectTask(next);
     });
     connect(m_clearAct, &QAction::triggered, this, [this] { m_engine.removeFinished(); });
     connect(m_browserAct, &QAction::triggered, this, [this] {

@@ -331,6 +331,31 @@ private Q_SLOTS:
         QTRY_COMPARE(again.findChild<QSplitter *>(u"taskSplitter"_s)->sizes(), sizes);
     }
 
+    // Del moves the selection to the next row instead of leaving the details blank.
+    void removeSelectsTheNextRow()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        QStringList ids;
+        for (const QString &title : { u"a"_s, u"b"_s, u"c"_s }) {
+            TaskSnapshot t = makeSnapshot(title, TaskState::Succeeded, 100);
+            t.created = t.created.addSecs(int(ids.size())); // oldest first: a, b, c
+            engine.inject(t);
+            ids.append(t.id);
+        }
+        QTRY_COMPARE(w.taskModel()->rowCount(), 3);
+        QVERIFY(w.selectTask(ids.at(1)));
+        w.removeAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
+        QCOMPARE(w.detailPane()->taskId(), ids.at(2));
+        w.removeAction()->trigger(); // the last row: the one before takes its place
+        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+    }
+
     // With the Web tab in front, the page's toasts are the only ones: none of ours over them.
     void webTabShowsOnlyThePageToasts()
     {
