@@ -23,6 +23,7 @@
 #include "ui/uisettings.h"
 
 #include <QApplication>
+#include <QSessionManager>
 #endif
 
 #include <QCommandLineParser>
@@ -59,7 +60,9 @@ bool hasDisplay()
 }
 
 // SIGTERM/SIGINT end the event loop so the engine interrupts its tasks and the store writes
-// them: a signal handler may only write to a pipe, the event loop does the rest.
+// them: a signal handler may only write to a pipe, the event loop does the rest. exit(), not
+// quit(): Qt 6's quit() first asks every window to close, and a window with running tasks would
+// ask the user, so a logout or `systemctl stop` would hang on a dialog.
 int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
@@ -106,7 +109,7 @@ void quitOnSignals(QObject *context)
     QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
         char c = 0;
         [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
-        QCoreApplication::quit();
+        QCoreApplication::exit(0);
     });
     struct sigaction sa = {};
     sa.sa_handler = onSignal;
@@ -365,6 +368,9 @@ int Application::run(int argc, char *argv[])
         window = std::make_unique<MainWindow>(engine);
         QObject::connect(window.get(), &MainWindow::quitRequested, app.get(),
                          [] { QCoreApplication::quit(); });
+        // The session manager's quit is like SIGTERM: no question, tasks interrupted.
+        QObject::connect(qApp, &QGuiApplication::commitDataRequest, window.get(),
+                         [w = window.get()](QSessionManager &) { w->endSession(); });
         window->setWebPage(server->pageUrl(false), server->token());
         window->setBrowserUrl(server->pageUrl(true));
         window->setUploadDir(QDir(dataDir).filePath(u"uploads"_s)); // where UploadManager saves too

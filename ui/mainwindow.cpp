@@ -33,6 +33,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -144,9 +145,20 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
     updateAggregate();
     const QFontMetrics fm = fontMetrics();
     resize(fm.averageCharWidth() * 150, fm.height() * 40);
+    // Size and split as the user left them (saved when the window goes).
+    const QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    if (auto *split = findChild<QSplitter *>(u"taskSplitter"_s))
+        split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    if (const auto *split = findChild<QSplitter *>(u"taskSplitter"_s))
+        settings.setValue(u"window/splitter"_s, split->saveState());
+}
 
 void MainWindow::createActions()
 {
@@ -177,7 +189,7 @@ void MainWindow::createActions()
     m_removeAct = make(tr("Re&move"), u"actionRemove"_s, QKeySequence::Delete, QStyle::SP_TrashIcon,
                        u"edit-delete"_s);
     m_clearAct
-        = make(tr("C&lear finished"), u"actionClearFinished"_s, QKeySequence(u"Ctrl+Shift+Del"_s),
+        = make(tr("Remove &finished"), u"actionClearFinished"_s, QKeySequence(u"Ctrl+Shift+Del"_s),
                QStyle::SP_DialogResetButton, u"edit-clear-all"_s);
     m_browserAct = make(tr("Open in &browser"), u"actionOpenInBrowser"_s, QKeySequence(u"Ctrl+B"_s),
                         QStyle::SP_DesktopIcon, u"internet-web-browser"_s);
@@ -217,10 +229,30 @@ void MainWindow::createActions()
         });
     });
     connect(m_removeAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskAction::Remove, [this](const QString &id) {
+        // The row that takes the removed ones' place stays selected, so the details stay.
+        int last = -1;
+        int first = m_filter->rowCount();
+        for (const QModelIndex &i : m_view->selectionModel()->selectedIndexes()) {
+            last = std::max(last, i.row());
+            first = std::min(first, i.row());
+        }
+        QString next;
+        for (int row : { last + 1, first - 1 }) {
+            const QModelIndex i = m_filter->index(row, 0);
+            if (i.isValid() && !m_view->selectionModel()->isSelected(i)) {
+                next = i.data(TaskListModel::IdRole).toString();
+                break;
+            }
+        }
+        bool removed = false;
+        forEachSelected(TaskAction::Remove, [this, &removed](const QString &id) {
             if (const EngineError e = m_engine.remove(id))
                 reportError(tr("Could not remove"), e.message);
+            else
+                removed = true;
         });
+        if (removed && !next.isEmpty())
+            selectTask(next);
     });
     connect(m_clearAct, &QAction::triggered, this, [this] { m_engine.removeFinished(); });
     connect(m_browserAct, &QAction::triggered, this, [this] {
@@ -317,6 +349,7 @@ QWidget *MainWindow::createTaskPage()
     });
 
     auto *split = new QSplitter(Qt::Horizontal, page);
+    split->setObjectName(u"taskSplitter"_s);
     m_view = new QListView(split);
     m_view->setAccessibleName(tr("Tasks"));
     m_view->setModel(m_filter);
@@ -325,6 +358,17 @@ QWidget *MainWindow::createTaskPage()
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_view->setAlternatingRowColors(false);
+    // First start: say what to do instead of showing a blank list.
+    auto *hint
+        = new QLabel(tr("No tasks yet. Start one with New task… (%1).")
+                         .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)),
+                     m_view->viewport());
+    hint->setObjectName(u"emptyListHint"_s);
+    hint->setWordWrap(true);
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    auto *hintLayout = new QVBoxLayout(m_view->viewport());
+    hintLayout->addWidget(hint, 0, Qt::AlignCenter);
     m_detail = new TaskDetailPane(split);
     split->addWidget(m_view);
     split->addWidget(m_detail);
@@ -410,7 +454,8 @@ void MainWindow::updateActions()
     m_resumeAct->setEnabled(allowed.testFlag(TaskAction::Resume));
     m_retryAct->setEnabled(allowed.testFlag(TaskAction::Retry));
     m_removeAct->setEnabled(allowed.testFlag(TaskAction::Remove));
-    m_clearAct->setEnabled(m_model->finishedCount() > 0);
+    // Remove finished keeps interrupted tasks (the engine does): nothing else, nothing to remove.
+    m_clearAct->setEnabled(m_model->finishedCount() > m_model->interruptedCount());
     m_browserAct->setEnabled(m_browserUrl.isValid());
     m_importAct->setEnabled(!m_uploadDir.isEmpty());
 }
@@ -426,16 +471,25 @@ void MainWindow::updateDetail()
 void MainWindow::updateAggregate()
 {
     const int active = m_model->activeCount();
-    const int running = m_model->runningCount();
     const double percent = m_model->overallPercent();
-    // Interrupted tasks wait for the user, not with the finished ones.
-    const int interrupted = m_model->interruptedCount();
-    QString status = tr("%1 running · %2 waiting · %3 finished")
-                         .arg(running)
-                         .arg(active - running)
-                         .arg(m_model->finishedCount() - interrupted);
-    if (interrupted > 0)
-        status += tr(" · %1 interrupted").arg(interrupted);
+    // Worded like the page's summary (formatCounts in web/js/format.js): each state by its own
+    // name, zeros left out; interrupted tasks wait for the user, apart from the finished ones.
+    const auto n = [this](TaskState s) { return m_model->stateCount(s); };
+    QStringList parts;
+    const auto add = [&parts](int count, const char *words) {
+        if (count > 0)
+            parts.append(tr(words).arg(count));
+    };
+    add(n(TaskState::Running), QT_TR_NOOP("%1 running"));
+    add(n(TaskState::Queued), QT_TR_NOOP("%1 queued"));
+    add(n(TaskState::Paused), QT_TR_NOOP("%1 paused"));
+    add(n(TaskState::Retrying), QT_TR_NOOP("%1 retrying"));
+    add(n(TaskState::Succeeded) + n(TaskState::Failed) + n(TaskState::Canceled),
+        QT_TR_NOOP("%1 finished"));
+    add(n(TaskState::Interrupted), QT_TR_NOOP("%1 interrupted"));
+    const QString status = parts.isEmpty() ? tr("No tasks yet") : parts.join(u" · "_s);
+    if (auto *hint = m_view->viewport()->findChild<QLabel *>(u"emptyListHint"_s))
+        hint->setVisible(m_model->rowCount() == 0);
     m_status->setText(status);
     m_tray->setProgress(active, percent);
     m_launcher->update(active > 0 ? percent / 100.0 : -1, active);
@@ -475,19 +529,10 @@ void MainWindow::showFinishedToasts()
                     target = t.id; // "Show" leads to the first failure
             }
         }
-        const Toast::Kind kind = failed ? Toast::Kind::Error : Toast::Kind::Success;
-        const QString title = tr("%n task(s) finished", nullptr, int(batch.size()));
-        const QString text = failed ? tr("%n failed.", nullptr, failed) : tr("All succeeded.");
-        Toast *toast = m_toasts->showToast(kind, title, text, tr("Show"));
-        connect(toast, &Toast::actionTriggered, this, [this, target] {
-            if (isHidden())
-                show();
-            raise();
-            activateWindow();
-            selectTask(target);
-        });
-        if (!isActiveWindow() && m_settings->notifications())
-            m_notifier->notify(title, text, failed > 0);
+        showFinishedNotice(failed ? Toast::Kind::Error : Toast::Kind::Success,
+                           tr("%n task(s) finished", nullptr, int(batch.size())),
+                           failed ? tr("%n failed.", nullptr, failed) : tr("All succeeded."),
+                           target);
         return;
     }
     for (const TaskSnapshot &task : batch)
@@ -496,34 +541,32 @@ void MainWindow::showFinishedToasts()
 
 void MainWindow::showFinishedToast(const TaskSnapshot &task)
 {
-    Toast::Kind kind;
-    QString title;
     QString text = task.title;
-    switch (task.state) {
-    case TaskState::Succeeded:
-        kind = Toast::Kind::Success;
-        title = tr("Task finished");
-        break;
-    case TaskState::Failed:
-        kind = Toast::Kind::Error;
-        title = tr("Task failed");
+    if (task.state == TaskState::Succeeded) {
+        showFinishedNotice(Toast::Kind::Success, tr("Task succeeded"), text, task.id);
+    } else if (task.state == TaskState::Failed) {
         if (task.error)
             text += u": "_s + task.error->message;
-        break;
-    default:
-        return; // canceled by the user, interrupted by a shutdown: no news
-    }
+        showFinishedNotice(Toast::Kind::Error, tr("Task failed"), text, task.id);
+    } // canceled by the user, interrupted by a shutdown: no news
+}
+
+void MainWindow::showFinishedNotice(Toast::Kind kind, const QString &title, const QString &text,
+                                    const QString &target)
+{
+    if (!isActiveWindow() && m_settings->notifications())
+        m_notifier->notify(title, text, kind == Toast::Kind::Error);
+    // The page in the Web tab shows its own notices: one per event, not ours over the page's.
+    if (m_web && m_tabs->currentWidget() == m_web)
+        return;
     Toast *toast = m_toasts->showToast(kind, title, text, tr("Show"));
-    const QString id = task.id;
-    connect(toast, &Toast::actionTriggered, this, [this, id] {
+    connect(toast, &Toast::actionTriggered, this, [this, target] {
         if (isHidden())
             show();
         raise();
         activateWindow();
-        selectTask(id);
+        selectTask(target);
     });
-    if (!isActiveWindow() && m_settings->notifications())
-        m_notifier->notify(title, text, kind == Toast::Kind::Error);
 }
 
 void MainWindow::offerInterruptedTasks()
@@ -536,15 +579,29 @@ void MainWindow::offerInterruptedTasks()
     }
     if (ids.isEmpty())
         return;
-    const int n = int(ids.size());
     // Plural strings without %n: their English forms say "it"/"they" and "Retry"/"Retry all".
-    Toast *toast
-        = m_toasts->showToast(Toast::Kind::Warning, tr("%n task(s) interrupted", nullptr, n),
-                              tr("They were running when Headway last stopped.", nullptr, n),
-                              tr("Retry all", nullptr, n));
+    Toast *toast = m_toasts->showToast(Toast::Kind::Warning, QString(), QString(), u"-"_s);
     toast->setTimeout(0);
-    connect(toast, &Toast::actionTriggered, this, [this, ids] {
-        for (const QString &id : ids) {
+    // The notice follows its tasks: retried or removed ones leave it, the last one closes it.
+    auto pending = std::make_shared<QStringList>(ids);
+    const auto update = [this, toast, pending] {
+        pending->removeIf([this](const QString &id) {
+            const std::optional<TaskSnapshot> t = m_engine.task(id);
+            return !t || t->state != TaskState::Interrupted;
+        });
+        const int n = int(pending->size());
+        if (n == 0) {
+            toast->dismiss();
+            return;
+        }
+        toast->setTitle(tr("%n task(s) interrupted", nullptr, n));
+        toast->setText(tr("They were running when Headway last stopped.", nullptr, n));
+        toast->setAction(tr("Retry all", nullptr, n));
+    };
+    update();
+    connect(m_model, &TaskListModel::countsChanged, toast, update);
+    connect(toast, &Toast::actionTriggered, this, [this, pending] {
+        for (const QString &id : std::as_const(*pending)) {
             const std::optional<TaskSnapshot> t = m_engine.task(id);
             if (t && t->state == TaskState::Interrupted)
                 m_engine.retry(id); // an upload then waits for its sender's data again
@@ -673,6 +730,11 @@ void MainWindow::requestQuit()
         return;
     m_quitting = true;
     Q_EMIT quitRequested();
+}
+
+void MainWindow::endSession()
+{
+    m_quitting = true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

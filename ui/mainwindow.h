@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/core/tasksnapshot.h"
+#include "toast.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -83,6 +84,10 @@ public:
         m_confirmQuit = std::move(confirm);
     }
 
+    // The session is ending (logout, shutdown): closing the window now quits without asking;
+    // running tasks become interrupted and are offered again at the next start.
+    void endSession();
+
 Q_SIGNALS:
     // After the user confirmed quitting with running tasks (or none ran).
     void quitRequested();
@@ -104,6 +109,8 @@ private:
     void onTaskFinished(const TaskSnapshot &task);
     void showFinishedToasts();
     void showFinishedToast(const TaskSnapshot &task);
+    void showFinishedNotice(Toast::Kind kind, const QString &title, const QString &text,
+                            const QString &target);
     void requestQuit();
     void showNewTaskDialog();
     void showImportDialog();

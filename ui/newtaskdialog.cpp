@@ -70,7 +70,7 @@ NewTaskDialog::NewTaskDialog(TaskEngine &engine, QWidget *parent)
             continue; // external types are started elsewhere (e.g. by Celery)
         m_types->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
     }
-    top->addRow(tr("&Type:"), m_types);
+    top->addRow(tr("&Kind of task:"), m_types); // the page's words
     m_title = new QLineEdit(this);
     m_title->setPlaceholderText(tr("Optional; a title is made from the parameters"));
     m_title->setAccessibleName(tr("Title"));
@@ -86,11 +86,11 @@ NewTaskDialog::NewTaskDialog(TaskEngine &engine, QWidget *parent)
     m_general->setWordWrap(true);
     m_general->setVisible(false);
     v->addWidget(m_general);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &NewTaskDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &NewTaskDialog::reject);
-    v->addWidget(buttons);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &NewTaskDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &NewTaskDialog::reject);
+    v->addWidget(m_buttons);
     connect(m_types, &QComboBox::currentIndexChanged, this, &NewTaskDialog::buildForm);
     const int demo = m_types->findData(u"demo"_s);
     if (demo >= 0)
@@ -232,6 +232,19 @@ void NewTaskDialog::buildForm()
     // Rebuilt while open: show the new rows now and grow to fit them.
     for (QWidget *w : m_formHost->findChildren<QWidget *>(Qt::FindDirectChildrenOnly))
         w->show();
+    // Tab goes down the form as it reads: type, title, the fields, then Start and Cancel (the
+    // fields are made after the buttons, so the default order would put the buttons first).
+    QWidget *previous = m_title;
+    for (QWidget *w : m_formHost->findChildren<QWidget *>()) {
+        if (w->focusPolicy() & Qt::TabFocus) {
+            setTabOrder(previous, w);
+            previous = w;
+        }
+    }
+    for (QAbstractButton *b : m_buttons->buttons()) {
+        setTabOrder(previous, b);
+        previous = b;
+    }
     layout()->activate();
     if (isVisible())
         resize(width(), std::max(height(), sizeHint().height()));

@@ -10,6 +10,7 @@
 #include <functional>
 
 class QComboBox;
+class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -72,6 +73,7 @@ private:
     QLabel *m_description;
     QLineEdit *m_title;
     QWidget *m_formHost;
+    QDialogButtonBox *m_buttons;
     QFormLayout *m_form = nullptr;
     QList<Field> m_fields;
     QLabel *m_general;

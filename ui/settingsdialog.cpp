@@ -36,7 +36,10 @@ SettingsDialog::SettingsDialog(UiSettings &settings, QWidget *parent)
     auto *portBox = new QVBoxLayout;
     portBox->addWidget(m_port);
     portBox->addWidget(portNote);
-    form->addRow(tr("Server &port:"), portBox);
+    // A layout as the field gets no buddy: the label is made here, with the spin box as buddy.
+    auto *portLabel = new QLabel(tr("Server &port:"), this);
+    portLabel->setBuddy(m_port);
+    form->addRow(portLabel, portBox);
 
     m_notifications
         = new QCheckBox(tr("Notify when a task ends while the window is in the background"), this);
@@ -55,7 +58,9 @@ SettingsDialog::SettingsDialog(UiSettings &settings, QWidget *parent)
     auto *celeryBox = new QVBoxLayout;
     celeryBox->addWidget(m_celery);
     celeryBox->addWidget(celeryNote);
-    form->addRow(tr("&Celery broker:"), celeryBox);
+    auto *celeryLabel = new QLabel(tr("&Celery broker:"), this);
+    celeryLabel->setBuddy(m_celery);
+    form->addRow(celeryLabel, celeryBox);
     v->addLayout(form);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

@@ -124,6 +124,37 @@ QString TaskDetailPane::outputText() const
     return m_output->toPlainText();
 }
 
+QString TaskDetailPane::errorInWords(const TaskError &error)
+{
+    // What failed, then the facts a person reads (exit code, the failed step, the end of the
+    // output with its real line breaks), never raw JSON.
+    constexpr int kOutputLines = 8;
+    QStringList lines { error.message };
+    const QJsonObject &d = error.details;
+    if (d.contains(u"label"_s) && d.contains(u"step_index"_s))
+        lines.append(tr("Failed step: %1 (step %2)")
+                         .arg(d.value(u"label"_s).toString())
+                         .arg(d.value(u"step_index"_s).toInt() + 1));
+    if (d.contains(u"exit_code"_s))
+        lines.append(tr("Exit code: %1").arg(d.value(u"exit_code"_s).toInt()));
+    if (d.contains(u"signal"_s))
+        lines.append(tr("Stopped by signal %1").arg(d.value(u"signal"_s).toInt()));
+    const QJsonObject inner = d.value(u"error"_s).toObject(); // a pipeline step's own error
+    const QString tail = d.contains(u"output_tail"_s)
+        ? d.value(u"output_tail"_s).toString()
+        : inner.value(u"details"_s).toObject().value(u"output_tail"_s).toString();
+    if (!tail.trimmed().isEmpty()) {
+        QStringList out = tail.trimmed().split(u'\n');
+        if (out.size() > kOutputLines)
+            out = out.mid(out.size() - kOutputLines);
+        lines.append(tr("Last lines of output:"));
+        lines.append(out.join(u'\n'));
+    }
+    if (!error.code.isEmpty())
+        lines.append(tr("Error code: %1").arg(error.code));
+    return lines.join(u'\n');
+}
+
 QString TaskDetailPane::resultText() const
 {
     return m_result->toPlainText();
@@ -194,13 +225,7 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     QString result;
     if (t.error) {
         m_resultLabel->setText(tr("Error:"));
-        result = t.error->message;
-        if (!t.error->code.isEmpty())
-            result += u"\n("_s + t.error->code + u')';
-        if (!t.error->details.isEmpty())
-            result += u"\n"_s
-                + QString::fromUtf8(QJsonDocument(t.error->details).toJson(QJsonDocument::Indented))
-                      .trimmed();
+        result = errorInWords(*t.error);
     } else if (!t.result.isNull() && !t.result.isUndefined()) {
         m_resultLabel->setText(tr("Result:"));
         if (t.result.isObject())

@@ -31,6 +31,8 @@ public:
     QString stateText() const;
     QString outputText() const;
     QString resultText() const;
+    // A task's error for people: the message, the failed step, exit code, the output's end.
+    static QString errorInWords(const TaskError &error);
 
 private:
     std::optional<TaskSnapshot> m_task;

@@ -160,6 +160,7 @@ double TaskListModel::overallPercent() const
 
 void TaskListModel::count(const TaskSnapshot &t, int sign)
 {
+    m_byState.at(std::size_t(t.state)) += sign;
     if (isActive(t.state))
         m_active += sign;
     else

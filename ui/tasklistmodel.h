@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 
+#include <array>
 #include <memory>
 
 class TaskEngine;
@@ -66,6 +67,7 @@ public:
     int runningCount() const { return m_running; }
     int finishedCount() const { return m_finished; } // interrupted ones included
     int interruptedCount() const { return m_interrupted; }
+    int stateCount(TaskState state) const { return m_byState.at(std::size_t(state)); }
     int indeterminateRunningCount() const { return m_indeterminateRunning; }
     // Mean percent of the active tasks (indeterminate ones count as 0), -1 when none is active.
     // O(n): called on a slow timer by the tray and the launcher entry.
@@ -96,6 +98,7 @@ private:
     int m_running = 0;
     int m_finished = 0;
     int m_interrupted = 0;
+    std::array<int, std::size_t(TaskState::Interrupted) + 1> m_byState {};
     int m_indeterminateRunning = 0;
     int m_dataChangedEmissions = 0;
 };

@@ -10,12 +10,16 @@
 #include <QPainterPath>
 #include <QPushButton>
 #include <QStyle>
+#include <QTextLayout>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace {
+// A toast grows with its text up to this many lines; the rest is in the tooltip.
+constexpr int kMaxLines = 6;
+
 QColor kindColor(Toast::Kind kind, const QPalette &palette)
 {
     switch (kind) {
@@ -39,9 +43,8 @@ int Toast::defaultTimeout(Kind kind)
 }
 
 Toast::Toast(Kind kind, const QString &title, const QString &text, QWidget *parent)
-    : QFrame(parent), m_kind(kind), m_title(new QLabel(title, this)),
-      m_text(new QLabel(text, this)), m_close(new QToolButton(this)),
-      m_timeoutMs(defaultTimeout(kind)), m_remainingMs(m_timeoutMs)
+    : QFrame(parent), m_kind(kind), m_title(new QLabel(title, this)), m_text(new QLabel(this)),
+      m_close(new QToolButton(this)), m_timeoutMs(defaultTimeout(kind)), m_remainingMs(m_timeoutMs)
 {
     setAttribute(Qt::WA_StyledBackground, false);
     setAutoFillBackground(false);
@@ -54,9 +57,8 @@ Toast::Toast(Kind kind, const QString &title, const QString &text, QWidget *pare
     bold.setBold(true);
     m_title->setFont(bold);
     m_title->setWordWrap(true);
-    m_text->setWordWrap(true);
-    m_text->setVisible(!text.isEmpty());
-    m_text->setTextFormat(Qt::PlainText);
+    m_text->setObjectName(u"toastText"_s);
+    m_text->setTextFormat(Qt::PlainText); // wrapped by fitText(), long words included
     m_title->setTextFormat(Qt::PlainText);
 
     m_close->setAutoRaise(true);
@@ -78,6 +80,7 @@ Toast::Toast(Kind kind, const QString &title, const QString &text, QWidget *pare
     row->setObjectName(u"row"_s);
     row->addWidget(m_close, 0, Qt::AlignTop);
     setFixedWidth(em * 22);
+    setText(text);
 
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &Toast::dismiss);
@@ -91,7 +94,59 @@ QString Toast::title() const
 
 QString Toast::text() const
 {
-    return m_text->text();
+    return m_fullText;
+}
+
+void Toast::setTitle(const QString &title)
+{
+    m_title->setText(title);
+    setAccessibleName(title);
+    updateGeometry();
+}
+
+void Toast::setText(const QString &text)
+{
+    m_fullText = text;
+    m_text->setVisible(!text.isEmpty());
+    setAccessibleDescription(text);
+    fitText();
+}
+
+void Toast::fitText()
+{
+    // The room beside the buttons: the toast's width is fixed, so it is known before layout.
+    const auto *row = static_cast<QHBoxLayout *>(layout());
+    const QMargins m = row->contentsMargins();
+    int room = width() - m.left() - m.right() - m_close->sizeHint().width() - row->spacing();
+    if (m_action)
+        room -= m_action->sizeHint().width() + row->spacing();
+    room = std::max(room, fontMetrics().averageCharWidth() * 8);
+
+    QString text = m_fullText;
+    text.replace(u'\n', QChar::LineSeparator);
+    QTextLayout layout(text, m_text->font());
+    QTextOption option;
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere); // paths have no spaces
+    layout.setTextOption(option);
+    QStringList lines;
+    bool elided = false;
+    layout.beginLayout();
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(room);
+        if (lines.size() == kMaxLines - 1) {
+            const QString rest = text.mid(line.textStart()).simplified();
+            const QString shown
+                = QFontMetrics(m_text->font()).elidedText(rest, Qt::ElideRight, room);
+            elided = shown != rest;
+            lines.append(shown);
+            break;
+        }
+        lines.append(text.mid(line.textStart(), line.textLength()).trimmed());
+    }
+    layout.endLayout();
+    m_text->setText(lines.join(u'\n'));
+    setToolTip(elided ? m_fullText : QString());
+    updateGeometry();
 }
 
 void Toast::setAction(const QString &label)
@@ -107,6 +162,7 @@ void Toast::setAction(const QString &label)
         row->insertWidget(1, m_action, 0, Qt::AlignVCenter);
     }
     m_action->setText(label);
+    fitText(); // the button takes room from the text
 }
 
 QString Toast::actionLabel() const
@@ -203,6 +259,8 @@ void Toast::changeEvent(QEvent *event)
     QFrame::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         applyColors();
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        fitText();
 }
 
 void Toast::applyColors()

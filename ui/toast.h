@@ -25,6 +25,9 @@ public:
     Kind kind() const { return m_kind; }
     QString title() const;
     QString text() const;
+    // For a notice whose news changes while it is shown (how many tasks it is about).
+    void setTitle(const QString &title);
+    void setText(const QString &text);
 
     // An action button; triggering it emits actionTriggered() and closes the toast.
     void setAction(const QString &label);
@@ -58,7 +61,9 @@ protected:
 
 private:
     void applyColors();
+    void fitText(); // wraps the text to the room it has, eliding past kMaxLines
 
+    QString m_fullText;
     Kind m_kind;
     QLabel *m_title;
     QLabel *m_text;

@@ -22,6 +22,7 @@ Toast *ToastStack::showToast(Toast::Kind kind, const QString &title, const QStri
         m_toasts.removeIf([toast](const QPointer<Toast> &t) { return !t || t == toast; });
         relayout();
     });
+    toast->ensurePolished(); // measured with the style's fonts and margins, not the defaults
     m_toasts.append(toast);
     while (m_toasts.size() > m_max) {
         const QPointer<Toast> oldest = m_toasts.takeFirst();
@@ -57,6 +58,14 @@ void ToastStack::clear()
 void ToastStack::setMaxToasts(int max)
 {
     m_max = std::max(1, max);
+}
+
+bool ToastStack::event(QEvent *event)
+{
+    // A toast's text changed (updateGeometry() asks its parent): give it the height it needs.
+    if (event->type() == QEvent::LayoutRequest)
+        relayout();
+    return QWidget::event(event);
 }
 
 bool ToastStack::eventFilter(QObject *watched, QEvent *event)

@@ -32,6 +32,7 @@ Q_SIGNALS:
     void toastShown(Toast *toast);
 
 protected:
+    bool event(QEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:

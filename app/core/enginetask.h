@@ -1,6 +1,6 @@
 #pragma once
 
-#include "speedestimator.h"
+#include "progressestimator.h"
 #include "taskcontext.h"
 #include "taskrunner.h"
 #include "tasksnapshot.h"
@@ -27,7 +27,7 @@ struct EngineTask
     TaskSnapshot snapshot;
     std::shared_ptr<TaskAttempt> attempt; // the current attempt, if any
     TaskContext::Sample sample;
-    SpeedEstimator speed;
+    ProgressEstimator speed;
     qint64 startedMs = -1; // monotonic, current attempt
     qint64 cancelDeadlineMs = -1; // cancel requested: abandon the attempt after this
     qint64 retryAtMs = -1;

@@ -35,22 +35,25 @@ QString ProgressText::speed(double perSecond, const QString &unit)
 
 QString ProgressText::duration(std::optional<double> seconds)
 {
+    // Rounded and worded like the page's formatEta (web/js/format.js): two units at most, a
+    // zero second unit left out ("1 min", "2 h 5 min").
     if (!seconds || !std::isfinite(*seconds) || *seconds < 0)
         return {};
     const qint64 s = qint64(std::llround(*seconds));
+    const auto two = [](const char *both, const char *one, qint64 big, qint64 small) {
+        return small > 0 ? QCoreApplication::translate("ProgressText", both).arg(big).arg(small)
+                         : QCoreApplication::translate("ProgressText", one).arg(big);
+    };
     if (s < 60)
         return QCoreApplication::translate("ProgressText", "%1 s").arg(s);
     if (s < 3600)
-        return QCoreApplication::translate("ProgressText", "%1 min %2 s")
-            .arg(s / 60)
-            .arg(s % 60, 2, 10, QChar(u'0'));
+        return two(QT_TRANSLATE_NOOP("ProgressText", "%1 min %2 s"),
+                   QT_TRANSLATE_NOOP("ProgressText", "%1 min"), s / 60, s % 60);
     if (s < 86400)
-        return QCoreApplication::translate("ProgressText", "%1 h %2 min")
-            .arg(s / 3600)
-            .arg((s % 3600) / 60, 2, 10, QChar(u'0'));
-    return QCoreApplication::translate("ProgressText", "%1 d %2 h")
-        .arg(s / 86400)
-        .arg((s % 86400) / 3600);
+        return two(QT_TRANSLATE_NOOP("ProgressText", "%1 h %2 min"),
+                   QT_TRANSLATE_NOOP("ProgressText", "%1 h"), s / 3600, (s % 3600) / 60);
+    return two(QT_TRANSLATE_NOOP("ProgressText", "%1 d %2 h"),
+               QT_TRANSLATE_NOOP("ProgressText", "%1 d"), s / 86400, (s % 86400) / 3600);
 }
 
 QString ProgressText::eta(std::optional<double> seconds)

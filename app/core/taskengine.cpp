@@ -452,7 +452,8 @@ int TaskEngine::removeFinished()
     int removed = 0;
     for (const QString &id : std::as_const(m_order)) {
         const EngineTask *task = find(id);
-        if (isFinished(task->snapshot.state)) {
+        // Interrupted tasks stay: work the user may still want (retried or removed one by one).
+        if (isFinished(task->snapshot.state) && task->snapshot.state != TaskState::Interrupted) {
             TaskSnapshot gone;
             gone.id = id;
             gone.state = task->snapshot.state;
@@ -747,19 +748,7 @@ void TaskEngine::sampleProgress()
         if (!task->external)
             sampleTask(*task, nowMs);
         // Speed and ETA follow time even when the amounts stand still.
-        TaskProgress &p = task->snapshot.progress;
-        const bool byAmount = p.total > 0 || (p.total < 0 && !p.percent);
-        const qint64 amount = byAmount ? p.processed : qint64(p.percent.value_or(0) * 1000.0);
-        task->speed.update(nowMs, amount);
-        const double speed = byAmount ? task->speed.speed() : 0.0;
-        std::optional<double> eta;
-        if (p.total > 0)
-            eta = task->speed.eta(p.total - p.processed);
-        else if (p.percent)
-            eta = task->speed.eta(qint64((100.0 - *p.percent) * 1000.0));
-        if (std::abs(speed - p.speed) > 1e-9 || eta != p.eta) {
-            p.speed = speed;
-            p.eta = eta;
+        if (task->speed.update(nowMs, task->snapshot.progress)) {
             for (TrackerEntry *e : std::as_const(m_trackers))
                 e->dirty.insert(task->snapshot.id);
         }

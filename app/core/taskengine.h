@@ -61,7 +61,7 @@ public:
     EngineError resume(const QString &id);
     EngineError retry(const QString &id); // a new attempt of a failed/canceled/interrupted task
     EngineError remove(const QString &id); // finished tasks only
-    int removeFinished();
+    int removeFinished(); // all finished but the interrupted ones
 
     std::optional<TaskSnapshot> task(const QString &id) const;
     QList<TaskSnapshot> tasks() const; // in creation order

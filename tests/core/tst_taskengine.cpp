@@ -128,6 +128,7 @@ private Q_SLOTS:
     void illegalTransitions();
     void removeAndClear();
     void restoreFromStore();
+    void removeFinishedKeepsInterrupted();
     void shutdownInterrupts();
     void injectNeverRuns();
     void externalTasks();
@@ -470,6 +471,26 @@ void tst_TaskEngine::restoreFromStore()
     QTRY_COMPARE(m_engine->task(u"r1"_s)->state, TaskState::Succeeded);
     QCOMPARE(m_engine->tasks().size(), 3);
     QCOMPARE(m_engine->tasks().first().id, u"r1"_s);
+}
+
+// Interrupted tasks are work the user may still want: "Clear finished" leaves them.
+void tst_TaskEngine::removeFinishedKeepsInterrupted()
+{
+    TaskSnapshot running;
+    running.id = u"r1"_s;
+    running.type = u"probe"_s;
+    running.state = TaskState::Running;
+    TaskSnapshot failed = running;
+    failed.id = u"f1"_s;
+    failed.state = TaskState::Failed;
+    TaskSnapshot done = running;
+    done.id = u"d1"_s;
+    done.state = TaskState::Succeeded;
+    m_engine->restore({ running, failed, done });
+    QCOMPARE(m_engine->task(u"r1"_s)->state, TaskState::Interrupted);
+    QCOMPARE(m_engine->removeFinished(), 2);
+    QCOMPARE(m_engine->taskCount(), 1);
+    QCOMPARE(m_engine->task(u"r1"_s)->state, TaskState::Interrupted);
 }
 
 void tst_TaskEngine::shutdownInterrupts()

@@ -92,7 +92,7 @@ bool ScreenshotScenario::capture(MainWindow &window, const QString &selectId, co
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     window.selectTask(selectId);
     window.toastStack()->showToast(
-        Toast::Kind::Success, QCoreApplication::translate("ScreenshotScenario", "Task finished"),
+        Toast::Kind::Success, QCoreApplication::translate("ScreenshotScenario", "Task succeeded"),
         QCoreApplication::translate("ScreenshotScenario", "Resize 240 images"),
         QCoreApplication::translate("ScreenshotScenario", "Show"));
     for (int i = 0; i < 5; ++i)

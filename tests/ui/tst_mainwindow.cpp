@@ -8,6 +8,7 @@
 #include "ui/taskdetailpane.h"
 #include "ui/tasklistmodel.h"
 #include "ui/toaststack.h"
+#include "ui/webtab.h"
 #include "uitesthelpers.h"
 
 #include <QAction>
@@ -21,6 +22,7 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -32,6 +34,13 @@ class tst_MainWindow : public QObject
 
 private:
     QTemporaryDir m_dir;
+
+    static EngineOptions idleOptions() // tasks are injected, nothing runs
+    {
+        EngineOptions o;
+        o.runTasks = false;
+        return o;
+    }
 
 private Q_SLOTS:
     void manyFinishesMakeOneToast()
@@ -101,6 +110,9 @@ private Q_SLOTS:
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
         QSettings().clear();
     }
+
+    // Each test starts with the default window size and split (windows save theirs on close).
+    void init() { QSettings().remove(u"window"_s); }
 
     void demoTaskStartToFinish()
     {
@@ -293,9 +305,145 @@ private Q_SLOTS:
         // The status bar shows it on its own, not among the finished ones.
         auto *status = w.findChild<QLabel *>(u"statusSummary"_s);
         QVERIFY(status);
-        QTRY_COMPARE(status->text(), u"0 running · 0 waiting · 0 finished · 1 interrupted"_s);
+        QTRY_COMPARE(status->text(), u"1 interrupted"_s);
         Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
         QCOMPARE(engine.tasks().first().state, TaskState::Queued);
+    }
+
+    // The status bar names each state as the page does: paused is "paused", not "waiting".
+    void statusBarSaysEachState()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        auto *status = w.findChild<QLabel *>(u"statusSummary"_s);
+        QVERIFY(status);
+        QCOMPARE(status->text(), u"No tasks yet"_s);
+        const TaskState states[] = { TaskState::Running, TaskState::Queued,     TaskState::Queued,
+                                     TaskState::Paused,  TaskState::Retrying,   TaskState::Canceled,
+                                     TaskState::Running, TaskState::Interrupted };
+        for (TaskState s : states)
+            engine.inject(makeSnapshot(u"t"_s, s, 10));
+        QTRY_COMPARE(
+            status->text(),
+            u"2 running · 2 queued · 1 paused · 1 retrying · 1 finished · 1 interrupted"_s);
+    }
+
+    // First start: a hint instead of a blank list; size and split are kept across restarts.
+    void firstStartHintAndKeptGeometry()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        QList<int> sizes;
+        {
+            MainWindow w(engine);
+            w.show();
+            auto *hint = w.findChild<QLabel *>(u"emptyListHint"_s);
+            QVERIFY(hint);
+            QTRY_VERIFY(hint->isVisible());
+            QVERIFY(hint->text().startsWith(u"No tasks yet"_s));
+            engine.inject(makeSnapshot(u"one"_s));
+            QTRY_VERIFY(!hint->isVisible());
+            w.resize(720, 520); // within the offscreen screen (800 × 600)
+            auto *split = w.findChild<QSplitter *>(u"taskSplitter"_s);
+            QVERIFY(split);
+            split->setSizes({ 300, 700 });
+            sizes = split->sizes();
+        }
+        MainWindow again(engine);
+        QCOMPARE(again.size(), QSize(720, 520));
+        again.show();
+        QTRY_COMPARE(again.findChild<QSplitter *>(u"taskSplitter"_s)->sizes(), sizes);
+    }
+
+    // Del moves the selection to the next row instead of leaving the details blank.
+    void removeSelectsTheNextRow()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        QStringList ids;
+        for (const QString &title : { u"a"_s, u"b"_s, u"c"_s }) {
+            TaskSnapshot t = makeSnapshot(title, TaskState::Succeeded, 100);
+            t.created = t.created.addSecs(int(ids.size())); // oldest first: a, b, c
+            engine.inject(t);
+            ids.append(t.id);
+        }
+        QTRY_COMPARE(w.taskModel()->rowCount(), 3);
+        QVERIFY(w.selectTask(ids.at(1)));
+        w.removeAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
+        QCOMPARE(w.detailPane()->taskId(), ids.at(2));
+        w.removeAction()->trigger(); // the last row: the one before takes its place
+        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+    }
+
+    // With the Web tab in front, the page's toasts are the only ones: none of ours over them.
+    void webTabShowsOnlyThePageToasts()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        w.show();
+        w.setWebPage(QUrl(u"data:text/html,<h1>Headway</h1>"_s), u"token"_s);
+        QSignalSpy loaded(w.webTab(), &WebTab::loadFinished);
+        QTRY_COMPARE(loaded.size(), 1);
+        w.tabs()->setCurrentWidget(w.webTab());
+        TaskSnapshot t = makeSnapshot(u"quiet"_s, TaskState::Running, 50);
+        engine.inject(t);
+        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        t.state = TaskState::Succeeded;
+        engine.inject(t);
+        QTRY_COMPARE(w.taskModel()->snapshot(t.id)->state, TaskState::Succeeded);
+        QCoreApplication::sendPostedEvents(); // the batch of finish notices
+        QCOMPARE(w.toastStack()->count(), 0);
+
+        w.tabs()->setCurrentIndex(0); // the task list: our toasts again
+        TaskSnapshot u = makeSnapshot(u"heard"_s, TaskState::Running, 50);
+        engine.inject(u);
+        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        u.state = TaskState::Succeeded;
+        engine.inject(u);
+        QTRY_COMPARE(w.toastStack()->count(), 1);
+        QVERIFY(w.toastStack()->toasts().first()->text().contains(u"heard"_s));
+    }
+
+    // Remove finished keeps the interrupted tasks; the notice follows its tasks as they go.
+    void clearFinishedKeepsInterruptedTasks()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        const TaskSnapshot a = makeSnapshot(u"a"_s, TaskState::Running, 30);
+        const TaskSnapshot b = makeSnapshot(u"b"_s, TaskState::Running, 60);
+        engine.restore({ a, b, makeSnapshot(u"done"_s, TaskState::Succeeded, 100) });
+        MainWindow w(engine);
+        w.show();
+        w.offerInterruptedTasks();
+        QCOMPARE(w.toastStack()->count(), 1);
+        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toast->title(), u"2 tasks interrupted"_s);
+        QTRY_COMPARE(w.taskModel()->rowCount(), 3);
+        QTRY_VERIFY(w.clearFinishedAction()->isEnabled());
+        w.clearFinishedAction()->trigger();
+        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        QCOMPARE(engine.task(a.id)->state, TaskState::Interrupted);
+        QCOMPARE(engine.task(b.id)->state, TaskState::Interrupted);
+        QTRY_VERIFY(!w.clearFinishedAction()->isEnabled()); // nothing left to clear
+        QCOMPARE(w.toastStack()->count(), 1);
+        QCOMPARE(toast->title(), u"2 tasks interrupted"_s);
+
+        QVERIFY(!engine.remove(a.id)); // one goes: the notice says so
+        QTRY_COMPARE(toast->title(), u"1 task interrupted"_s);
+        QCOMPARE(toast->actionLabel(), u"Retry"_s);
+        QVERIFY(!engine.remove(b.id)); // the last goes: the notice closes
+        QTRY_COMPARE(w.toastStack()->count(), 0);
     }
 
     // "Import file…": a Copy -> Verify pipeline into the upload folder, with the real task types.

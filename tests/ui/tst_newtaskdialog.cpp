@@ -117,6 +117,44 @@ private Q_SLOTS:
         QVERIFY(dialog.fieldError(u"steps"_s).isEmpty());
     }
 
+    // Tab walks the form top to bottom, the buttons last, for every type.
+    void tabOrderFollowsTheForm()
+    {
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *type = dialog.findChild<QComboBox *>();
+        for (const QString &name : { u"demo"_s, u"copy"_s, u"command"_s, u"checksum"_s }) {
+            QVERIFY2(dialog.setType(name), qPrintable(name));
+            QList<QWidget *> chain;
+            QWidget *w = type;
+            do {
+                if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus))
+                    chain.append(w);
+                w = w->nextInFocusChain();
+            } while (w != type && chain.size() < 100);
+            QVERIFY2(chain.size() >= 5, qPrintable(name));
+            // Top to bottom on the screen, the buttons (side by side) at the end.
+            const auto y = [&dialog](QWidget *x) { return x->mapTo(&dialog, QPoint(0, 0)).y(); };
+            const int slack = dialog.fontMetrics().height() / 2; // widgets side by side in a row
+            for (qsizetype i = 1; i < chain.size(); ++i)
+                QVERIFY2(
+                    y(chain.at(i)) >= y(chain.at(i - 1)) - slack,
+                    qPrintable(name + u": "_s
+                               + QString::fromLatin1(chain.at(i)->metaObject()->className())
+                               + u" after "_s
+                               + QString::fromLatin1(chain.at(i - 1)->metaObject()->className())));
+            auto *a = qobject_cast<QPushButton *>(chain.at(chain.size() - 2));
+            auto *b = qobject_cast<QPushButton *>(chain.last());
+            QVERIFY2(a && b, qPrintable(name));
+            QCOMPARE(QSet<QString>({ a->text(), b->text() }),
+                     QSet<QString>({ u"&Start"_s, u"Cancel"_s }));
+        }
+    }
+
     // The real built-in types: every form builds, an empty form never crashes and either
     // submits or names what is missing.
     void builtinTypes()

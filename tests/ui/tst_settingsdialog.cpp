@@ -2,6 +2,7 @@
 #include "ui/uisettings.h"
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSpinBox>
@@ -15,6 +16,30 @@ class tst_SettingsDialog : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Every label with a mnemonic has a buddy (without one Qt shows the "&" itself) and each
+    // letter is used once.
+    void mnemonicsHaveBuddies()
+    {
+        QTemporaryDir dir;
+        QSettings s(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+        UiSettings ui(&s);
+        SettingsDialog dialog(ui);
+        QSet<QChar> letters;
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            QString text = label->text();
+            text.replace(u"&&"_s, QString());
+            const qsizetype amp = text.indexOf(u'&');
+            if (amp < 0)
+                continue;
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+            QVERIFY2(label->buddy()->focusPolicy() & Qt::TabFocus, qPrintable(label->text()));
+            const QChar letter = text.at(amp + 1).toLower();
+            QVERIFY2(!letters.contains(letter), qPrintable(label->text()));
+            letters.insert(letter);
+        }
+        QCOMPARE(letters.size(), 3); // tasks at once, port, Celery broker
+    }
+
     void loadsAndSaves()
     {
         QTemporaryDir dir;

@@ -41,6 +41,37 @@ private Q_SLOTS:
         QCOMPARE(pane.outputText(), cmd.output);
         QVERIFY(pane.resultText().contains(u"exitCode"_s));
     }
+
+    // A failed command's error reads as words with the output's real lines, not as JSON.
+    void errorInWords()
+    {
+        const TaskError inner {
+            u"exit_code"_s, u"tar exited with code 2."_s,
+            QJsonObject {
+                { u"exit_code"_s, 2 },
+                { u"output_tail"_s, u"Unpacking payload\ntar: Unexpected EOF in archive\n"_s } }
+        };
+        const TaskError error { u"step_failed"_s,
+                                u"Step 2 of 3 (Unpack) failed: tar exited with code 2."_s,
+                                QJsonObject { { u"step_index"_s, 1 },
+                                              { u"label"_s, u"Unpack"_s },
+                                              { u"type"_s, u"command"_s },
+                                              { u"error"_s, inner.toJson() } } };
+        TaskDetailPane pane;
+        TaskSnapshot t = makeSnapshot(u"Install"_s, TaskState::Failed, 50, u"pipeline"_s);
+        t.error = error;
+        pane.setTask(t);
+        const QString text = pane.resultText();
+        QVERIFY2(text.startsWith(error.message), qPrintable(text));
+        QVERIFY2(text.contains(u"Failed step: Unpack (step 2)"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"\ntar: Unexpected EOF in archive"_s), qPrintable(text));
+        QVERIFY2(!text.contains(u'{') && !text.contains(u"\\n"_s), qPrintable(text));
+
+        TaskSnapshot c = makeSnapshot(u"tar"_s, TaskState::Failed, 0, u"command"_s);
+        c.error = inner;
+        pane.setTask(c);
+        QVERIFY2(pane.resultText().contains(u"Exit code: 2"_s), qPrintable(pane.resultText()));
+    }
 };
 
 QTEST_MAIN(tst_TaskDetailPane)

@@ -16,11 +16,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<double>("seconds");
         QTest::addColumn<QString>("expected");
+        // The same rows as formatEta's in tests/web/unit/format.test.mjs: both views say it alike.
         QTest::newRow("zero") << 0.0 << u"0 s"_s;
-        QTest::newRow("seconds") << 8.4 << u"8 s"_s;
-        QTest::newRow("minutes") << 130.0 << u"2 min 10 s"_s;
-        QTest::newRow("hours") << 3900.0 << u"1 h 05 min"_s;
-        QTest::newRow("days") << 90000.0 << u"1 d 1 h"_s;
+        QTest::newRow("5 s") << 5.0 << u"5 s"_s;
+        QTest::newRow("59.4 s") << 59.4 << u"59 s"_s;
+        QTest::newRow("a minute") << 60.0 << u"1 min"_s;
+        QTest::newRow("80 s") << 80.0 << u"1 min 20 s"_s;
+        QTest::newRow("65 s") << 65.0 << u"1 min 5 s"_s;
+        QTest::newRow("an hour") << 3600.0 << u"1 h"_s;
+        QTest::newRow("7500 s") << 7500.0 << u"2 h 5 min"_s;
+        QTest::newRow("a day") << 86400.0 << u"1 d"_s;
+        QTest::newRow("200000 s") << 200000.0 << u"2 d 7 h"_s;
+        QTest::newRow("infinite") << qInf() << QString();
         QTest::newRow("negative") << -1.0 << QString();
     }
     void duration()

@@ -1,5 +1,6 @@
 #include "ui/toaststack.h"
 
+#include <QLabel>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +55,49 @@ private Q_SLOTS:
         QCOMPARE(stack.count(), 3);
         QCOMPARE(stack.toasts().first()->title(), u"T2"_s);
         QTRY_VERIFY(all[0].isNull());
+    }
+
+    // A toast grows to show all of its text, up to a limit; beyond it the text ends in "…" and
+    // the whole of it is in the tooltip.
+    void growsToFitThenElides_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("elided");
+        QTest::newRow("a sentence")
+            << u"Demo run: Step 3 of 5 failed, as asked (fail at step)."_s << false;
+        QTest::newRow("a long path") << u"Cannot open /home/someone/Downloads/archives/2026/"
+                                        "december/a-rather-long-file-name-without-spaces.tar.gz"_s
+                                     << false;
+        QTest::newRow("a page of output")
+            << QString(u"tar: Unexpected EOF in archive. "_s).repeated(40) << true;
+    }
+
+    void growsToFitThenElides()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, elided);
+        QWidget host;
+        host.resize(900, 900);
+        ToastStack stack(&host);
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        Toast *toast = stack.showToast(Toast::Kind::Error, u"Task failed"_s, text, u"Show"_s);
+        QCOMPARE(toast->text(), text); // what it says, whole
+        QTRY_VERIFY(toast->isVisible());
+        const int em = toast->fontMetrics().height();
+        QVERIFY2(toast->height() <= em * 12, qPrintable(QString::number(toast->height())));
+        for (QLabel *label : toast->findChildren<QLabel *>()) {
+            // Nothing cut off: every label has the height its text needs at its width...
+            QVERIFY2(label->height() >= label->heightForWidth(label->width())
+                         && label->width() >= label->minimumSizeHint().width(),
+                     qPrintable(label->text()));
+            // ...and lies inside the toast.
+            QVERIFY(toast->rect().contains(label->geometry()));
+        }
+        QCOMPARE(toast->toolTip(), elided ? text : QString());
+        const auto shown = toast->findChild<QLabel *>(u"toastText"_s);
+        QVERIFY(shown);
+        QCOMPARE(shown->text().endsWith(u"\u2026"_s), elided);
     }
 };
 

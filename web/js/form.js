@@ -261,9 +261,16 @@ export class NewTaskForm {
             el.textContent = '';
     }
 
+    /** Clears the error shown, if it only said that Headway could not be reached. */
+    clearNetworkError() {
+        if (this.errorCode === 'network')
+            this.clearErrors();
+    }
+
     /** Shows an ApiError: field messages next to fields, the rest above the button. */
     showError(err) {
         this.clearErrors();
+        this.errorCode = err.code || '';
         const byName = fieldErrorsByName(err.fields || []);
         let first = null;
         const unplaced = [];

@@ -135,7 +135,7 @@ export function formatStep(progress) {
 
 /**
  * The list's summary from task counts per state: "2 running · 1 queued · 3 finished ·
- * 1 interrupted". Interrupted tasks wait for someone to retry them: apart from the finished
+ * 1 interrupted", worded like the desktop window's status bar. Interrupted tasks wait for someone to retry them: apart from the finished
  * ones, as in the desktop window's status bar.
  */
 export function formatCounts(counts) {
@@ -147,6 +147,8 @@ export function formatCounts(counts) {
         parts.push(`${c('queued')} queued`);
     if (c('paused'))
         parts.push(`${c('paused')} paused`);
+    if (c('retrying'))
+        parts.push(`${c('retrying')} retrying`);
     const finished = c('succeeded') + c('failed') + c('canceled');
     if (finished)
         parts.push(`${finished} finished`);

@@ -51,7 +51,7 @@ function announce(transitions) {
         return;
     }
     for (const id of done)
-        toaster.show({ title: 'Task finished', body: `“${titleOf(store.tasks.get(id), id)}” succeeded.`, kind: 'success' });
+        toaster.show({ title: 'Task succeeded', body: `“${titleOf(store.tasks.get(id), id)}” succeeded.`, kind: 'success' });
     for (const id of failed) {
         const t = store.tasks.get(id);
         const why = t?.error?.message ? ` ${t.error.message}` : '';
@@ -78,11 +78,18 @@ const STATUS = {
 const indicator = $('connection');
 let uploads = null; // the Uploads card (below), when the browser can upload
 let lastStatus = 'connecting';
+let form = null; // the New task form (below)
 function showStatus(status, detail) {
     // Connected again (Headway restarted, the network returned): uploads waiting go on.
-    const connected = (st) => st === 'live' || st === 'polling';
+    const connected = (st) => st === 'live' || st === 'sse' || st === 'polling';
     if (connected(status) && !connected(lastStatus))
         uploads?.serverBack();
+    // Offline: the list shows its last known state as such; back: errors of the outage go.
+    const reachable = status !== 'offline';
+    view.setStale(!reachable);
+    $('stale-notice').hidden = reachable;
+    if (connected(status) || status === 'sse')
+        form?.clearNetworkError();
     lastStatus = status;
     const s = STATUS[status] || STATUS.connecting;
     indicator.textContent = s.text;
@@ -148,7 +155,7 @@ const newTaskFold = new Disclosure({
     panel: $('new-task'),
     wide: window.matchMedia('(min-width: 992px)'),
 });
-const form = new NewTaskForm({
+form = new NewTaskForm({
     form: $('new-task'),
     typeSelect: $('task-type'),
     typeDescription: $('task-type-description'),

@@ -55,6 +55,8 @@ class Row {
         this.step = q('.hw-step');
         this.message = q('.hw-message');
         this.error = q('.hw-error');
+        this.output = q('.hw-output');
+        this.outputText = q('.hw-output-text');
         this.buttons = {};
         for (const b of this.el.querySelectorAll('[data-action]'))
             this.buttons[b.dataset.action] = b;
@@ -62,7 +64,8 @@ class Row {
         this.last = {};   // what is drawn now, to skip writes that change nothing
     }
 
-    render(t) {
+    /** stale: Headway cannot be reached; the last known state, without speed, time left or actions. */
+    render(t, stale = false) {
         const last = this.last;
         const p = t.progress || {};
         const title = t.title || t.type || t.id;
@@ -124,7 +127,7 @@ class Row {
             last.stepsDone = t.state === 'succeeded';
         }
 
-        const running = t.state === 'running';
+        const running = t.state === 'running' && !stale;
         setText(this.percent, indeterminate ? '' : formatPercent(drawn));
         setText(this.processed, formatProcessed(p));
         setText(this.speed, running ? formatSpeed(p.speed, p.unit) : '');
@@ -138,8 +141,15 @@ class Row {
         else if (t.state === 'retrying')
             error = t.error?.message ? `Will try again: ${t.error.message}` : 'Will try again shortly.';
         setText(this.error, error);
+        // What a command printed (its end), folded under "Output".
+        const output = typeof t.output === 'string' ? t.output : '';
+        if (last.output !== output) {
+            setText(this.outputText, output);
+            this.output.hidden = output === '';
+            last.output = output;
+        }
 
-        this.renderButtons(t);
+        this.renderButtons(t, stale);
     }
 
     renderSteps(steps, index, allDone) {
@@ -160,13 +170,13 @@ class Row {
         });
     }
 
-    renderButtons(task) {
+    renderButtons(task, stale = false) {
         const focused = document.activeElement;
         let lostFocus = false;
         for (const a of ACTIONS) {
             const b = this.buttons[a];
             // While an action is in flight its button keeps focus (aria-disabled, see busy.js).
-            const disabled = this.busy !== null ? b.disabled && this.busy !== a : !canDo(a, task);
+            const disabled = stale || (this.busy !== null ? b.disabled && this.busy !== a : !canDo(a, task));
             if (b.disabled !== disabled) {
                 if (disabled && b === focused)
                     lostFocus = true;
@@ -195,6 +205,18 @@ export class TaskListView {
         this.frame = 0;
         this.filter = 'all';
         this.flushes = 0; // frames that wrote to the DOM (tests read it)
+        this.stale = false;
+    }
+
+    /** While Headway cannot be reached the rows show their last known state as such. */
+    setStale(stale) {
+        if (this.stale === stale)
+            return;
+        this.stale = stale;
+        this.list.classList.toggle('hw-stale', stale);
+        for (const id of this.rows.keys())
+            this.dirty.add(id);
+        this.schedule();
     }
 
     /** Records what a TaskStore.apply() changed; the DOM follows on the next frame. */
@@ -232,7 +254,7 @@ export class TaskListView {
             return;
         row.busy = action;
         if (task)
-            row.renderButtons(task);
+            row.renderButtons(task, this.stale);
     }
 
     schedule() {
@@ -265,7 +287,7 @@ export class TaskListView {
                 row = new Row(this.template, id);
                 this.rows.set(id, row);
             }
-            row.render(task);
+            row.render(task, this.stale);
             row.el.classList.toggle('hw-hidden', !matchesFilter(this.filter, task.state));
         }
         this.dirty.clear();

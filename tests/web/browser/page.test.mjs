@@ -199,6 +199,41 @@ describe('the page', () => {
         assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to load/.test(p)), []);
     });
 
+    test('while Headway cannot be reached the cards are stale and the outage\'s errors clear after', async () => {
+        const { page, problems } = await open({ path: '/?transport=poll' });
+        await waitLive(page, 'polling');
+        const title = `stale ${Date.now()}`;
+        await startViaApi(page, title, 1000, 200);
+        const card = row(page, title);
+        await card.locator('.hw-eta:text-matches("left")').waitFor({ timeout: TIMEOUT });
+        assert.equal(await card.locator('[data-action="pause"]').isEnabled(), true);
+        assert.equal(await page.locator('#stale-notice').isVisible(), false);
+
+        await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+        await waitLive(page, 'offline');
+        await page.locator('#stale-notice').waitFor({ state: 'visible', timeout: TIMEOUT });
+        assert.equal(await card.locator('.hw-state').textContent(), 'Running'); // the last known state
+        assert.equal(await card.locator('.hw-speed').textContent(), '');
+        assert.equal(await card.locator('.hw-eta').textContent(), '');
+        for (const action of ['pause', 'cancel'])
+            assert.equal(await card.locator(`[data-action="${action}"]`).isDisabled(), true, action);
+        // Starting a task now fails with "Cannot reach Headway" under the form...
+        await page.selectOption('#task-type', 'demo');
+        await page.click('#start-task');
+        await page.locator('#form-error:text-matches("Cannot reach Headway")').waitFor({ timeout: TIMEOUT });
+
+        await page.unroute('**/api/v1/**');
+        await page.evaluate(() => window.dispatchEvent(new Event('online'))); // resync at once
+        await waitLive(page, 'polling');
+        // ...and that error goes once Headway answers again.
+        await page.locator('#form-error').waitFor({ state: 'hidden', timeout: TIMEOUT });
+        await page.locator('#stale-notice').waitFor({ state: 'hidden', timeout: TIMEOUT });
+        await card.locator('[data-action="pause"]:enabled').waitFor({ timeout: TIMEOUT });
+        await card.locator('.hw-eta:text-matches("left")').waitFor({ timeout: TIMEOUT });
+        await card.locator('[data-action="cancel"]').click();
+        assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to load|Failed to fetch/.test(p)), []);
+    });
+
     test('a slow action shows a spinner after the delay, a quick one never does', async () => {
         const { page, problems } = await open();
         await waitLive(page);
@@ -311,6 +346,32 @@ describe('the page', () => {
         await page.waitForTimeout(300);
         await page.screenshot({ path: join(OUTPUT, 'page-375.png'), fullPage: true });
         assertClean(requests, problems);
+    });
+
+    test('the output of a command can be read on its card', async () => {
+        const { page, problems } = await open();
+        await waitLive(page);
+        const title = `output ${Date.now()}`;
+        await submitViaApi(page, { type: 'command', title, params: { program: 'sh', arguments: ['-c', 'echo first; echo second >&2; exit 3'] } });
+        const card = row(page, title);
+        await card.locator('.hw-state:text-is("Failed")').waitFor({ timeout: TIMEOUT });
+        const output = card.locator('.hw-output');
+        await output.locator('summary').click();
+        await output.locator('.hw-output-text:text-matches("first")').waitFor({ timeout: TIMEOUT });
+        assert.match(await output.locator('.hw-output-text').textContent(), /first[\s\S]*second/);
+        assertClean([], problems.filter((p) => !/status of 4\d\d/.test(p)));
+    });
+
+    test('toasts are opaque at 375 px, in light and dark', async () => {
+        for (const colorScheme of ['light', 'dark']) {
+            const { page } = await open({ viewport: { width: 375, height: 800 }, colorScheme });
+            await waitLive(page);
+            await startViaApi(page, `opaque ${colorScheme}`, 1, 10);
+            const toast = page.locator('#toasts .toast').first();
+            await toast.waitFor({ timeout: TIMEOUT });
+            const bg = await toast.evaluate((el) => getComputedStyle(el).backgroundColor);
+            assert.match(bg, /^rgb\(/, `${colorScheme}: ${bg} lets the page show through`);
+        }
     });
 
     test('at 375 px the page fits without sideways scrolling', async () => {

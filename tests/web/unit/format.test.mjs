@@ -30,8 +30,9 @@ test('formatSpeed', () => rows(formatSpeed, [
     [[12.34, ''], '12.3 items/s'], [[250.4, 'files'], '250 files/s'], [[0, 'bytes'], ''], [[NaN, 'x'], ''],
 ]));
 
+// The same rows as TaskFormat::duration's in tests/ui/tst_taskformat.cpp: both views say it alike.
 test('formatEta', () => rows(formatEta, [
-    [0, '0 s'], [5, '5 s'], [59.4, '59 s'], [60, '1 min'], [80, '1 min 20 s'], [3600, '1 h'],
+    [0, '0 s'], [5, '5 s'], [59.4, '59 s'], [60, '1 min'], [80, '1 min 20 s'], [65, '1 min 5 s'], [3600, '1 h'],
     [7500, '2 h 5 min'], [86400, '1 d'], [200000, '2 d 7 h'], [null, ''], [undefined, ''], [-3, ''], [Infinity, ''],
 ]));
 
@@ -53,6 +54,8 @@ test('formatStep', () => rows(formatStep, [
 
 test('formatCounts', () => rows(formatCounts, [
     [{ running: 2, queued: 1, succeeded: 2, failed: 1 }, '2 running · 1 queued · 3 finished'],
+    // The same words as the window's status bar (tst_mainwindow statusBarSaysEachState).
+    [{ running: 1, queued: 2, paused: 1, retrying: 1, canceled: 1, interrupted: 1 }, '1 running · 2 queued · 1 paused · 1 retrying · 1 finished · 1 interrupted'],
     [{ paused: 1, canceled: 1, interrupted: 2 }, '1 paused · 1 finished · 2 interrupted'],
     [{ interrupted: 1 }, '1 interrupted'],
     [{}, ''],
