@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 HEADWAY_ARGS ?=
 
-.PHONY: all deps test-deps configure build run test bench package install clean format
+.PHONY: all deps test-deps configure build run test bench fuzz package install clean format
 
 all: build
 
@@ -37,6 +37,10 @@ test: test-deps build
 # Figures, not tests: engine, checksum, polling vs the Flask peer, push fan-out, GUI stall.
 bench: test-deps build
 	tests/bench/run.sh $(BUILD_DIR)
+
+# libFuzzer targets (clang), 60 s each under ASan + UBSan, then a replay of what they found.
+fuzz: test-deps build
+	tests/fuzz/run.sh $(BUILD_DIR)
 
 package: deps build
 	cd $(BUILD_DIR) && cpack -G DEB

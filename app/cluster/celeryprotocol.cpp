@@ -263,7 +263,9 @@ QJsonValue CeleryProtocol::envelopeBody(const QByteArray &payload)
     } else if (body.isString()) {
         raw = body.toString().toUtf8();
     } else {
-        return body; // already JSON
+        // Already JSON; anything but an object or array (a number, no "body" at all) is
+        // garbage (tests/fuzz found undefined and numbers returned).
+        return body.isObject() || body.isArray() ? body : QJsonValue(QJsonValue::Null);
     }
     const QJsonDocument inner = QJsonDocument::fromJson(raw);
     if (inner.isObject())
