@@ -6,7 +6,7 @@
 #include "app/core/translations.h"
 #include "mainwindow.h"
 #include "pagescript.h"
-#include "screenshotscenario.h"
+#include "scenariofile.h"
 #include "stepindicator.h"
 #include "taskdetailpane.h"
 #include "tasklistmodel.h"
@@ -53,8 +53,8 @@ void printError(const QString &message)
     QTextStream(stderr) << u"headway screenshot: "_s << message << Qt::endl;
 }
 
-using Scenario = ScreenshotScenario;
-using ToastSpec = ScreenshotScenario::ToastSpec;
+using Scenario = ScenarioFile;
+using ToastSpec = ScenarioFile::ToastSpec;
 
 std::optional<Scenario> readScenario(const QString &path, QString *error)
 {
@@ -63,7 +63,7 @@ std::optional<Scenario> readScenario(const QString &path, QString *error)
         *error = tr("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    return ScreenshotScenario::parse(file.readAll(), path, error);
+    return ScenarioFile::parse(file.readAll(), path, error);
 }
 
 // Fixed palettes, so the platform theme or the desktop never changes a pixel.
@@ -315,7 +315,7 @@ bool capturePage(const Scenario &s, TaskEngine &engine,
                 150,
                 evaluate(tab.page(), u"Math.ceil(document.body.getBoundingClientRect().height)"_s)
                     .toInt(),
-                ScreenshotScenario::MaxPageHeight);
+                ScenarioFile::MaxPageHeight);
             if (content == height)
                 break;
             height = content;
@@ -456,7 +456,7 @@ void pinEnvironment()
 
 QStringList ScreenshotRunner::viewNames()
 {
-    return ScreenshotScenario::viewNames();
+    return ScenarioFile::viewNames();
 }
 
 int ScreenshotRunner::main(int &argc, char **argv, PageServerFactory pageServer)

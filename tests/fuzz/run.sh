@@ -28,7 +28,7 @@ declare -A SPEC=(
   [wscommand]="app/server/taskapi.cpp app/server/taskquery.cpp app/core/tasktyperegistry.cpp |
                app/server/libheadway_server.a app/server/libheadway_server_guard.a app/libheadway_web.a $CORE"
   [celery]="app/cluster/celerymeta.cpp app/cluster/celeryprotocol.cpp | app/cluster/libheadway_cluster.a $CORE"
-  [screenshotscenario]="ui/screenshotscenario.cpp app/core/tasksnapshot.cpp | $CORE"
+  [screenshotscenario]="ui/scenariofile.cpp app/core/tasksnapshot.cpp | $CORE"
 )
 QT_MODULES="Qt6Core Qt6Sql Qt6Concurrent Qt6Network Qt6HttpServer Qt6WebSockets Qt6Gui Qt6Widgets"
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"

@@ -1,4 +1,4 @@
-#include "screenshotscenario.h"
+#include "scenariofile.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -28,9 +28,9 @@ std::optional<Toast::Kind> toastKind(const QString &name)
 }
 
 // The toast MainWindow shows when a task ends (see MainWindow::onTaskFinished).
-std::optional<ScreenshotScenario::ToastSpec> finishedToast(const TaskSnapshot &task)
+std::optional<ScenarioFile::ToastSpec> finishedToast(const TaskSnapshot &task)
 {
-    ScreenshotScenario::ToastSpec t;
+    ScenarioFile::ToastSpec t;
     t.text = task.title;
     t.action = QCoreApplication::translate("MainWindow", "Show");
     if (task.state == TaskState::Succeeded) {
@@ -62,13 +62,13 @@ bool checkKeys(const QJsonObject &o, const QStringList &allowed, const QString &
 
 } // namespace
 
-QStringList ScreenshotScenario::viewNames()
+QStringList ScenarioFile::viewNames()
 {
     return { u"main-window"_s, u"detail-pane"_s, u"step-indicator"_s, u"toast"_s, u"page"_s };
 }
 
-std::optional<ScreenshotScenario> ScreenshotScenario::parse(const QByteArray &json,
-                                                            const QString &path, QString *error)
+std::optional<ScenarioFile> ScenarioFile::parse(const QByteArray &json, const QString &path,
+                                                QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -83,7 +83,7 @@ std::optional<ScreenshotScenario> ScreenshotScenario::parse(const QByteArray &js
                    path, error))
         return std::nullopt;
 
-    ScreenshotScenario s;
+    ScenarioFile s;
     s.name = root.value(u"name"_s).toString(QFileInfo(path).completeBaseName());
     static const QRegularExpression nameRe(u"^[A-Za-z0-9._-]+$"_s);
     if (!nameRe.match(s.name).hasMatch()) {

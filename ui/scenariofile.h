@@ -13,7 +13,7 @@
 
 // One scenario file of `headway screenshot` (see ScreenshotRunner), parsed and checked without
 // any widget, so tests/fuzz can feed it anything.
-struct ScreenshotScenario
+struct ScenarioFile
 {
     static constexpr int MinPageWidth = 240;
     static constexpr int MaxPageWidth = 4000;
@@ -44,6 +44,6 @@ struct ScreenshotScenario
     // The views a scenario may list.
     static QStringList viewNames();
     // The scenario in json; path names the file in error messages (and gives the default name).
-    static std::optional<ScreenshotScenario> parse(const QByteArray &json, const QString &path,
-                                                   QString *error);
+    static std::optional<ScenarioFile> parse(const QByteArray &json, const QString &path,
+                                             QString *error);
 };
