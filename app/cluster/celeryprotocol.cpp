@@ -81,7 +81,8 @@ QString CeleryProtocol::repr(const QJsonValue &value)
         return value.toBool() ? u"True"_s : u"False"_s;
     case QJsonValue::Double: {
         const double d = value.toDouble();
-        if (d == double(qint64(d)) && qAbs(d) < 1e15)
+        // Range first: qint64() of 1e300 is undefined behaviour (found by tests/fuzz).
+        if (qAbs(d) < 1e15 && d == double(qint64(d)))
             return QString::number(qint64(d));
         return QString::number(d, 'g', 17);
     }

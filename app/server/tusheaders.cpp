@@ -23,6 +23,12 @@ std::optional<QHash<QString, QByteArray>> TusHeaders::parseMetadata(const QByteA
         const QList<QByteArray> parts = pair.trimmed().split(' ');
         if (parts.isEmpty() || parts.size() > 2 || parts.first().isEmpty())
             return std::nullopt;
+        // Keys are printable ASCII without spaces (tus 1.0); a control character kept in a key
+        // ("k\r v") would not survive the header being sent back (found by tests/fuzz).
+        for (const char c : parts.first()) {
+            if (c <= ' ' || c > '~')
+                return std::nullopt;
+        }
         QByteArray value;
         if (parts.size() == 2) {
             const auto decoded = QByteArray::fromBase64Encoding(
