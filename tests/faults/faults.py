@@ -70,7 +70,15 @@ def write_random(path, size, rng):
 
 
 # --------------------------------------------------------------------------------- kill -9 ----
-def scenario_kill9(binary, tmp, seed):  # noqa: C901 - one story, told in order
+def scenario_kill9(binary, tmp, seed):
+    hw = Headway(binary, os.path.join(tmp, "data"), ["--concurrency", "4"])
+    try:
+        return kill9_with(hw, tmp, seed)
+    finally:
+        hw.kill9()  # on a failure too: nothing outlives the test
+
+
+def kill9_with(hw, tmp, seed):  # noqa: C901 - one story, told in order
     rounds = int(os.environ.get("FAULTS_KILLS", "20"))
     rng = random.Random(seed)
     print("kill9: seed %d (FAULTS_SEED=%d reproduces it), %d kills" % (seed, seed, rounds))
@@ -86,7 +94,6 @@ def scenario_kill9(binary, tmp, seed):  # noqa: C901 - one story, told in order
     chunk = 512 << 10
     uploaded = False  # the last PATCH answered with the full length: the upload is gone
 
-    hw = Headway(binary, os.path.join(tmp, "data"), ["--concurrency", "4"])
     seen = {}  # id -> the last snapshot a client saw before a kill
     succeeded = {}  # id -> result of every task seen succeeded
     copies = 0
@@ -237,10 +244,18 @@ def scenario_diskfull(binary, tmp, seed):
 
 
 def diskfull_on(binary, tmp, full, seed):
+    hw = Headway(binary, os.path.join(full, "data"))
+    try:
+        return diskfull_with(hw, tmp, full, seed)
+    finally:
+        hw.kill9()
+
+
+def diskfull_with(hw, tmp, full, seed):
     rng = random.Random(seed)
     src = os.path.join(tmp, "source.bin")
     write_random(src, 16 << 20, rng)
-    hw = Headway(binary, os.path.join(full, "data")).start()
+    hw.start()
     stream = EventStream(hw)
     known = {}
     target = os.path.join(full, "copy.bin")
