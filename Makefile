@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 HEADWAY_ARGS ?=
 
 .PHONY: all deps test-deps configure build run test test-clean-root test-sanitize \
-	test-sanitize-asan test-sanitize-tsan vendor bench package install clean format
+	test-sanitize-asan test-sanitize-tsan vendor bench fuzz package install clean format
 
 all: build
 
@@ -72,6 +72,10 @@ vendor:
 # Figures, not tests: engine, checksum, polling vs the Flask peer, push fan-out, GUI stall.
 bench: test-deps build
 	tests/bench/run.sh $(BUILD_DIR)
+
+# libFuzzer targets (clang), 60 s each under ASan + UBSan, then a replay of what they found.
+fuzz: test-deps build
+	tests/fuzz/run.sh $(BUILD_DIR)
 
 package: deps build
 	cd $(BUILD_DIR) && cpack -G DEB

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +22,13 @@ std::optional<double> number(const QJsonObject &o, const QString &key)
     if (!v.isDouble() || !std::isfinite(v.toDouble()))
         return std::nullopt;
     return v.toDouble();
+}
+
+// A count a worker reported, as an integer: out-of-range doubles (1e300) would be undefined
+// behaviour in a plain cast (found by tests/fuzz).
+qint64 toCount(double v)
+{
+    return qint64(std::clamp(v, -9.0e18, 9.0e18));
 }
 
 QString excMessage(const QJsonValue &v)
@@ -106,11 +114,11 @@ TaskProgress CeleryMeta::progress(const TaskProgress &previous) const
     if (!percent)
         percent = number(meta, u"progress"_s); // the Flask+Celery tutorial's key
     if (current && total && *total > 0) {
-        p.processed = qint64(*current);
-        p.total = qint64(*total);
+        p.processed = toCount(*current);
+        p.total = toCount(*total);
         p.percent = std::clamp(*current / *total * 100.0, 0.0, 100.0);
     } else if (current) {
-        p.processed = qint64(*current);
+        p.processed = toCount(*current);
         p.total = -1;
         p.percent
             = percent ? std::optional<double>(std::clamp(*percent, 0.0, 100.0)) : std::nullopt;
@@ -133,7 +141,7 @@ TaskProgress CeleryMeta::progress(const TaskProgress &previous) const
     }
     const QJsonValue step = meta.value(u"step"_s);
     if (step.isDouble()) {
-        p.step = int(step.toDouble()); // 0-based index into steps
+        p.step = int(std::clamp(step.toDouble(), -1.0, 1.0e9)); // 0-based index into steps
     } else if (step.isString()) {
         p.step = int(p.steps.indexOf(step.toString()));
         if (p.step < 0) {

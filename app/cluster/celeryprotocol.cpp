@@ -81,7 +81,8 @@ QString CeleryProtocol::repr(const QJsonValue &value)
         return value.toBool() ? u"True"_s : u"False"_s;
     case QJsonValue::Double: {
         const double d = value.toDouble();
-        if (d == double(qint64(d)) && qAbs(d) < 1e15)
+        // Range first: qint64() of 1e300 is undefined behaviour (found by tests/fuzz).
+        if (qAbs(d) < 1e15 && d == double(qint64(d)))
             return QString::number(qint64(d));
         return QString::number(d, 'g', 17);
     }
@@ -263,7 +264,9 @@ QJsonValue CeleryProtocol::envelopeBody(const QByteArray &payload)
     } else if (body.isString()) {
         raw = body.toString().toUtf8();
     } else {
-        return body; // already JSON
+        // Already JSON; anything but an object or array (a number, no "body" at all) is
+        // garbage (tests/fuzz found undefined and numbers returned).
+        return body.isObject() || body.isArray() ? body : QJsonValue(QJsonValue::Null);
     }
     const QJsonDocument inner = QJsonDocument::fromJson(raw);
     if (inner.isObject())

@@ -13,6 +13,7 @@
 #include <QStandardPaths>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace Qt::StringLiterals;
@@ -359,9 +360,15 @@ QList<TaskSnapshot> TaskStore::loadAll() const
 
 void TaskStore::tasksChanged(const TaskEvents &events)
 {
-    if (m_writer)
+    if (m_writer) {
         m_writer->enqueue(events);
-    else if (!events.isEmpty())
+        // A new task, a transition or a removal is committed before this returns, so before
+        // the trackers added after the store (the server's push) hand it to clients: what a
+        // client was told survives a kill -9 (tests/faults). Progress stays asynchronous.
+        if (std::any_of(events.cbegin(), events.cend(),
+                        [](const TaskEvent &e) { return e.kind != TaskEvent::Kind::Progress; }))
+            m_writer->flush();
+    } else if (!events.isEmpty())
         qWarning("TaskStore: %lld task change(s) ignored, the store is not open",
                  qlonglong(events.size()));
 }

@@ -14,6 +14,9 @@ class QThread;
 // Task history in one SQLite file: a tracker the engine feeds (addTracker(&store, 1): state
 // changes always, progress at most once a second per task), written by a TaskStoreWriter
 // thread in batched transactions, read back at start-up (engine.restore(store.loadAll())).
+// New tasks, transitions and removals are committed before tasksChanged() returns (add the
+// store as the first tracker: clients never see a state the disk does not have); progress is
+// written in the background.
 // On open, tasks left running or paused by a process that died become interrupted, keeping
 // their last progress, so they can be retried.
 //

@@ -5,11 +5,11 @@
 #include "app/core/tasktyperegistry.h"
 #include "reportapi.h"
 #include "synchub.h"
+#include "taskquery.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QUrlQuery>
 
 #include <cmath>
 #include <limits>
@@ -26,26 +26,6 @@ bool isJsonContentType(const QByteArray &value)
         || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
-// Reads an optional integer query parameter; returns false (and names the field) when present
-// but not a non-negative integer within max.
-bool queryInt(const QUrlQuery &query, const QString &name, int fallback, int max, int *out,
-              QList<FieldError> *errors)
-{
-    if (!query.hasQueryItem(name)) {
-        *out = fallback;
-        return true;
-    }
-    bool ok = false;
-    const int value = query.queryItemValue(name).toInt(&ok);
-    if (!ok || value < 0 || value > max) {
-        errors->append({ name,
-                         QCoreApplication::translate("TaskApi", "Must be an integer from 0 to %1.")
-                             .arg(max) });
-        return false;
-    }
-    *out = value;
-    return true;
-}
 } // namespace
 
 TaskApi::TaskApi(TaskEngine &engine, SyncHub &hub) : m_engine(engine), m_hub(hub) { }
@@ -109,56 +89,25 @@ void TaskApi::addRoutes(Router &router)
 
 HttpReply TaskApi::listTasks(RequestContext &context)
 {
-    const QUrlQuery query = context.request.query();
     QList<FieldError> errors;
-    int limit = 0;
-    int offset = 0;
-    queryInt(query, u"limit"_s, DefaultLimit, MaxLimit, &limit, &errors);
-    queryInt(query, u"offset"_s, 0, std::numeric_limits<int>::max(), &offset, &errors);
-
-    // state=running,queued or the groups "active" and "finished".
-    QList<TaskState> states;
-    bool wantActive = false;
-    bool wantFinished = false;
-    const QString stateFilter = query.queryItemValue(u"state"_s, QUrl::FullyDecoded);
-    if (!stateFilter.isEmpty()) {
-        for (const QString &name : stateFilter.split(u',', Qt::SkipEmptyParts)) {
-            if (name == u"active")
-                wantActive = true;
-            else if (name == u"finished")
-                wantFinished = true;
-            else if (const auto state = taskStateFromName(name))
-                states.append(*state);
-            else
-                errors.append({ u"state"_s, tr("Unknown state \"%1\".").arg(name) });
-        }
-    }
-    const QStringList types
-        = query.queryItemValue(u"type"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    const TaskQuery query = TaskQuery::parse(context.request.query(), &errors);
     if (!errors.isEmpty())
         return HttpReply::error(400, u"invalid_query"_s, tr("The query is not valid."), errors);
 
-    const bool filterState = !states.isEmpty() || wantActive || wantFinished;
     QJsonArray page;
     int total = 0;
     for (const TaskSnapshot &task : m_engine.tasks()) {
-        if (filterState) {
-            const bool finished = isFinished(task.state);
-            if (!states.contains(task.state) && !(wantActive && !finished)
-                && !(wantFinished && finished))
-                continue;
-        }
-        if (!types.isEmpty() && !types.contains(task.type))
+        if (!query.matches(task))
             continue;
-        if (total >= offset && page.size() < limit)
+        if (total >= query.offset && page.size() < query.limit)
             page.append(task.toJson());
         ++total;
     }
     return HttpReply::json(QJsonObject {
         { u"tasks"_s, page },
         { u"total"_s, total },
-        { u"limit"_s, limit },
-        { u"offset"_s, offset },
+        { u"limit"_s, query.limit },
+        { u"offset"_s, query.offset },
     });
 }
 
@@ -299,16 +248,11 @@ HttpReply TaskApi::deleteTasks(RequestContext &context)
 
 HttpReply TaskApi::sync(RequestContext &context)
 {
-    const QUrlQuery query = context.request.query();
-    qint64 rid = 0;
-    if (query.hasQueryItem(u"rid"_s)) {
-        bool ok = false;
-        rid = query.queryItemValue(u"rid"_s).toLongLong(&ok);
-        if (!ok || rid < 0)
-            return HttpReply::error(400, u"invalid_query"_s, tr("The query is not valid."),
-                                    { { u"rid"_s, tr("Must be a non-negative integer.") } });
-    }
-    return HttpReply::json(m_hub.diffSince(rid));
+    const std::optional<qint64> rid = TaskQuery::parseSyncRid(context.request.query());
+    if (!rid)
+        return HttpReply::error(400, u"invalid_query"_s, tr("The query is not valid."),
+                                { { u"rid"_s, tr("Must be a non-negative integer.") } });
+    return HttpReply::json(m_hub.diffSince(*rid));
 }
 
 QJsonObject TaskApi::command(const QJsonObject &command)

@@ -25,8 +25,6 @@ class TaskApi final
 
 public:
     static constexpr qsizetype MaxJsonBody = 1024 * 1024;
-    static constexpr int DefaultLimit = 100;
-    static constexpr int MaxLimit = 1000;
 
     TaskApi(TaskEngine &engine, SyncHub &hub);
 

@@ -1,5 +1,6 @@
 #include "uploadapi.h"
 
+#include "tusheaders.h"
 #include "uploadmanager.h"
 
 #include <QCryptographicHash>
@@ -26,41 +27,6 @@ HttpReply tusError(int status, const QString &code, const QString &message)
     return tus(HttpReply::error(status, code, message));
 }
 
-// A non-negative decimal header value ("Upload-Offset: 42"); nullopt if absent or malformed.
-std::optional<qint64> parseCount(const QByteArray &value)
-{
-    const QByteArray v = value.trimmed();
-    if (v.isEmpty() || v.size() > 18)
-        return std::nullopt;
-    for (const char c : v) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-    }
-    return v.toLongLong();
-}
-
-// "filename d29ybGQ=,is_confidential" -> {filename: "world", is_confidential: ""}
-std::optional<QHash<QString, QByteArray>> parseMetadata(const QByteArray &header)
-{
-    QHash<QString, QByteArray> result;
-    if (header.trimmed().isEmpty())
-        return result;
-    for (const QByteArray &pair : header.split(',')) {
-        const QList<QByteArray> parts = pair.trimmed().split(' ');
-        if (parts.isEmpty() || parts.size() > 2 || parts.first().isEmpty())
-            return std::nullopt;
-        QByteArray value;
-        if (parts.size() == 2) {
-            const auto decoded = QByteArray::fromBase64Encoding(
-                parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
-            if (!decoded)
-                return std::nullopt;
-            value = *decoded;
-        }
-        result.insert(QString::fromLatin1(parts.first()), value);
-    }
-    return result;
-}
 } // namespace
 
 UploadApi::UploadApi(UploadManager *manager) : m_manager(manager) { }
@@ -120,14 +86,14 @@ HttpReply UploadApi::create(RequestContext &context)
         return tusError(400, u"invalid_request"_s,
                         tr("Upload-Defer-Length is not supported: send Upload-Length."));
     }
-    const std::optional<qint64> length = parseCount(request.value("upload-length"));
+    const std::optional<qint64> length = TusHeaders::parseCount(request.value("upload-length"));
     if (!length) {
         return tusError(
             400, u"invalid_request"_s,
             tr("Upload-Length must be the file's size in bytes (a non-negative integer)."));
     }
     const QByteArray metadataHeader = request.value("upload-metadata");
-    const auto metadata = parseMetadata(metadataHeader);
+    const auto metadata = TusHeaders::parseMetadata(metadataHeader);
     if (!metadata) {
         return tusError(400, u"invalid_request"_s,
                         tr("Upload-Metadata must be comma-separated \"key base64value\" pairs."));
@@ -189,7 +155,7 @@ HttpReply UploadApi::patch(RequestContext &context)
         return tusError(415, u"unsupported_media_type"_s,
                         tr("A chunk needs Content-Type: application/offset+octet-stream."));
     }
-    const std::optional<qint64> offset = parseCount(request.value("upload-offset"));
+    const std::optional<qint64> offset = TusHeaders::parseCount(request.value("upload-offset"));
     if (!offset)
         return tusError(400, u"invalid_request"_s,
                         tr("Upload-Offset must be a non-negative integer."));
@@ -200,25 +166,16 @@ HttpReply UploadApi::patch(RequestContext &context)
     }
     const QByteArray checksum = request.value("upload-checksum").trimmed();
     if (!checksum.isEmpty()) {
-        const QList<QByteArray> parts = checksum.split(' ');
-        std::optional<QCryptographicHash::Algorithm> algorithm;
-        const QByteArray name = parts.first().toLower();
-        if (name == "sha1")
-            algorithm = QCryptographicHash::Sha1;
-        else if (name == "sha256")
-            algorithm = QCryptographicHash::Sha256;
-        else if (name == "md5")
-            algorithm = QCryptographicHash::Md5;
-        if (parts.size() != 2 || !algorithm) {
+        const auto parsed = TusHeaders::parseChecksum(checksum);
+        if (!parsed) {
             return tusError(400, u"unsupported_checksum"_s,
                             tr("Upload-Checksum must be \"sha1|sha256|md5 BASE64DIGEST\"."));
         }
-        const auto expected
-            = QByteArray::fromBase64Encoding(parts.at(1), QByteArray::AbortOnBase64DecodingErrors);
-        if (!expected)
-            return tusError(400, u"unsupported_checksum"_s,
-                            tr("The Upload-Checksum digest is not base64."));
-        if (QCryptographicHash::hash(body, *algorithm) != *expected) {
+        if (!parsed->digest)
+            return tusError(
+                400, u"unsupported_checksum"_s,
+                tr("The Upload-Checksum digest is not the base64 of a digest of that algorithm."));
+        if (QCryptographicHash::hash(body, parsed->algorithm) != *parsed->digest) {
             // The chunk is dropped; the offset stays where it was.
             return tusError(460, u"checksum_mismatch"_s,
                             tr("The chunk does not match its Upload-Checksum: send it again."));

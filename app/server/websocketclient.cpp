@@ -60,12 +60,12 @@ void WebSocketClient::sendPing()
     m_socket->sendTextMessage(u"{\"type\":\"ping\"}"_s);
 }
 
-void WebSocketClient::onTextMessage(const QString &message)
+QJsonObject WebSocketClient::replyTo(const QByteArray &message, const CommandHandler &handler)
 {
     if (!hasRoom())
         return;
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(message, &parseError);
     QJsonObject reply;
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         reply = QJsonObject {
@@ -76,9 +76,15 @@ void WebSocketClient::onTextMessage(const QString &message)
                             { u"message"_s, tr("A command must be a JSON object.") } } },
         };
     } else {
-        reply = m_handler(doc.object());
+        reply = handler(doc.object());
     }
     reply.insert(u"type"_s, u"reply"_s);
+    return reply;
+}
+
+void WebSocketClient::onTextMessage(const QString &message)
+{
+    const QJsonObject reply = replyTo(message.toUtf8(), m_handler);
     m_socket->sendTextMessage(
         QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
 }

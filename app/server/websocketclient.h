@@ -32,6 +32,10 @@ public:
 
     QWebSocket *socket() const { return m_socket.get(); }
 
+    // The reply to one text message: bad_json unless it is a JSON object, else the handler's
+    // answer; always with "type": "reply". Pure, so tests/fuzz can feed it anything.
+    static QJsonObject replyTo(const QByteArray &message, const CommandHandler &handler);
+
 Q_SIGNALS:
     void closed();
 

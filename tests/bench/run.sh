@@ -5,7 +5,7 @@
 #
 #   tests/bench/run.sh [BUILD_DIR]        (default: build; `make bench` runs it)
 #   env: PEERS=../shared/peers  WRK_D=5s  SKIP_PEER=1 (no Flask run)  SKIP_GUI=1  QUICK=1
-#        SKIP_UPLOAD=1  UPLOAD_MIB=1024 (bench_upload's and bench_upload_browser's file size;
+#        SKIP_UPLOAD=1  SKIP_SOAK=1  UPLOAD_MIB=1024 (bench_upload's and bench_upload_browser's file size;
 #        QUICK makes it 64)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -178,6 +178,17 @@ if [ -z "${SKIP_UPLOAD:-}" ] && [ -d "$ROOT/tests/web/node_modules/tus-js-client
   sed 's/^/   /' "$TMP/upload-tus.txt" >&2
 fi
 
+# -------------------------------------------------------------------- soak (issue 17) ----
+SOAK_TXT="not run"
+if [ -z "${SKIP_SOAK:-}" ] && [ -x "$BENCH/headway_bench" ]; then
+  SOAK_ARGS=(); [ -n "${QUICK:-}" ] && SOAK_ARGS=(--seconds 10 --pollers 100 --ws 20 --sse 5 --stored 1000)
+  log "soak: 1000 pollers + 200 WebSocket + 50 SSE for 60 s on 50 running tasks; start-up with 10,000 stored tasks"
+  timeout 600 "$PY" "$ROOT/tests/bench/soak/soak.py" "$HEADWAY" "$BENCH/headway_bench" --markdown "${SOAK_ARGS[@]}" \
+    > "$TMP/soak.txt" 2> "$TMP/soak.err" || { FAILED=1; cat "$TMP/soak.err" >&2; }
+  SOAK_TXT=$(cat "$TMP/soak.txt")
+  sed 's/^/   /' "$TMP/soak.txt" >&2
+fi
+
 # ------------------------------------------------------------------------ table ----
 ratio() { "$PY" -c "import sys; a,b=float('$1'),float('$2'); print('x%.1f' % (a/b) if b==b and b>0 and a==a else 'n/a')"; }
 {
@@ -226,6 +237,12 @@ echo
 echo '```'
 echo "$SIO_TXT"
 echo '```'
+echo
+echo "### Soak (tests/bench/soak/soak.py)"
+echo
+echo "| measure | value |"
+echo "|---|---|"
+echo "$SOAK_TXT"
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
 echo

@@ -151,6 +151,9 @@ private Q_SLOTS:
         QVERIFY(v.isArray());
         QCOMPARE(v.toArray().at(0).toObject().value(u"uuid"_s).toString(), u"u1"_s);
         QVERIFY(CeleryProtocol::envelopeBody("garbage").isNull());
+        // Found by fuzz_celery: no body, or a body that is neither object nor array.
+        QVERIFY(CeleryProtocol::envelopeBody(R"({"status":"SUCCESS"})").isNull());
+        QVERIFY(CeleryProtocol::envelopeBody(R"({"body":42})").isNull());
     }
 
     void parseRedisUrl_data()

@@ -36,6 +36,22 @@ bool isDenied(int error)
     return error == EACCES || error == EPERM || error == EROFS;
 }
 
+// A failed write or flush of the part file: disk_full when the file system is full (Qt
+// reports ENOSPC as ResourceError), so a client can tell it from other I/O errors.
+TaskOutcome writeFailure(const QFile &out, const QString &to)
+{
+    if (out.error() == QFileDevice::ResourceError || errno == ENOSPC || errno == EDQUOT) {
+        return TaskOutcome::failure(
+            u"disk_full"_s,
+            QCoreApplication::translate("CopyTask", "Disk full: cannot write %1").arg(to),
+            { { u"path"_s, to } });
+    }
+    return TaskOutcome::failure(
+        u"io_error"_s,
+        QCoreApplication::translate("CopyTask", "Error writing %1: %2").arg(to, out.errorString()),
+        { { u"path"_s, to } });
+}
+
 // The path with symbolic links resolved even when its last parts do not exist yet.
 QString resolvedPath(const QString &path)
 {
@@ -330,20 +346,14 @@ std::optional<TaskOutcome> CopyTask::copyFile(TaskContext &context, const QStrin
         }
         if (n == 0)
             break;
-        if (out.write(buffer.get(), n) != n) {
-            return TaskOutcome::failure(u"io_error"_s,
-                                        tr("Error writing %1: %2").arg(to, out.errorString()),
-                                        { { u"path"_s, to } });
-        }
+        if (out.write(buffer.get(), n) != n)
+            return writeFailure(out, to);
         context.addProcessed(n);
     }
 
     // On disk before the rename, so a crash never leaves a short file under the real name.
-    if (!out.flush() || ::fdatasync(out.handle()) != 0) {
-        return TaskOutcome::failure(u"io_error"_s,
-                                    tr("Error writing %1: %2").arg(to, out.errorString()),
-                                    { { u"path"_s, to } });
-    }
+    if (!out.flush() || ::fdatasync(out.handle()) != 0)
+        return writeFailure(out, to);
     out.setFileTime(QFileInfo(from).lastModified(), QFileDevice::FileModificationTime);
     out.close();
     if (!QFile::setPermissions(part, modeOf(QFileInfo(from)))) {
