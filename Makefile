@@ -56,14 +56,14 @@ test-sanitize-asan: test-deps
 	ASAN_OPTIONS=strict_init_order=1:check_initialization_order=1 \
 	LSAN_OPTIONS=suppressions=$(SAN_SUPP)/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(SAN_SUPP)/ubsan.supp \
-	QTWEBENGINE_DISABLE_SANDBOX=1 ctest --test-dir build-asan --output-on-failure -j $(JOBS) \
+	QTEST_FUNCTION_TIMEOUT=900000 QTWEBENGINE_DISABLE_SANDBOX=1 ctest --test-dir build-asan --output-on-failure -j $(JOBS) \
 		--timeout 900 -LE 'browser|packaging'
 
 test-sanitize-tsan: test-deps
 	cmake --preset tsan >/dev/null
 	cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(SAN_SUPP)/tsan.supp \
-	ctest --test-dir build-tsan --output-on-failure -j $(JOBS) --timeout 900 -L 'core|server'
+	QTEST_FUNCTION_TIMEOUT=900000 ctest --test-dir build-tsan --output-on-failure -j $(JOBS) --timeout 900 -L 'core|server'
 
 # Only to refresh the committed web/vendor/ after changing a version in web/package.json.
 vendor:
