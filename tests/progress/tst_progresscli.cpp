@@ -9,13 +9,15 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// No display: the terminal mode, which must work without any.
+// No display: the terminal mode, which must work without any. Nothing shown in a Headway the
+// user may be running (tst_progressregistration tests that).
 QProcessEnvironment noDisplay()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(u"DISPLAY"_s);
     env.remove(u"WAYLAND_DISPLAY"_s);
     env.remove(u"QT_QPA_PLATFORM"_s);
+    env.insert(u"HEADWAY_NO_REGISTER"_s, u"1"_s);
     return env;
 }
 
