@@ -13,14 +13,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-struct Run
-{
-    int status = -1;
-    QByteArray err;
-};
-} // namespace
-
 class TestProgressRegistration final : public QObject
 {
     Q_OBJECT
@@ -36,20 +28,6 @@ private:
         for (const QString &kv : extra)
             env.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
         return env;
-    }
-    Run runHeadway(const QStringList &args, const QByteArray &input,
-                   const QStringList &env = {}) const
-    {
-        QProcess p;
-        p.setProcessEnvironment(environment(env));
-        p.start(QStringLiteral(HEADWAY_BINARY), args);
-        if (!p.waitForStarted())
-            return {};
-        p.write(input);
-        p.closeWriteChannel();
-        p.waitForFinished(60000);
-        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                 p.readAllStandardError() };
     }
     QJsonArray tasks(const QString &query = {})
     {
@@ -158,7 +136,7 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QFETCH(QString, output);
         const QStringList before = taskIds();
-        const Run r = runHeadway(args, input, env);
+        const HeadwayRun r = runHeadway(environment(env), args, input);
         QCOMPARE(r.status, status);
         QVERIFY2(!r.err.contains("not shown in Headway"), r.err.constData());
         // end() waited for /finish: the task has ended when the process has.
@@ -183,15 +161,14 @@ private Q_SLOTS:
     void installerRegisters()
     {
         QTemporaryDir dir;
-        QFile manifest(dir.filePath(u"m.json"_s));
-        QVERIFY(manifest.open(QIODevice::WriteOnly));
-        manifest.write(R"({"title": "Install Demo", "steps": [
+        const QString manifest
+            = writeManifest(dir, u"m.json"_s, R"({"title": "Install Demo", "steps": [
             {"label": "Unpack", "type": "command", "params": {"program": "sh", "arguments": ["-c", "echo unpacked"]}},
             {"label": "Configure", "type": "command", "params": {"program": "true"}}]})");
-        manifest.close();
+        QVERIFY(!manifest.isEmpty());
         const QStringList before = taskIds();
-        const Run r
-            = runHeadway({ u"run"_s, u"--data-dir"_s, m_dir.path(), manifest.fileName() }, {});
+        const HeadwayRun r
+            = runHeadway(environment(), { u"run"_s, u"--data-dir"_s, m_dir.path(), manifest });
         QCOMPARE(r.status, 0);
         const QJsonObject t = task(newTask(before)[u"id"_s].toString());
         QCOMPARE(t[u"type"_s].toString(), u"external"_s);
@@ -272,14 +249,13 @@ private Q_SLOTS:
         QFETCH(QStringList, env);
         QTemporaryDir dir;
         if (args.first() == u"run") {
-            QFile manifest(dir.filePath(u"m.json"_s));
-            QVERIFY(manifest.open(QIODevice::WriteOnly));
-            manifest.write(R"({"title": "T", "steps": [{"label": "A", "type": "command",
-                "params": {"program": "true"}}]})");
-            args.append(manifest.fileName());
+            const QString manifest = writeManifest(dir, u"m.json"_s, R"({"title": "T", "steps": [
+                {"label": "A", "type": "command", "params": {"program": "true"}}]})");
+            QVERIFY(!manifest.isEmpty());
+            args.append(manifest);
         }
         const QStringList before = taskIds();
-        const Run r = runHeadway(args, "10\n#quiet\n", env);
+        const HeadwayRun r = runHeadway(environment(env), args, "10\n#quiet\n");
         QCOMPARE(r.status, 0);
         QVERIFY2(!r.err.contains("Headway"), r.err.constData());
         QCOMPARE(taskIds(), before);
