@@ -16,7 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 // At most 5 reports a second; a second of silence sends an empty one, which keeps the task's
-// lease and tells us (409) when it was canceled from Headway.
+// lease and learns (its refusal) when the task was canceled from Headway.
 constexpr int kReportIntervalMs = 200;
 constexpr int kHeartbeatMs = 1000;
 // How long end() waits for the last report and /finish: a hung Headway must not hang the script.
