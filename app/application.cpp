@@ -10,6 +10,7 @@
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/progress/headwayregistration.h"
 #include "app/progress/progresscli.h"
 #include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
@@ -78,11 +79,13 @@ using SubcommandMain = int (*)(int argc, char *argv[]);
 // `headway progress` / `headway run`: their windows when there is a display, else the terminal.
 int progressMain(int argc, char *argv[])
 {
+    // Shown in a running Headway too, unless --no-register (ProgressCli decides).
+    HeadwayRegistration registration;
 #ifdef HEADWAY_HAVE_UI
     ProgressFrontendWidgets windows;
-    return ProgressCli::main(argc, argv, hasDisplay() ? &windows : nullptr);
+    return ProgressCli::main(argc, argv, hasDisplay() ? &windows : nullptr, &registration);
 #else
-    return ProgressCli::main(argc, argv, nullptr);
+    return ProgressCli::main(argc, argv, nullptr, &registration);
 #endif
 }
 

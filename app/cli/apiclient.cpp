@@ -42,19 +42,22 @@ QNetworkRequest ApiClient::request(const QString &pathAndQuery) const
     return request;
 }
 
-ApiClient::Answer ApiClient::call(const QByteArray &verb, const QString &pathAndQuery,
-                                  const std::optional<QJsonObject> &body)
+QNetworkReply *ApiClient::send(const QByteArray &verb, const QString &pathAndQuery,
+                               const std::optional<QJsonObject> &body, const QByteArray &token)
 {
     QNetworkRequest req = request(pathAndQuery);
+    if (!token.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + token);
     QByteArray payload;
     if (body) {
         req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
         payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
     }
-    QNetworkReply *reply = m_network->sendCustomRequest(req, verb, payload);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
+    return m_network->sendCustomRequest(req, verb, payload);
+}
+
+ApiClient::Answer ApiClient::answer(QNetworkReply *reply) const
+{
     Answer answer;
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray bytes = reply->readAll();
@@ -66,6 +69,17 @@ ApiClient::Answer ApiClient::call(const QByteArray &verb, const QString &pathAnd
     }
     const QJsonDocument doc = QJsonDocument::fromJson(bytes);
     answer.json = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
-    reply->deleteLater();
     return answer;
+}
+
+ApiClient::Answer ApiClient::call(const QByteArray &verb, const QString &pathAndQuery,
+                                  const std::optional<QJsonObject> &body)
+{
+    QNetworkReply *reply = send(verb, pathAndQuery, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const Answer result = answer(reply);
+    reply->deleteLater();
+    return result;
 }

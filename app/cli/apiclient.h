@@ -11,6 +11,7 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 // Where a Headway answers and the token it takes.
 struct Endpoint
@@ -20,7 +21,8 @@ struct Endpoint
     QString dataDir; // where it was found (empty with --url)
 };
 
-// Blocking calls to Headway's JSON API: a command-line client does one thing after another.
+// Calls to Headway's JSON API: blocking (a command-line client does one thing after another),
+// or started with send() for a client that must keep its event loop going.
 class ApiClient final
 {
 public:
@@ -40,6 +42,12 @@ public:
 
     Answer call(const QByteArray &verb, const QString &pathAndQuery,
                 const std::optional<QJsonObject> &body = std::nullopt);
+    // Starts the call and returns at once; read the reply with answer() once it finished.
+    // `token` replaces the API token (an external task's report token).
+    QNetworkReply *send(const QByteArray &verb, const QString &pathAndQuery,
+                        const std::optional<QJsonObject> &body = std::nullopt,
+                        const QByteArray &token = {});
+    Answer answer(QNetworkReply *reply) const;
     // A request to `pathAndQuery` with the token, for other transports (the WebSocket).
     QNetworkRequest request(const QString &pathAndQuery) const;
     const Endpoint &endpoint() const { return m_endpoint; }

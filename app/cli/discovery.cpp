@@ -34,6 +34,12 @@ QString Discovery::resolveDataDir(const QString &fromOption)
     return env.isEmpty() ? defaultDataDir() : QDir(env).absolutePath();
 }
 
+bool Discovery::isAnyRunning(const Options &options)
+{
+    return !options.url.isEmpty() || !qEnvironmentVariableIsEmpty("HEADWAY_URL")
+        || InstanceFile::read(resolveDataDir(options.dataDir)).has_value();
+}
+
 std::optional<QByteArray> Discovery::readToken(const QString &path, QString *error)
 {
     QFile file(path);

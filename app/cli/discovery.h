@@ -25,6 +25,9 @@ public:
 
     // The endpoint, or nothing with a one-line reason in *error.
     static std::optional<Endpoint> find(const Options &options, QString *error);
+    // Whether there is a Headway to find: an address is given, or the data dir's instance file
+    // names a live process. A caller that only uses a running Headway then stays quiet.
+    static bool isAnyRunning(const Options &options);
     static QString defaultDataDir();
     static QString resolveDataDir(const QString &fromOption);
 

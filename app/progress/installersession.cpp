@@ -1,6 +1,7 @@
 #include "installersession.h"
 
 #include "app/core/taskengine.h"
+#include "app/core/tasks/pipelinetask.h"
 
 #include <QJsonObject>
 
@@ -15,6 +16,11 @@ InstallerSession::InstallerSession(const TaskTypeRegistry &registry, InstallerMa
     m_engine = std::make_unique<TaskEngine>(registry, options);
     m_engine->addTracker(this, 10);
     m_model.setText(m_manifest.title);
+    // Known before the pipeline starts: the window and a registration in Headway show them.
+    QStringList labels;
+    for (const QJsonValue &step : std::as_const(m_manifest.steps))
+        labels.append(PipelineTask::stepLabel(registry, step.toObject()));
+    m_model.setSteps(labels);
 }
 
 InstallerSession::~InstallerSession()

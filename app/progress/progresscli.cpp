@@ -52,11 +52,13 @@ std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv,
 
 const char kRunHelp[] = QT_TRANSLATE_NOOP(
     "ProgressCli",
-    "Usage: headway run MANIFEST.json\n"
+    "Usage: headway run [--no-register] [--data-dir DIR] MANIFEST.json\n"
     "Runs an installer's steps in a window: {\"title\", \"steps\": [{\"label\", \"type\", "
     "\"params\"}, ...], \"icon\"?, \"finish_text\"?, \"confirm_cancel\"?}; the steps are the "
     "pipeline task's (command, copy, checksum, demo).\n"
     "Exit status: 0 done, 1 a step failed, 2 bad manifest or option, 3 canceled.\n"
+    "A running Headway (the one serving --data-dir DIR, HEADWAY_DATA_DIR or the user's) shows "
+    "it as an external task, unless --no-register or HEADWAY_NO_REGISTER=1.\n"
     "Without a display: a bar on stderr when it is a terminal, plain lines otherwise.");
 } // namespace
 
@@ -103,7 +105,8 @@ int ProgressCli::progress(int &argc, char **argv, ProgressFrontend *frontend,
     if (options->json)
         json = std::make_unique<ProgressJson>(session.model(), stdout);
     if (registration && !options->noRegister)
-        registration->begin(options->title, session.model(), [&session] { session.cancel(); });
+        registration->begin(options->title, options->dataDir, session.model(),
+                            [&session] { session.cancel(); });
 
     SignalRelay signalRelay;
     QObject::connect(&signalRelay, &SignalRelay::received, &session,
@@ -134,10 +137,20 @@ int ProgressCli::run(int &argc, char **argv, ProgressFrontend *frontend,
         return 0;
     }
     QString manifestPath;
+    QString dataDir;
     bool noRegister = false;
-    for (const QString &arg : args) {
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
         if (arg == u"--no-register") {
             noRegister = true;
+        } else if (arg.startsWith(u"--data-dir=")) {
+            dataDir = arg.mid(11);
+        } else if (arg == u"--data-dir") {
+            if (i + 1 == args.size()) {
+                printError(u"run"_s, tr("--data-dir needs a value."));
+                return InstallerSession::kExitBadManifest;
+            }
+            dataDir = args.at(++i);
         } else if (arg.startsWith(u"-") || !manifestPath.isEmpty()) {
             printError(u"run"_s,
                        arg.startsWith(u"-") ? tr("unknown option %1.").arg(arg)
@@ -179,7 +192,8 @@ int ProgressCli::run(int &argc, char **argv, ProgressFrontend *frontend,
         return InstallerSession::kExitBadManifest;
     }
     if (registration && !noRegister)
-        registration->begin(manifest->title, session.model(), [&session] { session.cancel(); });
+        registration->begin(manifest->title, dataDir, session.model(),
+                            [&session] { session.cancel(); });
     SignalRelay signalRelay;
     // A signal cancels and exits once the pipeline has stopped, window or not.
     QObject::connect(&signalRelay, &SignalRelay::received, &session, [&session] {

@@ -148,6 +148,11 @@ const QList<OptionRule> &rules()
         { u"fail-on-early-eof", false, flag(&ProgressOptions::failOnEarlyEof) },
         { u"json", false, flag(&ProgressOptions::json) },
         { u"no-register", false, flag(&ProgressOptions::noRegister) },
+        { u"data-dir", true,
+          [](ProgressOptions &o, const QString &v, QString *) {
+              o.dataDir = v;
+              return true;
+          } },
     };
     return list;
 }
@@ -227,7 +232,10 @@ QString ProgressOptions::helpText()
         "  --log                 other lines go to a Details log\n"
         "  --fail-on-early-eof   end of input before 100 % exits 3\n"
         "  --json                one JSON line per change on stdout\n"
-        "  --no-register         do not show the progress in a running Headway\n\n"
+        "  --no-register         do not show the progress in a running Headway (also with "
+        "HEADWAY_NO_REGISTER=1)\n"
+        "  --data-dir=DIR        the Headway to show it in: the one serving DIR (default: "
+        "HEADWAY_DATA_DIR, else the user's)\n\n"
         "Exit status: 0 OK or done, 1 canceled, 3 early end of input (--fail-on-early-eof), 5 "
         "timeout, 2 bad option; with COMMAND: the command's status, 127 when it cannot start.\n"
         "Without a display: a bar on stderr when it is a terminal, plain lines otherwise.");

@@ -10,7 +10,7 @@
 // The options of `headway progress`: zenity's --progress options in both "--opt=value" and
 // "--opt value" forms, zenity's general options that mean nothing here (accepted, ignored),
 // and Headway's own (--parse, --bar, --steps, --log, --fail-on-early-eof, --json,
-// --no-register, -- COMMAND [ARGS]).
+// --no-register, --data-dir, -- COMMAND [ARGS]).
 struct ProgressOptions
 {
     QString title;
@@ -36,6 +36,7 @@ struct ProgressOptions
     bool failOnEarlyEof = false;
     bool json = false;
     bool noRegister = false;
+    QString dataDir; // which Headway to register in (the CLI's --data-dir)
     QStringList command; // after "--": program and arguments; empty = read stdin
 
     // args: what follows "progress" on the command line. nullopt with *error naming the bad

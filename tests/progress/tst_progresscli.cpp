@@ -1,3 +1,5 @@
+#include "progresstesthelpers.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,45 +11,21 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// No display: the terminal mode, which must work without any.
+// No display: the terminal mode, which must work without any. Nothing shown in a Headway the
+// user may be running (tst_progressregistration tests that).
 QProcessEnvironment noDisplay()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(u"DISPLAY"_s);
     env.remove(u"WAYLAND_DISPLAY"_s);
     env.remove(u"QT_QPA_PLATFORM"_s);
+    env.insert(u"HEADWAY_NO_REGISTER"_s, u"1"_s);
     return env;
 }
 
-struct Run
+HeadwayRun runHeadway(const QStringList &args, const QByteArray &input = {})
 {
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runHeadway(const QStringList &args, const QByteArray &input = {})
-{
-    QProcess p;
-    p.setProcessEnvironment(noDisplay());
-    p.start(QStringLiteral(HEADWAY_BINARY), args);
-    if (!p.waitForStarted())
-        return {};
-    p.write(input);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-             p.readAllStandardError() };
-}
-
-QString writeManifest(const QTemporaryDir &dir, const QString &name, const QByteArray &json)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return {};
-    f.write(json);
-    return path;
+    return runHeadway(noDisplay(), args, input);
 }
 
 QByteArray threeSteps(const QByteArray &third)
@@ -100,7 +78,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, input);
         QFETCH(int, status);
         QFETCH(QString, stderrHas);
-        const Run r = runHeadway(args, input);
+        const HeadwayRun r = runHeadway(args, input);
         QCOMPARE(r.status, status);
         QVERIFY2(QString::fromUtf8(r.err).contains(stderrHas), r.err.constData());
         QVERIFY(!r.err.contains('\r')); // a pipe gets plain lines, never redraws
@@ -108,7 +86,7 @@ private Q_SLOTS:
 
     void json()
     {
-        const Run r
+        const HeadwayRun r
             = runHeadway({ u"progress"_s, u"--json"_s, u"--log"_s }, "20\n# Half\nnoise\n100\n");
         QCOMPARE(r.status, 0);
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
@@ -166,7 +144,7 @@ private Q_SLOTS:
         QFETCH(QString, stderrHas);
         QTemporaryDir dir;
         const QString manifest = writeManifest(dir, u"m.json"_s, threeSteps(third));
-        const Run r = runHeadway({ u"run"_s, manifest });
+        const HeadwayRun r = runHeadway({ u"run"_s, manifest });
         QCOMPARE(r.status, status);
         QVERIFY2(QString::fromUtf8(r.err).contains(stderrHas), r.err.constData());
         QVERIFY2(r.err.contains("fetched"), r.err.constData()); // the steps' output
@@ -194,7 +172,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString manifest = writeManifest(dir, u"bad.json"_s, R"({"title": 5, "colour": "red",
             "confirm_cancel": "yes", "steps": [{"type": "command", "params": {}}, {"type": "nope"}]})");
-        const Run r = runHeadway({ u"run"_s, manifest });
+        const HeadwayRun r = runHeadway({ u"run"_s, manifest });
         QCOMPARE(r.status, 2);
         const QString err = QString::fromUtf8(r.err);
         for (const QString &field : { u"title:"_s, u"colour:"_s, u"confirm_cancel:"_s,
