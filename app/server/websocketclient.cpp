@@ -62,8 +62,6 @@ void WebSocketClient::sendPing()
 
 QJsonObject WebSocketClient::replyTo(const QByteArray &message, const CommandHandler &handler)
 {
-    if (!hasRoom())
-        return;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(message, &parseError);
     QJsonObject reply;
@@ -84,6 +82,8 @@ QJsonObject WebSocketClient::replyTo(const QByteArray &message, const CommandHan
 
 void WebSocketClient::onTextMessage(const QString &message)
 {
+    if (!hasRoom())
+        return;
     const QJsonObject reply = replyTo(message.toUtf8(), m_handler);
     m_socket->sendTextMessage(
         QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
