@@ -171,21 +171,6 @@ void HeadwayRegistration::reported(QNetworkReply *reply)
               answer.errorMessage());
         return;
     }
-    if (answer.status == 401) {
-        // A task that ended takes its report token with it: ask with the API token why.
-        m_inFlight = true;
-        QNetworkReply *check = m_api->send("GET", u"api/v1/tasks/%1"_s.arg(m_taskId));
-        connect(check, &QNetworkReply::finished, this, [this, check, answer] {
-            if (m_state != State::Reporting)
-                return;
-            check->deleteLater();
-            m_inFlight = false;
-            const ApiClient::Answer task = m_api->answer(check);
-            ended(task.status == 200 ? task.object().value(u"state"_s).toString() : QString(),
-                  answer.errorMessage());
-        });
-        return;
-    }
     giveUp(answer.errorMessage());
 }
 

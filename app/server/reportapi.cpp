@@ -96,7 +96,7 @@ void ReportApi::cancelTask(const TaskSnapshot &task)
 {
     if (!m_reporters.contains(task.id))
         return;
-    drop(task.id);
+    retire(task.id);
     // Nothing to wait for: the reporter learns it from the 409 of its next report.
     if (task.state == TaskState::Running || task.state == TaskState::Paused) {
         ExternalUpdate update;
@@ -110,8 +110,10 @@ void ReportApi::expire(const QString &id)
     const auto it = m_reporters.find(id);
     if (it == m_reporters.end())
         return;
+    if (!it->lease)
+        return;
     const int seconds = it->lease->interval() / 1000;
-    drop(id);
+    retire(id);
     ExternalUpdate update;
     update.state = TaskState::Interrupted;
     update.error = TaskError { u"lease_expired"_s,
@@ -122,14 +124,20 @@ void ReportApi::expire(const QString &id)
     m_engine.updateExternal(id, update);
 }
 
-void ReportApi::drop(const QString &id)
+void ReportApi::retire(const QString &id)
 {
     const auto it = m_reporters.find(id);
-    if (it == m_reporters.end())
+    if (it == m_reporters.end() || !it->lease)
         return;
     it->lease->stop();
     it->lease->deleteLater(); // we may be in its timeout
-    m_reporters.erase(it);
+    it->lease = nullptr;
+}
+
+void ReportApi::drop(const QString &id)
+{
+    retire(id);
+    m_reporters.remove(id);
 }
 
 std::variant<ReportApi::Reporter *, HttpReply> ReportApi::reporterFor(const QString &id)
@@ -138,7 +146,7 @@ std::variant<ReportApi::Reporter *, HttpReply> ReportApi::reporterFor(const QStr
     if (!task)
         return HttpReply::fromEngineError(EngineError::notFound(id));
     const auto it = m_reporters.find(id);
-    if (it != m_reporters.end() && !isFinished(task->state))
+    if (it != m_reporters.end() && it->lease && !isFinished(task->state))
         return &*it;
     const QString message = task->type != TypeName
         ? tr("This task is not an external one: Headway runs it and reports its progress itself.")
@@ -284,7 +292,7 @@ HttpReply ReportApi::finish(RequestContext &context)
             = TaskError { u"failed"_s, tr("The process that ran this task said it failed."), {} };
     if (update.state == TaskState::Succeeded)
         update.error.reset();
-    drop(id);
+    retire(id);
     if (const EngineError e = m_engine.updateExternal(id, update))
         return HttpReply::fromEngineError(e);
     return HttpReply::json(m_engine.task(id)->toJson());

@@ -49,7 +49,7 @@ private:
     {
         QByteArray token;
         QString newToken; // until takeNewToken()
-        QTimer *lease = nullptr; // a child: deleted when the reporter is dropped
+        QTimer *lease = nullptr; // a child: deleted when the task ends (null after)
     };
 
     HttpReply report(RequestContext &context);
@@ -57,7 +57,10 @@ private:
     // The reporter of a task that still runs, or the 404/409 answer.
     std::variant<Reporter *, HttpReply> reporterFor(const QString &id);
     void expire(const QString &id);
-    void drop(const QString &id); // the task ended: its token and lease go
+    // The task ended: its lease goes, its token stays, so its reporter is told 409 and the
+    // task's state (not 401) until the task starts again.
+    void retire(const QString &id);
+    void drop(const QString &id); // started again: the token and lease go
 
     TaskEngine &m_engine;
     QPointer<TaskEngine> m_engineAlive; // the server may outlive the engine at shutdown

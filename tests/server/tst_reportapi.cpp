@@ -220,12 +220,15 @@ private Q_SLOTS:
         QCOMPARE(canceled.status, 200);
         QCOMPARE(canceled.json.value(u"state"_s).toString(), u"canceled"_s);
         for (const QString &route : { u"/report"_s, u"/finish"_s }) {
-            // The reporter learns to stop: 409 with the state (its token still identifies it).
-            const Answer a = call("POST", u"/api/v1/tasks/"_s + id + route,
-                                  { { u"state"_s, u"succeeded"_s } }, m_server->token().toLatin1());
-            QCOMPARE(a.status, 409);
-            QCOMPARE(a.json.value(u"error"_s).toObject().value(u"state"_s).toString(),
-                     u"canceled"_s);
+            // The reporter learns to stop: 409 with the state, to its own report token (still
+            // valid for its task) as to the API token.
+            for (const QByteArray &bearer : { token, m_server->token().toLatin1() }) {
+                const Answer a = call("POST", u"/api/v1/tasks/"_s + id + route,
+                                      { { u"state"_s, u"succeeded"_s } }, bearer);
+                QCOMPARE(a.status, 409);
+                QCOMPARE(a.json.value(u"error"_s).toObject().value(u"state"_s).toString(),
+                         u"canceled"_s);
+            }
         }
         QCOMPARE(task(id).value(u"actions"_s).toArray(), QJsonArray { u"remove"_s });
         QCOMPARE(call("POST", u"/api/v1/tasks/"_s + id + u"/retry"_s).status, 409);
@@ -267,11 +270,11 @@ private Q_SLOTS:
             QCOMPARE(a.json.value(u"error"_s).toObject().value(u"message"_s).toString(),
                      errorMessage);
         }
-        // Ended: its token opens nothing any more.
+        // Ended: its token still opens its own reports, which are told to stop.
         QCOMPARE(
             call("POST", u"/api/v1/tasks/"_s + id + u"/report"_s, { { u"percent"_s, 1 } }, token)
                 .status,
-            401);
+            409);
         QCOMPARE(
             call("POST", u"/api/v1/tasks/"_s + id + u"/report"_s, { { u"percent"_s, 1 } }).status,
             409);
