@@ -35,7 +35,7 @@ std::optional<ScenarioFile::ToastSpec> finishedToast(const TaskSnapshot &task)
     t.action = QCoreApplication::translate("MainWindow", "Show");
     if (task.state == TaskState::Succeeded) {
         t.kind = Toast::Kind::Success;
-        t.title = QCoreApplication::translate("MainWindow", "Task finished");
+        t.title = QCoreApplication::translate("MainWindow", "Task succeeded");
     } else if (task.state == TaskState::Failed) {
         t.kind = Toast::Kind::Error;
         t.title = QCoreApplication::translate("MainWindow", "Task failed");
