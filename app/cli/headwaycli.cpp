@@ -551,10 +551,12 @@ int HeadwayCli::open()
         return *rc;
     if (const auto rc = connect())
         return *rc;
-    // The token goes in the link once: the page trades it for a session cookie and drops it
-    // from the address.
-    QUrl url = m_client->endpoint().url;
-    url.setQuery(u"token="_s + QString::fromLatin1(m_client->endpoint().token));
+    // A one-time link: the browser's command line (seen by every local user) and its history
+    // never hold the token; the page trades the link for a session cookie.
+    const ApiClient::Answer link = m_client->call("POST", u"api/v1/login-links"_s);
+    if (link.status != 201)
+        return fail(link);
+    const QUrl url(link.object().value(u"url"_s).toString());
     const QString browser = qEnvironmentVariable("BROWSER");
     const QString program = browser.isEmpty() ? u"xdg-open"_s : browser;
     if (!QProcess::startDetached(program, { url.toString() })) {

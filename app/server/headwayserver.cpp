@@ -156,6 +156,15 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     });
     m_router->add(Method::Get, u"/api/v1/events"_s,
                   [this](RequestContext &c) { return openEventStream(c); });
+    // `headway open`: a one-time link to the page, so no command line ever shows the token.
+    m_router->add(Method::Post, u"/api/v1/login-links"_s, [this](RequestContext &) {
+        QUrl url = pageUrl(false);
+        url.setQuery(u"login="_s + QString::fromLatin1(m_loginLinks.create()));
+        return HttpReply::json(
+            QJsonObject { { u"url"_s, url.toString() },
+                          { u"expires_in"_s, qint64(LoginLinks::Lifetime.count()) } },
+            201);
+    });
     m_api->addRoutes(*m_router);
     m_seed->addRoutes(*m_router);
     m_plain->addRoutes(*m_router);
@@ -397,13 +406,21 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
 
     // ?token= on a page address: set the session cookie and drop the token from the address.
     QUrlQuery query = request.query();
-    if (method == Method::Get && !upgrade && query.hasQueryItem(u"token"_s)
+    // ?login= (a one-time link of `headway open`) does the same, once.
+    const bool tokenLink = query.hasQueryItem(u"token"_s);
+    if (method == Method::Get && !upgrade && (tokenLink || query.hasQueryItem(u"login"_s))
         && !context.path.startsWith(u"/api/")) {
-        const QByteArray token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
-        if (!m_policy->isTokenValid(token)) {
-            return wrongToken(tr("The token in the address is wrong."));
+        if (tokenLink) {
+            const QByteArray token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+            if (!m_policy->isTokenValid(token))
+                return wrongToken(tr("The token in the address is wrong."));
+        } else if (!m_loginLinks.consume(
+                       query.queryItemValue(u"login"_s, QUrl::FullyDecoded).toUtf8())) {
+            return wrongToken(tr("This login link was used already or has expired: run "
+                                 "`headway open` again."));
         }
         query.removeAllQueryItems(u"token"_s);
+        query.removeAllQueryItems(u"login"_s);
         QUrl target;
         target.setPath(context.path);
         if (!query.isEmpty())

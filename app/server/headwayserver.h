@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httpreply.h"
+#include "loginlinks.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -107,6 +108,7 @@ private:
     std::unique_ptr<UploadManager> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
     std::unique_ptr<ReportApi> m_reports;
+    LoginLinks m_loginLinks;
     std::unique_ptr<EngineIoServer> m_engineIo;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;

@@ -388,7 +388,11 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString url = QString::fromUtf8(file.readAll()).trimmed();
         QVERIFY(url.startsWith(InstanceFile::read(m_dir.path())->url.toString()));
-        QVERIFY(url.contains(u"?token="_s));
+        QVERIFY(url.contains(u"?login="_s));
+        QVERIFY(!url.contains(u"token"_s));
+        QFile tokenFile(QDir(m_dir.path()).filePath(u"token"_s));
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        QVERIFY(!url.contains(QString::fromLatin1(tokenFile.readAll().trimmed())));
     }
 
     void helpForEverySubcommand_data()

@@ -548,6 +548,28 @@ private Q_SLOTS:
         QVERIFY(!a.hasHeader("Access-Control-Allow-Origin"));
     }
 
+    void loginLinkOpensOnce()
+    {
+        // `headway open`: a one-time link instead of the token in a browser's command line.
+        Answer a = call("POST", u"/api/v1/login-links"_s);
+        QCOMPARE(a.status, 201);
+        const QUrl link(a.json.value(u"url"_s).toString());
+        QCOMPARE(a.json.value(u"expires_in"_s).toInt(), 60);
+        QVERIFY(link.query().startsWith(u"login="_s));
+        QVERIFY(!link.toString().contains(m_server->token()));
+        QCOMPARE(call("POST", u"/api/v1/login-links"_s, {}, {}, false).status, 401);
+        QNetworkAccessManager browser;
+        a = call("GET", u"/?"_s + link.query(), {}, {}, false, &browser);
+        QCOMPARE(a.status, 303);
+        QCOMPARE(a.header("Location"), QByteArray("/"));
+        QVERIFY(a.header("Set-Cookie").contains("HttpOnly"));
+        QCOMPARE(call("GET", u"/api/v1/tasks"_s, {}, {}, false, &browser).status, 200);
+        // Used once: a second visit (another browser) is refused, as is a made-up code.
+        QNetworkAccessManager other;
+        QCOMPARE(call("GET", u"/?"_s + link.query(), {}, {}, false, &other).status, 401);
+        QCOMPARE(call("GET", u"/?login=made-up"_s, {}, {}, false, &other).status, 401);
+    }
+
     void tokenToCookie()
     {
         QNetworkAccessManager browser; // has a cookie jar
