@@ -122,7 +122,7 @@ step "make run" '
     done
     grep -v "^\[" /tmp/run.log | tail -3
     exec 3<>/dev/tcp/127.0.0.1/${url##*:}
-    printf "GET /api/v1/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
+    printf "GET /api/v1/health HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n" "${url##*:}" >&3
     reply=$(timeout 20 cat <&3 || true)
     exec 3<&-
     kill -TERM -- -$pid
