@@ -14,7 +14,7 @@ packages=(cmake ninja-build g++ make pkg-config
     xvfb xauth dbus dbus-x11 dpkg-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(chromium nodejs npm redis-server python3-celery python3-redis
-        desktop-file-utils appstream lintian file curl wrk python3-flask gunicorn clang-format clang
+        desktop-file-utils appstream lintian file curl wrk python3-flask gunicorn clang-format clang sqlite3
         python3-socketio python3-websocket python3-requests python3-flask-socketio python3-eventlet)
 fi
 
