@@ -102,8 +102,8 @@ void NewTaskDialog::buildForm()
     m_params->setSchema(type ? type->schema : QJsonObject());
     updateTabOrder();
     // Step forms sit inside the form: give their fields room to show a path.
-    const int wide = fontMetrics().averageCharWidth()
-        * (m_params->findChild<StepListEditor *>() ? 100 : 70);
+    const int wide
+        = fontMetrics().averageCharWidth() * (m_params->findChild<StepListEditor *>() ? 100 : 70);
     if (width() < wide)
         resize(wide, height());
     // Fit the new type's fields: shrink as well as grow, so a short form has no gaps.

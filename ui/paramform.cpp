@@ -295,6 +295,25 @@ bool ParamForm::setFieldText(const QString &name, const QString &text)
     return false;
 }
 
+void ParamForm::setParams(const QJsonObject &params)
+{
+    for (auto it = params.constBegin(); it != params.constEnd(); ++it) {
+        const QJsonValue v = it.value();
+        if (auto *steps = qobject_cast<StepListEditor *>(fieldWidget(it.key()))) {
+            steps->setSteps(v.toArray());
+        } else if (auto *words = qobject_cast<WordListEdit *>(fieldWidget(it.key()))) {
+            QStringList list;
+            for (const QJsonValue &w : v.toArray())
+                list.append(w.toString());
+            words->setWords(list);
+        } else if (v.isBool()) {
+            setFieldText(it.key(), v.toBool() ? u"true"_s : u"false"_s);
+        } else {
+            setFieldText(it.key(), jsonText(v));
+        }
+    }
+}
+
 QString ParamForm::fieldMessage(const QString &name) const
 {
     for (const Field &f : m_fields) {

@@ -35,6 +35,8 @@ public:
     // Line edits, word lists and JSON fields take text, combos a value, check boxes
     // "true"/"false", the step editor a JSON list of steps.
     bool setFieldText(const QString &name, const QString &text);
+    // Fills the fields from params as the API states them (lists of steps included).
+    void setParams(const QJsonObject &params);
     // The error (or, when none, the warning) shown next to a field; "" = none.
     QString fieldMessage(const QString &name) const;
 

@@ -1,7 +1,6 @@
 #include "stepeditor.h"
 
 #include "app/core/tasktyperegistry.h"
-#include "wordlistedit.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -111,24 +110,7 @@ void StepEditor::setStep(const QJsonObject &step)
 {
     setType(step.value(u"type"_s).toString());
     m_label->setText(step.value(u"label"_s).toString());
-    const QJsonObject params = step.value(u"params"_s).toObject();
-    for (auto it = params.constBegin(); it != params.constEnd(); ++it) {
-        const QJsonValue v = it.value();
-        QString text;
-        if (v.isArray()) {
-            QStringList words;
-            for (const QJsonValue &w : v.toArray())
-                words.append(w.toString());
-            text = WordListEdit::join(words);
-        } else if (v.isDouble()) {
-            text = QString::number(v.toDouble(), 'g', 15);
-        } else if (v.isBool()) {
-            text = v.toBool() ? u"true"_s : u"false"_s;
-        } else {
-            text = v.toString();
-        }
-        m_form->setFieldText(it.key(), text);
-    }
+    m_form->setParams(step.value(u"params"_s).toObject());
 }
 
 void StepEditor::showMessages(const QList<FieldError> &messages, bool error)
