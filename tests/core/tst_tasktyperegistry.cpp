@@ -67,7 +67,12 @@ void tst_TaskTypeRegistry::builtinTypes()
         const QJsonObject asJson = t->toJson();
         QCOMPARE(asJson.value(u"name"_s).toString(), t->name);
         QCOMPARE(asJson.value(u"schema"_s).toObject(), t->schema);
+        QCOMPARE(asJson.value(u"external"_s), QJsonValue(false));
     }
+    // A type another program runs says so, so forms do not offer it as a pipeline step.
+    TaskType celery;
+    celery.name = u"celery"_s;
+    QCOMPARE(celery.toJson().value(u"external"_s), QJsonValue(true));
     QCOMPARE(names,
              (QStringList { u"checksum"_s, u"command"_s, u"copy"_s, u"demo"_s, u"pipeline"_s }));
 }

@@ -8,7 +8,8 @@ import { stepMessage, stepPath, splitField } from './errors.js';
 export class StepsEditor {
     /** types: Map name -> type (the page's task types); idBase: "param-steps". */
     constructor({ types, idBase, label }) {
-        this.types = [...types.values()].filter((t) => t.name !== 'pipeline');
+        // No nested pipelines, nothing another program runs (Celery).
+        this.types = [...types.values()].filter((t) => t.name !== 'pipeline' && !t.external);
         this.idBase = idBase;
         this.steps = [];
         this.element = document.createElement('div');
@@ -123,7 +124,9 @@ export class StepsEditor {
         this.steps.splice(to, 0, step);
         this.list.insertBefore(step.item, this.steps[to + 1]?.item || null);
         this.renumber();
-        (by < 0 ? step.up : step.down).disabled ? step.typeSelect.focus() : (by < 0 ? step.up : step.down).focus();
+        // Focus stays on the button pressed, unless the step reached the end it moved to.
+        const pressed = by < 0 ? step.up : step.down;
+        (pressed.disabled ? step.typeSelect : pressed).focus();
     }
 
     renumber() {

@@ -59,6 +59,9 @@ describe('the New task form', { skip: real ? false : 'needs HEADWAY_BIN (the rea
         await add.click();
         const steps = page.locator('#param-steps li.hw-step');
         assert.equal(await steps.count(), 2);
+        // Only types that can be steps: no nested pipeline, nothing Celery runs.
+        const offered = await steps.nth(0).locator('select').first().locator('option').evaluateAll((os) => os.map((o) => o.value));
+        assert.deepEqual(offered.sort(), ['checksum', 'command', 'copy', 'demo']);
         await steps.nth(0).locator('select').first().selectOption('demo');
         await steps.nth(1).locator('select').first().selectOption('copy');
         // The step's own form: copy's Source and Destination.
