@@ -39,9 +39,9 @@ export class StepsEditor {
         const heading = document.createElement('div');
         heading.className = 'd-flex flex-wrap align-items-center gap-2 mb-2';
         const title = document.createElement('span');
-        title.className = 'fw-semibold hw-step-title';
+        title.className = 'fw-semibold text-nowrap hw-step-title';
         const typeSelect = document.createElement('select');
-        typeSelect.className = 'form-select form-select-sm w-auto flex-grow-1';
+        typeSelect.className = 'form-select form-select-sm flex-grow-1 hw-step-type';
         typeSelect.id = `${uid}-type`;
         for (const t of this.types) {
             const option = document.createElement('option');
@@ -68,7 +68,11 @@ export class StepsEditor {
         const up = button('↑', 'up');
         const down = button('↓', 'down');
         const remove = button('Remove', 'remove');
-        heading.append(title, typeSelect, up, down, remove);
+        // The buttons wrap as one group when the column is narrow.
+        const buttons = document.createElement('div');
+        buttons.className = 'd-flex gap-2 ms-auto';
+        buttons.append(up, down, remove);
+        heading.append(title, typeSelect, buttons);
         const summary = document.createElement('div');
         summary.className = 'small d-none hw-step-summary';
         summary.id = `${uid}-summary`;
