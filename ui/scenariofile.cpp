@@ -64,8 +64,8 @@ bool checkKeys(const QJsonObject &o, const QStringList &allowed, const QString &
 
 QStringList ScenarioFile::viewNames()
 {
-    return { u"main-window"_s, u"detail-pane"_s,     u"step-indicator"_s,  u"toast"_s,
-             u"page"_s,        u"progress-window"_s, u"installer-window"_s };
+    return { u"main-window"_s, u"detail-pane"_s,     u"step-indicator"_s,   u"toast"_s,
+             u"page"_s,        u"progress-window"_s, u"installer-window"_s, u"new-task-dialog"_s };
 }
 
 std::optional<ScenarioFile> ScenarioFile::parse(const QByteArray &json, const QString &path,
@@ -81,7 +81,7 @@ std::optional<ScenarioFile> ScenarioFile::parse(const QByteArray &json, const QS
     if (!checkKeys(root,
                    { u"name"_s, u"description"_s, u"window"_s, u"theme"_s, u"font"_s, u"locale"_s,
                      u"now"_s, u"select"_s, u"tasks"_s, u"toasts"_s, u"views"_s, u"page"_s,
-                     u"progress"_s, u"installer"_s },
+                     u"progress"_s, u"installer"_s, u"newTask"_s },
                    path, error))
         return std::nullopt;
 
@@ -275,6 +275,15 @@ std::optional<ScenarioFile> ScenarioFile::parse(const QByteArray &json, const QS
                          .arg(path);
             return std::nullopt;
         }
+    }
+    if (s.views.contains(u"new-task-dialog"_s)) {
+        const QJsonObject newTask = root.value(u"newTask"_s).toObject();
+        if (!checkKeys(newTask, { u"type"_s, u"params"_s, u"start"_s }, path + u": newTask"_s,
+                       error))
+            return std::nullopt;
+        s.newTaskType = newTask.value(u"type"_s).toString(u"demo"_s);
+        s.newTaskParams = newTask.value(u"params"_s).toObject();
+        s.newTaskStart = newTask.value(u"start"_s).toBool();
     }
     if (s.views.contains(u"toast"_s) && s.toasts.isEmpty()) {
         *error = tr("%1: the \"toast\" view needs at least one entry in \"toasts\".").arg(path);

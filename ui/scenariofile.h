@@ -45,6 +45,9 @@ struct ScenarioFile
     QStringList progressInput; // ... and the input lines it has read
     QJsonObject installerManifest; // the "installer-window" view: a `headway run` manifest
     QString installerTask; // ... and the id of the task (a pipeline) it shows
+    QString newTaskType; // the "new-task-dialog" view: the type chosen
+    QJsonObject newTaskParams; // ... the fields filled in (as API params)
+    bool newTaskStart = false; // ... and Start pressed (its errors and warnings shown)
 
     // The views a scenario may list.
     static QStringList viewNames();

@@ -8,6 +8,7 @@
 #include "app/progress/progresssession.h"
 #include "installerwindow.h"
 #include "mainwindow.h"
+#include "newtaskdialog.h"
 #include "pagescript.h"
 #include "progresswindow.h"
 #include "scenariofile.h"
@@ -410,6 +411,28 @@ bool captureScriptWindow(const Scenario &s, const QString &view, const TaskTypeR
                 out.filePath(u"%1-%2.png"_s.arg(s.name, view)));
 }
 
+// The New task dialog over the scenario's engine: a type chosen, fields filled in, and with
+// "start" its Start pressed, so the errors and warnings show (nothing is started when any do).
+bool captureNewTaskDialog(const Scenario &s, TaskEngine &engine, const QDir &out)
+{
+    NewTaskDialog dialog(engine);
+    if (!dialog.setType(s.newTaskType)) {
+        printError(tr("%1: newTask.type \"%2\" is not a task type.").arg(s.name, s.newTaskType));
+        return false;
+    }
+    dialog.form()->setParams(s.newTaskParams);
+    dialog.show();
+    settle(200);
+    if (s.newTaskStart)
+        dialog.submit();
+    dialog.checkWarnings();
+    settle(200);
+    const QImage image
+        = dialog.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    dialog.hide();
+    return save(image, out.filePath(u"%1-new-task-dialog.png"_s.arg(s.name)));
+}
+
 // Renders one scenario; false when an image could not be rendered or written.
 bool render(const Scenario &s, const QDir &out,
             const ScreenshotRunner::PageServerFactory &pageServer)
@@ -457,6 +480,10 @@ bool render(const Scenario &s, const QDir &out,
     for (const QString &view : s.views) {
         if (view == u"page") {
             ok = capturePage(s, engine, pageServer, out) && ok;
+            continue;
+        }
+        if (view == u"new-task-dialog") {
+            ok = captureNewTaskDialog(s, engine, out) && ok;
             continue;
         }
         if (view == u"progress-window" || view == u"installer-window") {

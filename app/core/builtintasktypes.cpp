@@ -110,7 +110,9 @@ TaskType checksumType()
         {
             { u"path"_s,
               field(u"string"_s, tr("File"), tr("The file to checksum."),
-                    { { u"minLength"_s, 1 }, { u"format"_s, u"file"_s } }) },
+                    { { u"minLength"_s, 1 },
+                      { u"format"_s, u"file"_s },
+                      { u"x-access"_s, u"read"_s } }) },
             { u"algorithm"_s,
               field(u"string"_s, tr("Algorithm"), tr("The digest to compute."),
                     { { u"default"_s, u"sha256"_s },
@@ -140,11 +142,15 @@ TaskType copyType()
         {
             { u"source"_s,
               field(u"string"_s, tr("Source"), tr("The file or directory to copy."),
-                    { { u"minLength"_s, 1 }, { u"format"_s, u"path"_s } }) },
+                    { { u"minLength"_s, 1 },
+                      { u"format"_s, u"path"_s },
+                      { u"x-access"_s, u"read"_s } }) },
             { u"destination"_s,
               field(u"string"_s, tr("Destination"),
                     tr("The new path, or an existing directory to copy into."),
-                    { { u"minLength"_s, 1 }, { u"format"_s, u"path"_s } }) },
+                    { { u"minLength"_s, 1 },
+                      { u"format"_s, u"path"_s },
+                      { u"x-access"_s, u"write"_s } }) },
             { u"overwrite"_s,
               field(u"boolean"_s, tr("Overwrite"),
                     tr("Replace existing files (directories are merged)."),
@@ -187,7 +193,8 @@ TaskType commandType()
                     tr("Where the program runs; empty: Headway's own."),
                     { { u"default"_s, QJsonValue::Null },
                       { u"nullable"_s, true },
-                      { u"format"_s, u"directory"_s } }) },
+                      { u"format"_s, u"directory"_s },
+                      { u"x-access"_s, u"read"_s } }) },
         },
         { u"program"_s });
     t.create = [](const QJsonObject &params) -> std::unique_ptr<TaskRunner> {
@@ -221,11 +228,15 @@ TaskType pipelineType(const TaskTypeRegistry *registry)
             { u"steps"_s,
               field(u"array"_s, tr("Steps"),
                     tr("The steps, in order: {\"label\", \"type\", \"params\"} each."),
-                    { { u"items"_s, QJsonObject { { u"type"_s, u"object"_s } } } }) },
+                    { { u"items"_s, QJsonObject { { u"type"_s, u"object"_s } } },
+                      { u"x-editor"_s, u"steps"_s } }) },
         },
         { u"steps"_s });
     t.validate = [registry](const QJsonObject &params) {
         return PipelineTask::validateSteps(*registry, params);
+    };
+    t.warn = [registry](const QJsonObject &params) {
+        return PipelineTask::stepWarnings(*registry, params);
     };
     t.create = [registry](const QJsonObject &params) -> std::unique_ptr<TaskRunner> {
         return std::make_unique<PipelineTask>(registry, params.value(u"steps"_s).toArray());

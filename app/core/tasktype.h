@@ -19,11 +19,17 @@ struct TaskType
     QString description;
     // {"type": "object", "properties": {NAME: {"type": "string"|"integer"|"number"|"boolean"|
     //  "array"|"object", "default", "nullable", "enum", "minimum", "maximum", "minLength",
-    //  "format": "file"|"directory"|"path", "title", "description"}}, "required": [...]}
+    //  "format": "file"|"directory"|"path", "x-access": "read"|"write" (a path the task reads,
+    //  which should exist before it starts, or one it writes), "x-editor": "steps" (a list of
+    //  pipeline steps, edited step by step), "title", "description"}}, "required": [...]}
     QJsonObject schema;
     // Checks beyond the schema, on params already completed with defaults. Field names are
     // relative to params ("path", "steps[1].type").
     std::function<QList<FieldError>(const QJsonObject &params)> validate;
+    // Problems that do not refuse the task but that a form shows before it starts (a step
+    // reading what an earlier one writes), beyond the registry's own check of "x-access": "read"
+    // paths. Field names are relative to params; params are completed.
+    std::function<QList<FieldError>(const QJsonObject &params)> warn;
     // Empty for external types (run by an ExternalTaskDriver, see TaskEngine::setExternalDriver).
     std::function<std::unique_ptr<TaskRunner>(const QJsonObject &params)> create;
     // A title for tasks submitted without one; empty function: the type's title.

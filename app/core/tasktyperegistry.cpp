@@ -1,8 +1,11 @@
 #include "tasktyperegistry.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -180,6 +183,66 @@ Result<QJsonObject> TaskTypeRegistry::validate(const QString &typeName,
         };
     }
     return completed;
+}
+
+QList<FieldError> TaskTypeRegistry::checkPaths(const QJsonObject &schema, const QJsonObject &params,
+                                               const QStringList &writtenBefore)
+{
+    QList<FieldError> warnings;
+    const QJsonObject props = schema.value(u"properties"_s).toObject();
+    for (auto it = props.constBegin(); it != props.constEnd(); ++it) {
+        const QJsonObject prop = it.value().toObject();
+        if (prop.value(u"x-access"_s).toString() != u"read")
+            continue;
+        const QString path = params.value(it.key()).toString();
+        if (path.isEmpty())
+            continue;
+        const QString clean = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+        const bool madeBefore = std::any_of(
+            writtenBefore.cbegin(), writtenBefore.cend(), [&clean](const QString &written) {
+                const QString w = QDir::cleanPath(QDir::current().absoluteFilePath(written));
+                return clean == w || clean.startsWith(w + u'/');
+            });
+        if (madeBefore)
+            continue; // an earlier step makes it
+        const QFileInfo info(path);
+        const QString format = prop.value(u"format"_s).toString();
+        if (!info.exists())
+            warnings.append({ it.key(),
+                              tr("Nothing exists at this path (yet): the task will "
+                                 "fail unless it appears before it starts.") });
+        else if (format == u"file" && info.isDir())
+            warnings.append({ it.key(), tr("This is a folder, not a file.") });
+        else if (format == u"directory" && !info.isDir())
+            warnings.append({ it.key(), tr("This is a file, not a folder.") });
+    }
+    return warnings;
+}
+
+QStringList TaskTypeRegistry::writtenPaths(const QJsonObject &schema, const QJsonObject &params)
+{
+    QStringList paths;
+    const QJsonObject props = schema.value(u"properties"_s).toObject();
+    for (auto it = props.constBegin(); it != props.constEnd(); ++it) {
+        if (it.value().toObject().value(u"x-access"_s).toString() == u"write"
+            && !params.value(it.key()).toString().isEmpty())
+            paths.append(params.value(it.key()).toString());
+    }
+    return paths;
+}
+
+QList<FieldError> TaskTypeRegistry::warnings(const QString &typeName,
+                                             const QJsonObject &params) const
+{
+    const TaskType *type = find(typeName);
+    if (!type)
+        return {};
+    QList<FieldError> warnings = checkPaths(type->schema, params);
+    if (type->warn)
+        warnings.append(type->warn(params));
+    for (FieldError &w : warnings)
+        w.field.prepend(u"params."_s);
+    return warnings;
 }
 
 std::unique_ptr<TaskRunner> TaskTypeRegistry::create(const QString &typeName,

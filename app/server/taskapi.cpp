@@ -70,6 +70,8 @@ void TaskApi::addRoutes(Router &router)
     router.add(Method::Get, u"/api/v1/tasks"_s, [this](RequestContext &c) { return listTasks(c); });
     router.add(Method::Post, u"/api/v1/tasks"_s,
                [this](RequestContext &c) { return createTask(c); });
+    router.add(Method::Post, u"/api/v1/task-checks"_s,
+               [this](RequestContext &c) { return checkTask(c); });
     router.add(Method::Delete, u"/api/v1/tasks"_s,
                [this](RequestContext &c) { return deleteTasks(c); });
     router.add(Method::Get, u"/api/v1/tasks/{id}"_s,
@@ -111,10 +113,9 @@ HttpReply TaskApi::listTasks(RequestContext &context)
     });
 }
 
-std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
-                                                      const QStringList &ignoredKeys)
+TaskSpec TaskApi::parseSpec(const QJsonObject &body, const QStringList &ignoredKeys,
+                            QList<FieldError> &errors) const
 {
-    QList<FieldError> errors;
     TaskSpec spec;
     static const QStringList known { u"type"_s,      u"title"_s,       u"params"_s,
                                      u"priority"_s,  u"max_retries"_s, u"backoff_ms"_s,
@@ -156,6 +157,14 @@ std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
     intField(u"max_retries"_s, 0, 100, &spec.maxRetries);
     intField(u"backoff_ms"_s, 0, 24 * 3600 * 1000, &spec.backoffMs);
     intField(u"timeout_ms"_s, 0, std::numeric_limits<int>::max(), &spec.timeoutMs);
+    return spec;
+}
+
+std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
+                                                      const QStringList &ignoredKeys)
+{
+    QList<FieldError> errors;
+    const TaskSpec spec = parseSpec(body, ignoredKeys, errors);
     if (!errors.isEmpty())
         return HttpReply::error(400, u"invalid_request"_s, tr("The task request is not valid."),
                                 errors);
@@ -185,6 +194,34 @@ HttpReply TaskApi::createTask(RequestContext &context)
     if (m_reports && task.type == ReportApi::TypeName)
         json.insert(u"report_token"_s, m_reports->takeNewToken(task.id));
     return HttpReply::json(json, 201).withHeader("Location", "/api/v1/tasks/" + task.id.toUtf8());
+}
+
+HttpReply TaskApi::checkTask(RequestContext &context)
+{
+    QJsonObject body;
+    if (auto bad = parseJsonObject(context, &body))
+        return *bad;
+    QList<FieldError> errors;
+    const TaskSpec spec = parseSpec(body, {}, errors);
+    QList<FieldError> warnings;
+    if (!spec.type.isEmpty()) {
+        // Warnings too when there are errors: every problem at once.
+        const Result<QJsonObject> checked = m_engine.registry().validate(spec.type, spec.params);
+        if (!checked.ok())
+            errors.append(checked.error().fields);
+        warnings
+            = m_engine.registry().warnings(spec.type, checked.ok() ? checked.value() : spec.params);
+    }
+    const auto list = [](const QList<FieldError> &fields) {
+        QJsonArray array;
+        for (const FieldError &f : fields)
+            array.append(QJsonObject { { u"field"_s, f.field }, { u"message"_s, f.message } });
+        return array;
+    };
+    // Always 200: the answer is the verdict, not a refusal (nothing was asked to run).
+    return HttpReply::json(QJsonObject { { u"valid"_s, errors.isEmpty() },
+                                         { u"errors"_s, list(errors) },
+                                         { u"warnings"_s, list(warnings) } });
 }
 
 HttpReply TaskApi::getTask(RequestContext &context)

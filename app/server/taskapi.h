@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/core/tasksnapshot.h"
+#include "app/core/taskspec.h"
 #include "httpreply.h"
 #include "router.h"
 
@@ -45,6 +46,9 @@ public:
 private:
     HttpReply listTasks(RequestContext &context);
     HttpReply createTask(RequestContext &context);
+    // POST /api/v1/task-checks: a task request checked, nothing started: {"valid", "errors",
+    // "warnings"} (a path the task reads that does not exist, ...).
+    HttpReply checkTask(RequestContext &context);
     HttpReply getTask(RequestContext &context);
     HttpReply deleteTask(RequestContext &context);
     HttpReply deleteTasks(RequestContext &context);
@@ -53,6 +57,8 @@ private:
 
     // Submits {"type", "title"?, "params"?, "priority"?, "max_retries"?, "backoff_ms"?,
     // "timeout_ms"?}; on error returns the 400 reply naming each wrong field.
+    TaskSpec parseSpec(const QJsonObject &body, const QStringList &ignoredKeys,
+                       QList<FieldError> &errors) const;
     std::variant<TaskSnapshot, HttpReply> submit(const QJsonObject &body,
                                                  const QStringList &ignoredKeys = {});
     EngineError runAction(const QString &name, const QString &id);

@@ -2,8 +2,11 @@
 // included), defaults filled in, unknown types refused, factories and default titles.
 #include "app/core/tasktyperegistry.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -33,6 +36,8 @@ private Q_SLOTS:
     void unknownType();
     void createEachType();
     void defaultTitles();
+    void warnings_data();
+    void warnings();
 
 private:
     TaskTypeRegistry m_registry;
@@ -62,7 +67,12 @@ void tst_TaskTypeRegistry::builtinTypes()
         const QJsonObject asJson = t->toJson();
         QCOMPARE(asJson.value(u"name"_s).toString(), t->name);
         QCOMPARE(asJson.value(u"schema"_s).toObject(), t->schema);
+        QCOMPARE(asJson.value(u"external"_s), QJsonValue(false));
     }
+    // A type another program runs says so, so forms do not offer it as a pipeline step.
+    TaskType celery;
+    celery.name = u"celery"_s;
+    QCOMPARE(celery.toJson().value(u"external"_s), QJsonValue(true));
     QCOMPARE(names,
              (QStringList { u"checksum"_s, u"command"_s, u"copy"_s, u"demo"_s, u"pipeline"_s }));
 }
@@ -233,6 +243,63 @@ void tst_TaskTypeRegistry::defaultTitles()
             u"pipeline"_s,
             R"({"steps": [{"label": "Copy", "type": "demo"}, {"label": "Verify", "type": "demo"}]})"),
         u"Pipeline: Copy → Verify"_s);
+}
+
+void tst_TaskTypeRegistry::warnings_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("params"); // "@" stands for a folder holding a file "f" and "d/"
+    QTest::addColumn<QStringList>("warned");
+
+    QTest::newRow("checksum exists") << u"checksum"_s << uR"({"path": "@/f"})"_s << QStringList();
+    QTest::newRow("checksum missing")
+        << u"checksum"_s << uR"({"path": "@/nope"})"_s << QStringList { u"params.path"_s };
+    QTest::newRow("checksum of a folder")
+        << u"checksum"_s << uR"({"path": "@/d"})"_s << QStringList { u"params.path"_s };
+    QTest::newRow("copy tree") << u"copy"_s << uR"({"source": "@/d", "destination": "@/new"})"_s
+                               << QStringList();
+    // The destination is written, never warned about; the source is read.
+    QTest::newRow("copy missing source")
+        << u"copy"_s << uR"({"source": "@/gone", "destination": "@/gone2"})"_s
+        << QStringList { u"params.source"_s };
+    QTest::newRow("command working directory is a file")
+        << u"command"_s << uR"({"program": "true", "working_directory": "@/f"})"_s
+        << QStringList { u"params.working_directory"_s };
+    QTest::newRow("demo") << u"demo"_s << u"{}"_s << QStringList();
+    QTest::newRow("pipeline names the step")
+        << u"pipeline"_s
+        << uR"({"steps": [{"type": "demo"}, {"type": "copy", "params": {"source": "@/x", "destination": "@/y"}}]})"_s
+        << QStringList { u"params.steps[1].params.source"_s };
+    // A path an earlier step writes (or a path inside it) is made by then.
+    QTest::newRow("pipeline reads what a step wrote")
+        << u"pipeline"_s
+        << uR"({"steps": [{"type": "copy", "params": {"source": "@/d", "destination": "@/out"}},
+                          {"type": "checksum", "params": {"path": "@/out/d/g"}},
+                          {"type": "checksum", "params": {"path": "@/other"}}]})"_s
+        << QStringList { u"params.steps[2].params.path"_s };
+}
+
+void tst_TaskTypeRegistry::warnings()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, params);
+    QFETCH(QStringList, warned);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(u"f"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(QDir(dir.path()).mkdir(u"d"_s));
+
+    const QJsonObject json
+        = QJsonDocument::fromJson(QString(params).replace(u'@', dir.path()).toUtf8()).object();
+    const Result<QJsonObject> checked = m_registry.validate(type, json);
+    QVERIFY2(checked.ok(), qPrintable(checked.ok() ? QString() : checked.error().message));
+    QStringList named;
+    for (const FieldError &w : m_registry.warnings(type, checked.value())) {
+        named.append(w.field);
+        QVERIFY(!w.message.isEmpty());
+    }
+    QCOMPARE(named, warned);
 }
 
 QTEST_GUILESS_MAIN(tst_TaskTypeRegistry)

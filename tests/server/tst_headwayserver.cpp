@@ -285,6 +285,77 @@ private Q_SLOTS:
         QCOMPARE(m_engine->taskCount(), 0);
     }
 
+    // POST /api/v1/task-checks judges a request without starting anything: every error and
+    // every path the task would read that is not there, each with its field path.
+    void taskChecks_data()
+    {
+        QTest::addColumn<QByteArray>("body"); // "@" stands for the data dir (it exists)
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<QStringList>("errors");
+        QTest::addColumn<QStringList>("warnings");
+        QTest::newRow("fine") << QByteArray(R"({"type":"demo","params":{"steps":2}})") << true
+                              << QStringList() << QStringList();
+        QTest::newRow("folder for a file")
+            << QByteArray(R"({"type":"checksum","params":{"path":"@"}})") << true << QStringList()
+            << QStringList { u"params.path"_s };
+        QTest::newRow("all errors at once")
+            << QByteArray(R"({"type":"command","params":{"arguments":["-la", 3]},"priority":"x"})")
+            << false << QStringList { u"params.arguments[1]"_s, u"params.program"_s, u"priority"_s }
+            << QStringList();
+        QTest::newRow("errors and warnings together")
+            << QByteArray(R"({"type":"copy","params":{"source":"@/nope","overwrite":"x"}})")
+            << false << QStringList { u"params.destination"_s, u"params.overwrite"_s }
+            << QStringList { u"params.source"_s };
+        QTest::newRow("missing source")
+            << QByteArray(R"({"type":"copy","params":{"source":"@/nope","destination":"@/b"}})")
+            << true << QStringList() << QStringList { u"params.source"_s };
+        QTest::newRow("step path")
+            << QByteArray(R"({"type":"pipeline","params":{"steps":[{"type":"demo"},
+                              {"type":"copy","params":{"destination":"@/x"}}]}})")
+            << false << QStringList { u"params.steps[1].params.source"_s } << QStringList();
+        QTest::newRow("step warning")
+            << QByteArray(R"({"type":"pipeline","params":{"steps":[{"type":"demo"},
+                              {"type":"checksum","params":{"path":"@/gone"}}]}})")
+            << true << QStringList() << QStringList { u"params.steps[1].params.path"_s };
+        QTest::newRow("unknown type") << QByteArray(R"({"type":"nope"})") << false
+                                      << QStringList { u"type"_s } << QStringList();
+    }
+    void taskChecks()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, valid);
+        QFETCH(QStringList, errors);
+        QFETCH(QStringList, warnings);
+        body.replace('@', m_dir->path().toUtf8());
+        const Answer a = call("POST", u"/api/v1/task-checks"_s, body,
+                              { { "Content-Type", "application/json" } });
+        QCOMPARE(a.status, 200);
+        const auto fields = [&a](const QString &key) {
+            QStringList names;
+            for (const QJsonValue &f : a.json.value(key).toArray()) {
+                names.append(f.toObject().value(u"field"_s).toString());
+                if (f.toObject().value(u"message"_s).toString().isEmpty())
+                    names.append(u"(no message)"_s);
+            }
+            names.sort();
+            return names;
+        };
+        QCOMPARE(a.json.value(u"valid"_s).toBool(), valid);
+        QCOMPARE(fields(u"errors"_s), errors);
+        QCOMPARE(fields(u"warnings"_s), warnings);
+        QCOMPARE(m_engine->taskCount(), 0); // nothing started
+    }
+    void taskChecksRefusesBadBodies()
+    {
+        QCOMPARE(call("POST", u"/api/v1/task-checks"_s,
+                      "{\"type\":", { { "Content-Type", "application/json" } })
+                     .status,
+                 400);
+        QCOMPARE(call("POST", u"/api/v1/task-checks"_s, "{}", { { "Content-Type", "text/plain" } })
+                     .status,
+                 415);
+    }
+
     void actionsAndConflicts()
     {
         const QString id = createDemo(50, 50).value(u"id"_s).toString();

@@ -63,6 +63,7 @@ inline void registerTestTypes(TaskTypeRegistry &registry)
               { u"tags"_s,
                 QJsonObject { { u"type"_s, u"array"_s },
                               { u"items"_s, QJsonObject { { u"type"_s, u"string"_s } } } } },
+              { u"options"_s, QJsonObject { { u"type"_s, u"object"_s } } },
           } },
         { u"required"_s, QJsonArray { u"source"_s, u"destination"_s } },
     };

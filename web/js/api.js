@@ -38,6 +38,8 @@ export const api = {
     taskTypes: () => request('GET', '/api/v1/task-types'),
     sync: (rid, options) => request('GET', `/api/v1/sync?rid=${encodeURIComponent(rid)}`, undefined, options),
     submit: (spec) => request('POST', '/api/v1/tasks', spec),
+    // The server's verdict on a task request, nothing started: {valid, errors, warnings}.
+    check: (spec) => request('POST', '/api/v1/task-checks', spec),
     act: (method, path) => request(method, path),
     removeFinished: () => request('DELETE', '/api/v1/tasks?state=finished'),
 };

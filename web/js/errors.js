@@ -54,14 +54,21 @@ export function networkError() {
     return new ApiError({ status: 0, code: 'network', message: 'Cannot reach Headway. Is it still running?' });
 }
 
-/** Field errors keyed by form field: "params.steps" -> "steps", "type" -> "type". */
-export function fieldErrorsByName(fields) {
-    const byName = new Map();
-    for (const f of fields || []) {
-        const name = f.field.startsWith('params.') ? f.field.slice('params.'.length) : f.field;
-        const top = name.split(/[.[]/)[0];
-        const prev = byName.get(top);
-        byName.set(top, prev ? `${prev} ${f.message}` : f.message);
-    }
-    return byName;
+/** "params.steps[1].params.source" -> {top: "steps", rest: "[1].params.source"}; "type" -> {top: "type", rest: ""}. */
+export function splitField(field) {
+    const name = field.startsWith('params.') ? field.slice('params.'.length) : field;
+    const cut = name.search(/[.[]/);
+    return cut < 0 ? { top: name, rest: '' } : { top: name.slice(0, cut), rest: name.slice(cut) };
+}
+
+/** "[1].params.source" -> {index: 1, sub: "params.source"}; null when it names no step. */
+export function stepPath(rest) {
+    const m = /^\[(\d+)\]\.?(.*)$/.exec(rest || '');
+    return m ? { index: Number(m[1]), sub: m[2] } : null;
+}
+
+/** The line that names a step's problem: "Step 2 (copy): Source: This parameter is required." */
+export function stepMessage(index, type, where, message) {
+    const head = `Step ${index + 1} (${type})`;
+    return where ? `${head}: ${where}: ${message}` : `${head}: ${message}`;
 }

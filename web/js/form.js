@@ -1,11 +1,13 @@
 // The "New task" form, built from GET /api/v1/task-types: one field per schema property,
-// typed inputs, defaults filled in, and the API's field errors shown next to their fields.
-import { fieldErrorsByName } from './errors.js';
+// typed inputs, defaults filled in, a step editor for pipeline steps, and the API's field
+// errors shown next to their fields (a step's next to that step's field). Before starting,
+// the server checks the request (POST /api/v1/task-checks): every problem at once, and a
+// warning for a path the task reads that is not there ("Start anyway" then starts).
+import { splitField } from './errors.js';
+import { buildField, fieldOrder, flagField, humanize, isStepList, readFields, unflagField } from './fields.js';
+import { StepsEditor } from './steps.js';
 
-function humanize(name) {
-    const words = name.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
-    return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { fieldOrder };
 
 /** The list of types from whatever shape the server uses: [..] or {types|task_types|items: [..]}. */
 export function typesFromResponse(data) {
@@ -20,20 +22,11 @@ export function typesFromResponse(data) {
     return [];
 }
 
-/**
- * Field names in display order: the schema's "x-order" list first (JSON objects lose the
- * order a type declared, e.g. Qt sorts keys), then required ones, then the rest as given.
- */
-export function fieldOrder(schema) {
-    const props = Object.keys(schema?.properties || {});
-    const order = Array.isArray(schema?.['x-order']) ? schema['x-order'].filter((n) => props.includes(n)) : [];
-    const required = new Set(Array.isArray(schema?.required) ? schema.required : []);
-    const rest = props.filter((n) => !order.includes(n));
-    return [...order, ...rest.filter((n) => required.has(n)), ...rest.filter((n) => !required.has(n))];
-}
+const START = 'Start';
+const START_ANYWAY = 'Start anyway';
 
 export class NewTaskForm {
-    constructor({ form, typeSelect, typeDescription, title, params, error, submit, onSubmit }) {
+    constructor({ form, typeSelect, typeDescription, title, params, error, submit, onSubmit, onCheck }) {
         this.form = form;
         this.typeSelect = typeSelect;
         this.typeDescription = typeDescription;
@@ -42,12 +35,24 @@ export class NewTaskForm {
         this.error = error;
         this.submit = submit;
         this.onSubmit = onSubmit;
+        this.onCheck = onCheck; // spec -> {valid, errors, warnings}; optional
         this.types = new Map();
-        this.fields = new Map(); // param name -> {input, feedback, prop}
+        this.fields = new Map(); // param name -> {input, feedback, warning, prop, label} or {editor}
+        this.warnedFor = null; // the spec "Start anyway" applies to
+        this.checkSeq = 0;
         this.typeSelect.addEventListener('change', () => this.renderParams());
         this.form.addEventListener('submit', (event) => {
             event.preventDefault();
             this.handleSubmit();
+        });
+        // Leaving a field (change) asks the server whether what the task reads is there.
+        this.form.addEventListener('change', (event) => {
+            if (event.target !== this.typeSelect)
+                this.checkWarnings();
+        });
+        this.form.addEventListener('click', (event) => {
+            if (event.target.closest && event.target.closest('.hw-step-list button'))
+                this.resetStart();
         });
     }
 
@@ -82,6 +87,7 @@ export class NewTaskForm {
 
     renderParams() {
         this.clearErrors();
+        this.resetStart();
         const type = this.currentType();
         this.typeDescription.textContent = type?.description || '';
         const legend = this.params.querySelector('legend');
@@ -92,230 +98,244 @@ export class NewTaskForm {
         const schema = type.schema || {};
         const props = schema.properties || {};
         const required = new Set(Array.isArray(schema.required) ? schema.required : []);
-        for (const name of fieldOrder(schema))
-            this.addField(name, props[name] || {}, required.has(name));
+        for (const name of fieldOrder(schema)) {
+            const prop = props[name] || {};
+            if (isStepList(prop))
+                this.addSteps(name, prop, required.has(name));
+            else
+                this.addField(name, prop, required.has(name));
+        }
     }
 
     addField(name, prop, required) {
-        const id = `param-${name}`;
-        const wrap = document.createElement('div');
-        wrap.className = 'mb-3';
-        const labelText = prop.title || humanize(name);
-        const feedback = document.createElement('div');
-        feedback.className = 'invalid-feedback';
-        feedback.id = `${id}-error`;
-        const help = document.createElement('div');
-        help.className = 'form-text';
-        help.id = `${id}-help`;
-        help.textContent = prop.description || '';
-        let input;
-
-        if (prop.type === 'boolean') {
-            wrap.className = 'mb-3 form-check';
-            input = document.createElement('input');
-            input.type = 'checkbox';
-            input.className = 'form-check-input';
-            input.checked = prop.default === true;
-            const label = document.createElement('label');
-            label.className = 'form-check-label';
-            label.htmlFor = id;
-            label.textContent = labelText;
-            input.id = id;
-            wrap.append(input, label, feedback, help);
-        } else {
-            const label = document.createElement('label');
-            label.className = 'form-label';
-            label.htmlFor = id;
-            label.textContent = labelText;
-            // "(optional)" only where leaving it empty is a choice; a default fills the rest.
-            if (!required && (prop.default === undefined || prop.default === null)) {
-                const opt = document.createElement('span');
-                opt.className = 'text-body-secondary';
-                opt.textContent = ' (optional)';
-                label.append(opt);
-            }
-            if (Array.isArray(prop.enum)) {
-                input = document.createElement('select');
-                input.className = 'form-select';
-                if (!required) {
-                    const none = document.createElement('option');
-                    none.value = '';
-                    none.textContent = '—';
-                    input.append(none);
-                }
-                prop.enum.forEach((v, i) => {
-                    const option = document.createElement('option');
-                    option.value = String(i);
-                    option.textContent = String(v);
-                    if (prop.default !== undefined && v === prop.default)
-                        option.selected = true;
-                    input.append(option);
-                });
-            } else if (prop.type === 'array' || prop.type === 'object') {
-                input = document.createElement('textarea');
-                input.className = 'form-control font-monospace';
-                input.rows = 3;
-                input.spellcheck = false;
-                if (this.isStringList(prop)) {
-                    if (!prop.description)
-                        help.textContent = 'One per line.';
-                    if (Array.isArray(prop.default)) {
-                        input.value = prop.default.join('\n');
-                        input.rows = Math.min(8, Math.max(3, prop.default.length));
-                    }
-                } else {
-                    if (!prop.description)
-                        help.textContent = prop.type === 'array' ? 'A JSON list.' : 'A JSON object.';
-                    if (prop.default !== undefined)
-                        input.value = JSON.stringify(prop.default, null, 2);
-                }
-            } else {
-                input = document.createElement('input');
-                input.className = 'form-control';
-                if (prop.type === 'integer' || prop.type === 'number') {
-                    input.type = 'number';
-                    input.inputMode = prop.type === 'integer' ? 'numeric' : 'decimal';
-                    input.step = prop.type === 'integer' ? '1' : 'any';
-                    if (Number.isFinite(prop.minimum))
-                        input.min = String(prop.minimum);
-                    if (Number.isFinite(prop.maximum))
-                        input.max = String(prop.maximum);
-                } else {
-                    input.type = 'text';
-                    input.autocomplete = 'off';
-                    if (prop.format === 'file' || prop.format === 'directory' || prop.format === 'path') {
-                        input.placeholder = prop.format === 'directory' ? '/path/to/folder' : '/path/to/file';
-                        input.spellcheck = false;
-                    }
-                }
-                if (prop.default !== undefined && prop.default !== null)
-                    input.value = String(prop.default);
-            }
-            input.id = id;
-            wrap.append(label, input, feedback, help);
-        }
-        input.name = name;
-        if (required)
-            input.setAttribute('aria-required', 'true');
-        input.setAttribute('aria-describedby', `${feedback.id} ${help.id}`);
-        this.params.append(wrap);
-        this.fields.set(name, { input, feedback, prop, required });
+        const field = buildField(name, prop, required, `param-${name}`);
+        this.params.append(field.wrap);
+        this.fields.set(name, field);
     }
 
-    isStringList(prop) {
-        return prop.type === 'array' && prop.items && prop.items.type === 'string';
+    addSteps(name, prop, required) {
+        const group = document.createElement('fieldset');
+        group.className = 'mb-3';
+        group.id = `param-${name}`;
+        const legend = document.createElement('legend');
+        legend.className = 'form-label fs-6 mb-1';
+        legend.textContent = prop.title || humanize(name);
+        const feedback = document.createElement('div');
+        feedback.className = 'invalid-feedback d-block';
+        feedback.id = `param-${name}-error`;
+        const warning = document.createElement('div');
+        warning.className = 'form-text text-warning-emphasis d-none';
+        warning.id = `param-${name}-warning`;
+        const editor = new StepsEditor({ types: this.types, idBase: `param-${name}`, label: legend.textContent });
+        group.setAttribute('aria-describedby', feedback.id);
+        group.append(legend, editor.element, feedback, warning);
+        this.params.append(group);
+        // input: what takes focus and is marked when the list itself is wrong ("needs a step").
+        this.fields.set(name, { editor, input: editor.add, feedback, warning, prop, required, label: legend.textContent });
     }
 
     /** Reads the fields into params; local problems (bad JSON) come back as field errors. */
     collect() {
-        const params = {};
-        const errors = [];
-        for (const [name, { input, prop, required }] of this.fields) {
-            if (prop.type === 'boolean') {
-                params[name] = input.checked;
+        const plain = new Map([...this.fields].filter(([, f]) => !f.editor));
+        const { params, errors } = readFields(plain, 'params.');
+        for (const [name, f] of this.fields) {
+            if (!f.editor)
                 continue;
-            }
-            if (Array.isArray(prop.enum)) {
-                if (input.value !== '')
-                    params[name] = prop.enum[Number(input.value)];
-                continue;
-            }
-            const raw = input.value;
-            if (raw.trim() === '') {
-                if (required && prop.type === 'string')
-                    params[name] = raw; // let the server say what it needs
-                continue;
-            }
-            if (prop.type === 'integer' || prop.type === 'number') {
-                const n = Number(raw);
-                if (!Number.isFinite(n))
-                    errors.push({ field: `params.${name}`, message: 'Enter a number.' });
-                else
-                    params[name] = n;
-            } else if (this.isStringList(prop)) {
-                params[name] = raw.split('\n').map((s) => s.trim()).filter((s) => s !== '');
-            } else if (prop.type === 'array' || prop.type === 'object') {
-                try {
-                    params[name] = JSON.parse(raw);
-                } catch {
-                    errors.push({ field: `params.${name}`, message: `This is not valid JSON (${prop.type === 'array' ? 'a list like [1, 2]' : 'an object like {"a": 1}'}).` });
-                }
-            } else {
-                params[name] = raw;
-            }
-        }
-        // A number input holding text reports an empty value: badInput tells us.
-        for (const [name, { input }] of this.fields) {
-            if (input.validity && input.validity.badInput)
-                errors.push({ field: `params.${name}`, message: 'Enter a number.' });
+            const { steps, errors: stepErrors } = f.editor.collect();
+            params[name] = steps;
+            errors.push(...stepErrors.map((e) => ({ field: `params.${name}${e.field}`, message: e.message })));
         }
         return { params, errors };
     }
 
-    clearErrors() {
-        this.error.classList.add('d-none');
-        this.error.textContent = '';
-        for (const el of this.form.querySelectorAll('.is-invalid'))
-            el.classList.remove('is-invalid');
-        for (const el of this.form.querySelectorAll('.invalid-feedback'))
-            el.textContent = '';
+    spec() {
+        const type = this.currentType();
+        const { params, errors } = this.collect();
+        const spec = { type: type?.name, params };
+        const title = this.title.value.trim();
+        if (title)
+            spec.title = title;
+        return { spec, errors };
+    }
+
+    clearErrors(kinds = ['error', 'warning']) {
+        if (kinds.includes('error')) {
+            this.error.classList.add('d-none');
+            this.error.textContent = '';
+            this.errorCode = '';
+            for (const el of [this.typeSelect, this.title])
+                el.classList.remove('is-invalid');
+            for (const id of ['task-type-error', 'task-title-error']) {
+                const el = document.getElementById(id);
+                if (el)
+                    el.textContent = '';
+            }
+        }
+        for (const f of this.fields.values()) {
+            if (f.editor) {
+                f.editor.clear(kinds);
+                if (kinds.includes('error'))
+                    f.feedback.textContent = '';
+                if (kinds.includes('warning'))
+                    f.warning.classList.add('d-none');
+            } else {
+                unflagField(f, kinds);
+            }
+        }
     }
 
     /** Clears the error shown, if it only said that Headway could not be reached. */
     clearNetworkError() {
         if (this.errorCode === 'network')
-            this.clearErrors();
+            this.clearErrors(['error']);
     }
 
-    /** Shows an ApiError: field messages next to fields, the rest above the button. */
-    showError(err) {
-        this.clearErrors();
-        this.errorCode = err.code || '';
-        const byName = fieldErrorsByName(err.fields || []);
-        let first = null;
+    /** Places {field, message} items next to their fields; returns the lines that fit nowhere. */
+    place(items, kind) {
         const unplaced = [];
-        for (const [name, message] of byName) {
+        for (const { field: path, message } of items) {
+            const { top, rest } = splitField(path);
             let target = null;
-            if (name === 'type')
+            if (!path.startsWith('params.') && top === 'type')
                 target = { input: this.typeSelect, feedback: document.getElementById('task-type-error') };
-            else if (name === 'title')
+            else if (!path.startsWith('params.') && top === 'title')
                 target = { input: this.title, feedback: document.getElementById('task-title-error') };
-            else
-                target = this.fields.get(name) || null;
-            if (!target) {
-                unplaced.push(`${name}: ${message}`);
+            else if (path.startsWith('params.'))
+                target = this.fields.get(top) || null;
+            if (target?.editor && rest && target.editor.show(rest, message, kind))
+                continue;
+            if (!target || (kind === 'warning' && !target.warning)) {
+                unplaced.push(`${kind === 'warning' ? 'Warning: ' : ''}${path}: ${message}`);
                 continue;
             }
-            target.input.classList.add('is-invalid');
-            target.feedback.textContent = message;
-            first ??= target.input;
+            const text = rest ? `${rest.replace(/^\./, '')}: ${message}` : message;
+            if (target.editor) {
+                target.feedback.textContent = target.feedback.textContent ? `${target.feedback.textContent} ${text}` : text;
+            } else if (kind === 'error') {
+                target.input.classList.add('is-invalid');
+                target.feedback.textContent = target.feedback.textContent ? `${target.feedback.textContent} ${text}` : text;
+            } else {
+                flagField(target, text, 'warning');
+            }
         }
-        if (byName.size === 0 || unplaced.length > 0) {
-            this.error.textContent = byName.size === 0 ? err.message : `${err.message} ${unplaced.join(' ')}`;
+        return unplaced;
+    }
+
+    firstInvalid() {
+        for (const f of [{ input: this.typeSelect }, { input: this.title }, ...this.fields.values()]) {
+            if (f.editor) {
+                const inner = f.editor.firstFlagged();
+                if (inner)
+                    return inner;
+                if (f.feedback.textContent)
+                    return f.input;
+            } else if (f.input.classList.contains('is-invalid')) {
+                return f.input;
+            }
+        }
+        return null;
+    }
+
+    /** Shows an ApiError (and warnings): field messages next to fields, the rest above the button. */
+    showError(err, warnings = []) {
+        this.clearErrors();
+        this.errorCode = err.code || '';
+        const fields = err.fields || [];
+        const unplaced = [...this.place(fields, 'error'), ...this.place(warnings, 'warning')];
+        if (fields.length === 0 || unplaced.length > 0) {
+            this.error.textContent = fields.length === 0 ? err.message : `${err.message} ${unplaced.join(' ')}`;
             this.error.classList.remove('d-none');
         }
-        first?.focus();
+        this.firstInvalid()?.focus();
+    }
+
+    showWarnings(warnings) {
+        this.clearErrors(['warning']);
+        const unplaced = this.place(warnings, 'warning');
+        if (unplaced.length > 0 && this.error.classList.contains('d-none')) {
+            this.error.textContent = unplaced.join(' ');
+            this.error.classList.remove('d-none');
+        }
+    }
+
+    resetStart() {
+        this.warnedFor = null;
+        this.submit.textContent = START;
+    }
+
+    /** Asks the server about warnings for the form as it stands; errors wait for Start. */
+    async checkWarnings() {
+        if (!this.onCheck || !this.currentType())
+            return;
+        const { spec } = this.spec();
+        const key = JSON.stringify(spec);
+        if (this.warnedFor !== key)
+            this.resetStart();
+        const seq = ++this.checkSeq;
+        let verdict;
+        try {
+            verdict = await this.onCheck(spec);
+        } catch {
+            return; // the check is a courtesy: Start still asks the server
+        }
+        if (seq !== this.checkSeq || !verdict)
+            return;
+        this.showWarnings(Array.isArray(verdict.warnings) ? verdict.warnings : []);
     }
 
     async handleSubmit() {
         const type = this.currentType();
         if (!type)
             return;
-        const { params, errors } = this.collect();
+        const { spec, errors } = this.spec();
+        const key = JSON.stringify(spec);
+        if (this.onCheck) {
+            let verdict = null;
+            this.checkSeq++;
+            try {
+                verdict = await this.onCheck(spec);
+            } catch {
+                verdict = null; // no answer: the submit below reports it
+            }
+            if (verdict) {
+                // Every problem at once: the form's own, then the server's on the rest.
+                const local = new Set(errors.map((e) => e.field));
+                const all = [...errors, ...(verdict.errors || []).filter((e) => !local.has(e.field))];
+                const warnings = verdict.warnings || [];
+                if (all.length > 0) {
+                    this.resetStart();
+                    this.showError({ code: 'invalid_params', message: 'Some fields need fixing.', fields: all }, warnings);
+                    return;
+                }
+                if (warnings.length > 0 && this.warnedFor !== key) {
+                    this.clearErrors();
+                    this.showWarnings(warnings);
+                    this.warnedFor = key;
+                    this.submit.textContent = START_ANYWAY;
+                    this.firstWarned()?.focus();
+                    return;
+                }
+            }
+        }
         if (errors.length > 0) {
             this.showError({ message: 'Some fields need fixing.', fields: errors });
             return;
         }
-        const spec = { type: type.name, params };
-        const title = this.title.value.trim();
-        if (title)
-            spec.title = title;
         this.clearErrors();
         try {
             await this.onSubmit(spec);
             this.title.value = '';
+            this.resetStart();
         } catch (err) {
             this.showError(err);
         }
+    }
+
+    firstWarned() {
+        const warned = this.form.querySelector('.hw-field-warning:not(.d-none), .hw-step-summary.text-warning-emphasis');
+        if (!warned)
+            return null;
+        const wrap = warned.closest('.mb-3, .hw-step');
+        return wrap?.querySelector('input, select, textarea') || null;
     }
 }

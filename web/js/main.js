@@ -174,6 +174,7 @@ form = new NewTaskForm({
         newTaskFold.setOpen(true); // folded while the request was out: its errors must be seen
         throw err;
     }),
+    onCheck: (spec) => api.check(spec),
 });
 
 const pageError = $('page-error');

@@ -99,6 +99,27 @@ QList<FieldError> PipelineTask::validateSteps(const TaskTypeRegistry &registry,
     return errors;
 }
 
+QList<FieldError> PipelineTask::stepWarnings(const TaskTypeRegistry &registry,
+                                             const QJsonObject &params)
+{
+    QList<FieldError> warnings;
+    QStringList written;
+    const QJsonArray steps = params.value(u"steps"_s).toArray();
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        const QJsonObject step = steps.at(i).toObject();
+        const TaskType *t = registry.find(step.value(u"type"_s).toString());
+        if (!t || t->name == u"pipeline")
+            continue;
+        const QJsonObject stepParams = step.value(u"params"_s).toObject();
+        for (FieldError w : TaskTypeRegistry::checkPaths(t->schema, stepParams, written)) {
+            w.field.prepend(u"steps[%1].params."_s.arg(i));
+            warnings.append(w);
+        }
+        written.append(TaskTypeRegistry::writtenPaths(t->schema, stepParams));
+    }
+    return warnings;
+}
+
 TaskOutcome PipelineTask::run(TaskContext &context)
 {
     const qsizetype count = m_steps.size();

@@ -29,6 +29,10 @@ public:
     // field names are relative to the pipeline's params ("steps[1].params.path").
     static QList<FieldError> validateSteps(const TaskTypeRegistry &registry,
                                            const QJsonObject &params);
+    // warnings() for each step: "steps[1].params.path"; a path an earlier step writes counts
+    // as made.
+    static QList<FieldError> stepWarnings(const TaskTypeRegistry &registry,
+                                          const QJsonObject &params);
     // A step's label, or its type's title when it has none.
     static QString stepLabel(const TaskTypeRegistry &registry, const QJsonObject &step);
 

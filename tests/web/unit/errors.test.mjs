@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorFromResponse, networkError, fieldErrorsByName, ApiError } from '../../../web/js/errors.js';
+import { errorFromResponse, networkError, splitField, stepPath, stepMessage, ApiError } from '../../../web/js/errors.js';
 import { backoffDelay, pollDelay } from '../../../web/js/backoff.js';
 
 test('server message is kept, fields parsed', () => {
@@ -22,10 +22,16 @@ test('plain words when the body says nothing', () => {
     assert.equal(networkError().status, 0);
 });
 
-test('field errors map to form names', () => {
-    const m = fieldErrorsByName([{ field: 'params.steps', message: 'Too big.' }, { field: 'params.steps[1].type', message: 'Bad.' }, { field: 'type', message: 'Unknown.' }]);
-    assert.equal(m.get('steps'), 'Too big. Bad.');
-    assert.equal(m.get('type'), 'Unknown.');
+test('field paths keep the step they name', () => {
+    assert.deepEqual(splitField('params.steps'), { top: 'steps', rest: '' });
+    assert.deepEqual(splitField('params.steps[1].params.source'), { top: 'steps', rest: '[1].params.source' });
+    assert.deepEqual(splitField('type'), { top: 'type', rest: '' });
+    assert.deepEqual(splitField('params.arguments[0]'), { top: 'arguments', rest: '[0]' });
+    assert.deepEqual(stepPath('[1].params.source'), { index: 1, sub: 'params.source' });
+    assert.deepEqual(stepPath('[0]'), { index: 0, sub: '' });
+    assert.equal(stepPath('.x'), null);
+    assert.equal(stepMessage(1, 'copy', 'Source', 'This parameter is required.'), 'Step 2 (copy): Source: This parameter is required.');
+    assert.equal(stepMessage(0, 'demo', '', 'Must be an object.'), 'Step 1 (demo): Must be an object.');
 });
 
 test('backoff doubles, caps and jitters within bounds', () => {
