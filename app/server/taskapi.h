@@ -46,6 +46,7 @@ private:
     HttpReply listTasks(RequestContext &context);
     HttpReply createTask(RequestContext &context);
     HttpReply getTask(RequestContext &context);
+    HttpReply getOutput(RequestContext &context);
     HttpReply deleteTask(RequestContext &context);
     HttpReply deleteTasks(RequestContext &context);
     HttpReply sync(RequestContext &context);
