@@ -30,12 +30,22 @@ public:
     StepIndicator *stepIndicator() const { return m_steps; }
     QString stateText() const;
     QString outputText() const;
+    // The output's lines that came from stderr (marked in the box).
+    QStringList stderrLines() const;
     QString resultText() const;
     // A task's error for people: the message, the failed step, exit code, the output's end.
-    static QString errorInWords(const TaskError &error);
+    // cause: the last line the program wrote to stderr ("tar: Unexpected EOF in archive").
+    static QString errorInWords(const TaskError &error, const QString &cause = {});
+    // The last non-empty stderr line of an output, the likely cause of a failure.
+    static QString lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans);
 
 private:
+    static constexpr int kStderrBlock = 1; // QTextBlock::userState of a stderr line
+    void setOutput(const QString &text, const OutputTail::Spans &stderrSpans);
+
     std::optional<TaskSnapshot> m_task;
+    QString m_shownOutput;
+    OutputTail::Spans m_shownStderr;
     QStackedLayout *m_stack;
     QLabel *m_title;
     QLabel *m_subtitle;
