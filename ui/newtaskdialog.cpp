@@ -65,11 +65,9 @@ NewTaskDialog::NewTaskDialog(TaskEngine &engine, QWidget *parent)
     auto *top = new QFormLayout;
     m_types = new QComboBox(this);
     m_types->setAccessibleName(tr("Task type"));
-    for (const TaskType *t : engine.registry().publicTypes()) {
-        if (!t->create)
-            continue; // external types are started elsewhere (e.g. by Celery)
+    // What the page offers too: Celery is registered only when a broker is configured.
+    for (const TaskType *t : engine.registry().publicTypes())
         m_types->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
-    }
     top->addRow(tr("&Kind of task:"), m_types); // the page's words
     m_title = new QLineEdit(this);
     m_title->setPlaceholderText(tr("Optional; a title is made from the parameters"));
@@ -164,8 +162,12 @@ void NewTaskDialog::buildForm()
             auto *combo = new QComboBox(m_formHost);
             if (!required.contains(QJsonValue(name)))
                 combo->addItem(tr("(default)"), QVariant());
-            for (const QJsonValue &e : prop.value(u"enum"_s).toArray())
-                combo->addItem(jsonText(e), e.toVariant());
+            // "enumNames" (as the page reads it too): the words for each value ("SHA-256").
+            const QJsonArray values = prop.value(u"enum"_s).toArray();
+            const QJsonArray names = prop.value(u"enumNames"_s).toArray();
+            for (qsizetype i = 0; i < values.size(); ++i)
+                combo->addItem(i < names.size() ? names.at(i).toString() : jsonText(values.at(i)),
+                               values.at(i).toVariant());
             if (!def.isUndefined()) {
                 const int i = combo->findData(def.toVariant());
                 if (i >= 0)

@@ -27,6 +27,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 
 class tst_MainWindow : public QObject
 {
@@ -263,6 +264,31 @@ private Q_SLOTS:
         QVERIFY(!w.openInBrowserAction()->isEnabled());
         w.setBrowserUrl(QUrl(u"http://127.0.0.1:1234/?token=abc"_s));
         QVERIFY(w.openInBrowserAction()->isEnabled());
+    }
+
+    // At the default size every toolbar button shows, "Open in browser" included: none hides
+    // behind the toolbar's overflow arrow.
+    void toolbarFitsAtDefaultSize()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *bar = w.findChild<QToolBar *>(u"mainToolBar"_s);
+        QVERIFY(bar);
+        QVERIFY2(w.width() >= 880 && w.width() <= 920, qPrintable(QString::number(w.width())));
+        QWidget *browser = bar->widgetForAction(w.openInBrowserAction());
+        QVERIFY(browser);
+        QTRY_VERIFY2(browser->isVisible(), "Open in browser is in the overflow menu");
+        for (QAction *a : bar->actions()) {
+            if (a->isSeparator())
+                continue;
+            QWidget *button = bar->widgetForAction(a);
+            QVERIFY2(button && button->isVisible(), qPrintable(a->text()));
+            QVERIFY2(bar->rect().contains(button->geometry()), qPrintable(a->text()));
+        }
     }
 
     void offersInterruptedTasks()
