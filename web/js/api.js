@@ -39,6 +39,7 @@ export const api = {
     sync: (rid, options) => request('GET', `/api/v1/sync?rid=${encodeURIComponent(rid)}`, undefined, options),
     submit: (spec) => request('POST', '/api/v1/tasks', spec),
     act: (method, path) => request(method, path),
+    output: (id) => request('GET', `/api/v1/tasks/${encodeURIComponent(id)}/output`),
     removeFinished: () => request('DELETE', '/api/v1/tasks?state=finished'),
 };
 
