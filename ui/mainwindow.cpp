@@ -323,8 +323,9 @@ QWidget *MainWindow::createTaskPage()
         m_typeCombo->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
     m_sortCombo = new QComboBox(page);
     m_sortCombo->setAccessibleName(tr("Sort by"));
-    m_sortCombo->addItem(tr("Oldest first"), int(TaskFilterModel::SortKey::Created));
+    // Newest first by default: the page's order (its only one), in the same words.
     m_sortCombo->addItem(tr("Newest first"), int(TaskFilterModel::SortKey::Created));
+    m_sortCombo->addItem(tr("Oldest first"), int(TaskFilterModel::SortKey::Created));
     m_sortCombo->addItem(tr("Title"), int(TaskFilterModel::SortKey::Title));
     m_sortCombo->addItem(tr("State"), int(TaskFilterModel::SortKey::State));
     m_sortCombo->addItem(tr("Progress"), int(TaskFilterModel::SortKey::Progress));
@@ -347,8 +348,9 @@ QWidget *MainWindow::createTaskPage()
             [this] { m_filter->setTypeFilter(m_typeCombo->currentData().toString()); });
     connect(m_sortCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_filter->setSortKey(TaskFilterModel::SortKey(m_sortCombo->currentData().toInt()),
-                             i == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
+                             i == 0 ? Qt::DescendingOrder : Qt::AscendingOrder);
     });
+    m_filter->setSortKey(TaskFilterModel::SortKey::Created, Qt::DescendingOrder);
 
     auto *split = new QSplitter(Qt::Horizontal, page);
     split->setObjectName(u"taskSplitter"_s);

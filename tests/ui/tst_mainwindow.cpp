@@ -12,6 +12,7 @@
 #include "uitesthelpers.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
@@ -291,6 +292,29 @@ private Q_SLOTS:
         }
     }
 
+    // The list starts newest first, named as such: the page's order (its only one).
+    void newestFirstLikeThePage()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        TaskSnapshot older = makeSnapshot(u"older"_s);
+        TaskSnapshot newer = makeSnapshot(u"newer"_s);
+        newer.created = older.created.addSecs(60);
+        engine.inject(older);
+        engine.inject(newer);
+        QTRY_COMPARE(w.taskView()->model()->rowCount(), 2);
+        QCOMPARE(w.taskView()->model()->index(0, 0).data(TaskListModel::TitleRole).toString(),
+                 u"newer"_s);
+        QComboBox *sort = nullptr;
+        for (QComboBox *c : w.findChildren<QComboBox *>())
+            if (c->accessibleName() == u"Sort by"_s)
+                sort = c;
+        QVERIFY(sort);
+        QCOMPARE(sort->currentText(), u"Newest first"_s);
+    }
+
     void offersInterruptedTasks()
     {
         TaskTypeRegistry registry;
@@ -394,7 +418,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const QString &title : { u"a"_s, u"b"_s, u"c"_s }) {
             TaskSnapshot t = makeSnapshot(title, TaskState::Succeeded, 100);
-            t.created = t.created.addSecs(int(ids.size())); // oldest first: a, b, c
+            t.created = t.created.addSecs(int(ids.size())); // listed newest first: c, b, a
             engine.inject(t);
             ids.append(t.id);
         }
@@ -402,11 +426,11 @@ private Q_SLOTS:
         QVERIFY(w.selectTask(ids.at(1)));
         w.removeAction()->trigger();
         QTRY_COMPARE(w.taskModel()->rowCount(), 2);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
-        QCOMPARE(w.detailPane()->taskId(), ids.at(2));
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+        QCOMPARE(w.detailPane()->taskId(), ids.at(0));
         w.removeAction()->trigger(); // the last row: the one before takes its place
         QTRY_COMPARE(w.taskModel()->rowCount(), 1);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
     }
 
     // With the Web tab in front, the page's toasts are the only ones: none of ours over them.
