@@ -312,7 +312,7 @@ QWidget *MainWindow::createTaskPage()
     auto *filters = new QHBoxLayout;
     m_stateCombo = new QComboBox(page);
     m_stateCombo->setAccessibleName(tr("Show"));
-    m_stateCombo->addItem(tr("All tasks"), int(TaskFilterModel::StateFilter::All));
+    m_stateCombo->addItem(tr("All"), int(TaskFilterModel::StateFilter::All)); // the page's words
     m_stateCombo->addItem(tr("Active"), int(TaskFilterModel::StateFilter::Active));
     m_stateCombo->addItem(tr("Finished"), int(TaskFilterModel::StateFilter::Finished));
     m_stateCombo->addItem(tr("Failed or interrupted"), int(TaskFilterModel::StateFilter::Failed));

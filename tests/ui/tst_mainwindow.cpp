@@ -313,6 +313,16 @@ private Q_SLOTS:
                 sort = c;
         QVERIFY(sort);
         QCOMPARE(sort->currentText(), u"Newest first"_s);
+        // The filter in the page's words (All / Active / Finished), the window's extra last.
+        QComboBox *show = nullptr;
+        for (QComboBox *c : w.findChildren<QComboBox *>())
+            if (c->accessibleName() == u"Show"_s)
+                show = c;
+        QVERIFY(show);
+        QStringList filters;
+        for (int i = 0; i < show->count(); ++i)
+            filters.append(show->itemText(i));
+        QCOMPARE(filters.mid(0, 3), (QStringList { u"All"_s, u"Active"_s, u"Finished"_s }));
     }
 
     void offersInterruptedTasks()
