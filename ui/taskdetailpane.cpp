@@ -143,6 +143,10 @@ void TaskDetailPane::setOutput(const QString &text, const OutputTail::Spans &std
 {
     m_shownOutput = text;
     m_shownStderr = stderrSpans;
+    if (stderrSpans.isEmpty()) {
+        m_output->setPlainText(text); // nothing to mark: the quick way
+        return;
+    }
     m_output->clear();
     // In the order printed; stderr lines in the failure colour, so the cause stands out.
     QTextCharFormat errFormat;
