@@ -1,6 +1,7 @@
 #include "taskdetailpane.h"
 
 #include "animationpolicy.h"
+#include "outputhighlighter.h"
 #include "stepindicator.h"
 #include "taskformat.h"
 
@@ -16,7 +17,6 @@
 #include <QScrollBar>
 #include <QStackedLayout>
 #include <QTextBlock>
-#include <QTextCursor>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -112,6 +112,7 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QWidget(parent)
     v->addWidget(m_outputLabel);
     m_output = makeText(content, tr("Output"));
     m_output->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_highlighter = new OutputHighlighter(m_output->document());
     m_output->setMaximumHeight(QWIDGETSIZE_MAX);
     v->addWidget(m_output, 1);
     v->addStretch();
@@ -133,7 +134,7 @@ QStringList TaskDetailPane::stderrLines() const
 {
     QStringList lines;
     for (QTextBlock b = m_output->document()->begin(); b.isValid(); b = b.next()) {
-        if (b.userState() == kStderrBlock)
+        if (b.userState() == OutputHighlighter::kStderr)
             lines.append(b.text());
     }
     return lines;
@@ -144,25 +145,28 @@ void TaskDetailPane::setOutput(const QString &text, const OutputTail::Spans &std
     m_shownOutput = text;
     m_shownStderr = stderrSpans;
     if (stderrSpans.isEmpty()) {
-        m_output->setPlainText(text); // nothing to mark: the quick way
+        m_highlighter->setStderrLines({}, {});
+        m_output->setPlainText(text); // nothing to mark
         return;
     }
-    m_output->clear();
-    // In the order printed; stderr lines in the failure colour, so the cause stands out.
-    QTextCharFormat errFormat;
-    errFormat.setForeground(TaskFormat::stateColor(TaskState::Failed, palette()));
-    const QTextCharFormat outFormat;
-    QTextCursor cursor(m_output->document());
-    bool first = true;
-    for (const OutputTail::Line &line : OutputTail::lines(text, stderrSpans)) {
-        if (!first)
-            cursor.insertBlock();
-        first = false;
-        cursor.block().setUserState(line.fromStderr ? kStderrBlock : -1);
-        cursor.insertText(line.text, line.fromStderr ? errFormat : outFormat);
+    // In the order printed, a line split where the stream changes; the highlighter colours the
+    // stderr lines in the failure colour, so the cause stands out.
+    const QList<OutputTail::Line> lines = OutputTail::lines(text, stderrSpans);
+    QList<bool> flags;
+    flags.reserve(lines.size());
+    QString shown;
+    shown.reserve(text.size() + lines.size());
+    for (const OutputTail::Line &line : lines) {
+        if (!flags.isEmpty())
+            shown.append(u'\n');
+        shown.append(line.text);
+        flags.append(line.fromStderr);
     }
     if (text.endsWith(u'\n'))
-        cursor.insertBlock(); // the text as printed, its last line break included
+        shown.append(u'\n'); // the text as printed, its last line break included
+    m_highlighter->setStderrLines(std::move(flags),
+                                  TaskFormat::stateColor(TaskState::Failed, palette()));
+    m_output->setPlainText(shown);
 }
 
 QString TaskDetailPane::lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans)

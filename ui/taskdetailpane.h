@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class OutputHighlighter;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
@@ -40,7 +41,6 @@ public:
     static QString lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans);
 
 private:
-    static constexpr int kStderrBlock = 1; // QTextBlock::userState of a stderr line
     void setOutput(const QString &text, const OutputTail::Spans &stderrSpans);
 
     std::optional<TaskSnapshot> m_task;
@@ -61,4 +61,5 @@ private:
     QPlainTextEdit *m_params;
     QLabel *m_outputLabel;
     QPlainTextEdit *m_output;
+    OutputHighlighter *m_highlighter;
 };
