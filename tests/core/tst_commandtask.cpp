@@ -63,6 +63,7 @@ class tst_CommandTask : public QObject
 private Q_SLOTS:
     void succeedsWithOutputTail();
     void outputInPrintedOrder();
+    void largeSingleWrite();
     void progressLine_data();
     void progressLine();
     void zenityProtocolFromProcess();
@@ -117,6 +118,23 @@ void tst_CommandTask::outputInPrintedOrder()
     for (const OutputTail::Line &l : OutputTail::lines(sample.output, sample.outputStderr))
         got << (l.fromStderr ? u"e:"_s : u"o:"_s) + l.text;
     QCOMPARE(got, marks);
+}
+
+// One write() of 128 KiB (what cat does) arrives whole: each stream's socket buffer is sized
+// for it (see OutputCapture).
+void tst_CommandTask::largeSingleWrite()
+{
+    TaskContext context;
+    // 16,384 lines of "xxxxxxx" in one write() of 131,072 bytes, then a last line.
+    const TaskOutcome outcome
+        = runSh(u"yes xxxxxxx | head -c 131072 | dd bs=131072 count=1 iflag=fullblock status=none; "
+                u"echo done"_s,
+                context);
+    QVERIFY2(outcome.ok, qPrintable(outcome.error.message));
+    TaskContext::Sample sample;
+    context.sample(sample);
+    QVERIFY2(sample.output.endsWith(u"xxxxxxx\ndone\n"_s), qPrintable(sample.output.right(40)));
+    QVERIFY2(sample.output.size() > 60000, qPrintable(QString::number(sample.output.size())));
 }
 
 void tst_CommandTask::progressLine_data()
