@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QStringDecoder>
 
@@ -16,6 +17,7 @@
 #include <csignal>
 #include <cstring>
 #include <functional>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -128,6 +130,13 @@ TaskOutcome CommandTask::run(TaskContext &context)
     }
     const qint64 pid = process.processId();
     context.setMessage(tr("Running %1").arg(name));
+    // Readable once the program ended: the wait for output wakes for its exit too (Linux 5.3+;
+    // without it the exit is noticed within a slice).
+    const int exitFd = int(::syscall(SYS_pidfd_open, pid_t(pid), 0));
+    const auto closeExitFd = qScopeGuard([exitFd] {
+        if (exitFd >= 0)
+            ::close(exitFd);
+    });
 
     QStringDecoder outDecoder(QStringDecoder::Utf8);
     QStringDecoder errDecoder(QStringDecoder::Utf8);
@@ -159,7 +168,7 @@ TaskOutcome CommandTask::run(TaskContext &context)
         }
     };
     // Reads what is queued now; waits up to timeoutMs for more first when asked.
-    const auto drain = [&](int timeoutMs = 0) { capture.read(timeoutMs, take); };
+    const auto drain = [&](int timeoutMs = 0) { capture.read(timeoutMs, take, exitFd); };
 
     bool stopped = false;
     for (;;) {

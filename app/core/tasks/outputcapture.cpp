@@ -76,12 +76,13 @@ void OutputCapture::closeSenders()
 }
 
 void OutputCapture::read(int timeoutMs,
-                         const std::function<void(const QByteArray &, bool fromStderr)> &sink)
+                         const std::function<void(const QByteArray &, bool fromStderr)> &sink,
+                         int wakeFd)
 {
     if (m_receiver < 0)
         return;
-    pollfd pfd { m_receiver, POLLIN, 0 };
-    if (::poll(&pfd, 1, timeoutMs) <= 0)
+    pollfd pfds[2] = { { m_receiver, POLLIN, 0 }, { wakeFd, POLLIN, 0 } };
+    if (::poll(pfds, wakeFd >= 0 ? 2 : 1, timeoutMs) <= 0 || !(pfds[0].revents & POLLIN))
         return;
     for (;;) {
         // The size of the next datagram first (MSG_TRUNC reports it whole), then the datagram.

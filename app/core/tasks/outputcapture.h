@@ -27,8 +27,10 @@ public:
     void redirectInChild() const;
     // In the parent once the child started: only the child holds the senders now.
     void closeSenders();
-    // Waits up to timeoutMs for output, then hands every queued write to sink in order.
-    void read(int timeoutMs, const std::function<void(const QByteArray &, bool fromStderr)> &sink);
+    // Waits up to timeoutMs for output (or for wakeFd to become readable, such as a pidfd that
+    // says the process ended), then hands every queued write to sink in order.
+    void read(int timeoutMs, const std::function<void(const QByteArray &, bool fromStderr)> &sink,
+              int wakeFd = -1);
 
 private:
     int m_receiver = -1;
