@@ -296,9 +296,18 @@ int Application::run(int argc, char *argv[])
         return 1;
     }
 
+    QString celeryUrl = parser.value(celeryOption);
+#ifdef HEADWAY_HAVE_UI
+    if (gui && celeryUrl.isEmpty())
+        celeryUrl = UiSettings().celeryUrl();
+#endif
+
     TaskTypeRegistry registry;
     registerBuiltinTaskTypes(registry);
-    registerCeleryTaskType(registry);
+    // Celery is offered (page, window, API) only with a broker to send its tasks to: without
+    // one a submitted task could only wait forever (issue 14, item 16).
+    if (!celeryUrl.isEmpty())
+        registerCeleryTaskType(registry);
     registerUploadTaskType(registry);
     registerReportTaskType(registry);
 
@@ -316,11 +325,6 @@ int Application::run(int argc, char *argv[])
     engine.addTracker(&store, 1);
 
     CeleryDriver celery(engine);
-    QString celeryUrl = parser.value(celeryOption);
-#ifdef HEADWAY_HAVE_UI
-    if (gui && celeryUrl.isEmpty())
-        celeryUrl = UiSettings().celeryUrl();
-#endif
     if (!celeryUrl.isEmpty() && !celery.start(QUrl(celeryUrl), &error)) {
         printError(error);
         return 2;

@@ -284,7 +284,9 @@ void MainWindow::createMenus()
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
     bar->setMovable(false);
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Words under the icons: all nine buttons fit the default 900 px width (beside the icons
+    // they needed ~1,020 px and "Open in browser" went into the overflow menu).
+    bar->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
     bar->addAction(m_newAct);
     bar->addAction(m_importAct);
     bar->addSeparator();
@@ -310,7 +312,7 @@ QWidget *MainWindow::createTaskPage()
     auto *filters = new QHBoxLayout;
     m_stateCombo = new QComboBox(page);
     m_stateCombo->setAccessibleName(tr("Show"));
-    m_stateCombo->addItem(tr("All tasks"), int(TaskFilterModel::StateFilter::All));
+    m_stateCombo->addItem(tr("All"), int(TaskFilterModel::StateFilter::All)); // the page's words
     m_stateCombo->addItem(tr("Active"), int(TaskFilterModel::StateFilter::Active));
     m_stateCombo->addItem(tr("Finished"), int(TaskFilterModel::StateFilter::Finished));
     m_stateCombo->addItem(tr("Failed or interrupted"), int(TaskFilterModel::StateFilter::Failed));
@@ -321,8 +323,9 @@ QWidget *MainWindow::createTaskPage()
         m_typeCombo->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
     m_sortCombo = new QComboBox(page);
     m_sortCombo->setAccessibleName(tr("Sort by"));
-    m_sortCombo->addItem(tr("Oldest first"), int(TaskFilterModel::SortKey::Created));
+    // Newest first by default: the page's order (its only one), in the same words.
     m_sortCombo->addItem(tr("Newest first"), int(TaskFilterModel::SortKey::Created));
+    m_sortCombo->addItem(tr("Oldest first"), int(TaskFilterModel::SortKey::Created));
     m_sortCombo->addItem(tr("Title"), int(TaskFilterModel::SortKey::Title));
     m_sortCombo->addItem(tr("State"), int(TaskFilterModel::SortKey::State));
     m_sortCombo->addItem(tr("Progress"), int(TaskFilterModel::SortKey::Progress));
@@ -345,8 +348,9 @@ QWidget *MainWindow::createTaskPage()
             [this] { m_filter->setTypeFilter(m_typeCombo->currentData().toString()); });
     connect(m_sortCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_filter->setSortKey(TaskFilterModel::SortKey(m_sortCombo->currentData().toInt()),
-                             i == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
+                             i == 0 ? Qt::DescendingOrder : Qt::AscendingOrder);
     });
+    m_filter->setSortKey(TaskFilterModel::SortKey::Created, Qt::DescendingOrder);
 
     auto *split = new QSplitter(Qt::Horizontal, page);
     split->setObjectName(u"taskSplitter"_s);

@@ -24,11 +24,9 @@ NewTaskDialog::NewTaskDialog(TaskEngine &engine, QWidget *parent)
     auto *top = new QFormLayout;
     m_types = new QComboBox(this);
     m_types->setAccessibleName(tr("Task type"));
-    for (const TaskType *t : engine.registry().publicTypes()) {
-        if (!t->create)
-            continue; // external types are started elsewhere (e.g. by Celery)
+    // What the page offers too: Celery is registered only when a broker is configured.
+    for (const TaskType *t : engine.registry().publicTypes())
         m_types->addItem(t->title.isEmpty() ? t->name : t->title, t->name);
-    }
     top->addRow(tr("&Kind of task:"), m_types); // the page's words
     m_title = new QLineEdit(this);
     m_title->setPlaceholderText(tr("Optional; a title is made from the parameters"));

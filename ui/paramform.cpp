@@ -118,8 +118,12 @@ void ParamForm::setSchema(const QJsonObject &schema)
             auto *combo = new QComboBox(this);
             if (!required.contains(QJsonValue(name)))
                 combo->addItem(tr("(default)"), QVariant());
-            for (const QJsonValue &e : prop.value(u"enum"_s).toArray())
-                combo->addItem(jsonText(e), e.toVariant());
+            // "enumNames" (as the page reads it too): the words for each value ("SHA-256").
+            const QJsonArray values = prop.value(u"enum"_s).toArray();
+            const QJsonArray names = prop.value(u"enumNames"_s).toArray();
+            for (qsizetype i = 0; i < values.size(); ++i)
+                combo->addItem(i < names.size() ? names.at(i).toString() : jsonText(values.at(i)),
+                               values.at(i).toVariant());
             if (!def.isUndefined()) {
                 const int i = combo->findData(def.toVariant());
                 if (i >= 0)

@@ -100,7 +100,9 @@ void TaskDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     const auto state = TaskState(index.data(TaskListModel::StateRole).toInt());
     const QString title = index.data(TaskListModel::TitleRole).toString();
     const double percent = index.data(TaskListModel::PercentRole).toDouble();
-    const QString message = index.data(TaskListModel::MessageRole).toString();
+    const QString message
+        = TaskFormat::liveMessage(TaskState(index.data(TaskListModel::StateRole).toInt()),
+                                  index.data(TaskListModel::MessageRole).toString());
     const QString type = index.data(TaskListModel::TypeRole).toString();
     const QString unit = index.data(TaskListModel::UnitRole).toString();
     const double speed = index.data(TaskListModel::SpeedRole).toDouble();
@@ -162,10 +164,8 @@ void TaskDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     else if (indeterminate && state != TaskState::Running)
         shown = 0; // nothing moves unless it runs
     QStyleOption barBase = opt;
-    barBase.palette.setColor(QPalette::Highlight,
-                             state == TaskState::Running || state == TaskState::Succeeded
-                                 ? opt.palette.color(QPalette::Highlight)
-                                 : stateColor);
+    // The state's colour, as the detail pane's bar and the page's (green when succeeded).
+    barBase.palette.setColor(QPalette::Highlight, stateColor);
     paintProgressBar(painter, barRect, shown, m_phase, barBase, widget);
     painter->setFont(opt.font);
     painter->setPen(dimColor);
@@ -197,7 +197,12 @@ void TaskDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->drawText(QRect(r.right() - rightW, infoTop, rightW, m.smallLine),
                       Qt::AlignRight | Qt::AlignVCenter, rightText);
 
+    // "demo · attempt 2 of 3 · …" as the page's card says it.
     QStringList left { type };
+    const QString attempt = TaskFormat::attempt(index.data(TaskListModel::AttemptRole).toInt(),
+                                                index.data(TaskListModel::MaxRetriesRole).toInt());
+    if (!attempt.isEmpty())
+        left.append(attempt);
     if (!steps.isEmpty() && step >= 0 && step < steps.size())
         left.append(tr("step %1/%2: %3").arg(step + 1).arg(steps.size()).arg(steps.at(step)));
     if (!error.isEmpty() && (state == TaskState::Failed || state == TaskState::Interrupted))

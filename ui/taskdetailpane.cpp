@@ -1,6 +1,7 @@
 #include "taskdetailpane.h"
 
 #include "animationpolicy.h"
+#include "outputhighlighter.h"
 #include "stepindicator.h"
 #include "taskformat.h"
 
@@ -15,6 +16,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStackedLayout>
+#include <QTextBlock>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -103,10 +105,14 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QWidget(parent)
     m_resultLabel = new QLabel(content);
     v->addWidget(m_resultLabel);
     m_result = makeText(content, tr("Result"));
+    // An error's lines wrap to the pane: nothing to scroll sideways for.
+    m_result->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     v->addWidget(m_result);
     m_outputLabel = new QLabel(tr("Output:"), content);
     v->addWidget(m_outputLabel);
     m_output = makeText(content, tr("Output"));
+    m_output->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_highlighter = new OutputHighlighter(m_output->document());
     m_output->setMaximumHeight(QWIDGETSIZE_MAX);
     v->addWidget(m_output, 1);
     v->addStretch();
@@ -124,12 +130,63 @@ QString TaskDetailPane::outputText() const
     return m_output->toPlainText();
 }
 
-QString TaskDetailPane::errorInWords(const TaskError &error)
+QStringList TaskDetailPane::stderrLines() const
+{
+    QStringList lines;
+    for (QTextBlock b = m_output->document()->begin(); b.isValid(); b = b.next()) {
+        if (b.userState() == OutputHighlighter::kStderr)
+            lines.append(b.text());
+    }
+    return lines;
+}
+
+void TaskDetailPane::setOutput(const QString &text, const OutputTail::Spans &stderrSpans)
+{
+    m_shownOutput = text;
+    m_shownStderr = stderrSpans;
+    if (stderrSpans.isEmpty()) {
+        m_highlighter->setStderrLines({}, {});
+        m_output->setPlainText(text); // nothing to mark
+        return;
+    }
+    // In the order printed, a line split where the stream changes; the highlighter colours the
+    // stderr lines in the failure colour, so the cause stands out.
+    const QList<OutputTail::Line> lines = OutputTail::lines(text, stderrSpans);
+    QList<bool> flags;
+    flags.reserve(lines.size());
+    QString shown;
+    shown.reserve(text.size() + lines.size());
+    for (const OutputTail::Line &line : lines) {
+        if (!flags.isEmpty())
+            shown.append(u'\n');
+        shown.append(line.text);
+        flags.append(line.fromStderr);
+    }
+    if (text.endsWith(u'\n'))
+        shown.append(u'\n'); // the text as printed, its last line break included
+    m_highlighter->setStderrLines(std::move(flags),
+                                  TaskFormat::stateColor(TaskState::Failed, palette()));
+    m_output->setPlainText(shown);
+}
+
+QString TaskDetailPane::lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans)
+{
+    const QList<OutputTail::Line> lines = OutputTail::lines(output, stderrSpans);
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        if (it->fromStderr && !it->text.trimmed().isEmpty())
+            return it->text.trimmed();
+    }
+    return {};
+}
+
+QString TaskDetailPane::errorInWords(const TaskError &error, const QString &cause)
 {
     // What failed, then the facts a person reads (exit code, the failed step, the end of the
     // output with its real line breaks), never raw JSON.
     constexpr int kOutputLines = 8;
     QStringList lines { error.message };
+    if (!cause.isEmpty())
+        lines.append(tr("Cause: %1").arg(cause));
     const QJsonObject &d = error.details;
     if (d.contains(u"label"_s) && d.contains(u"step_index"_s))
         lines.append(tr("Failed step: %1 (step %2)")
@@ -172,9 +229,11 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     const TaskSnapshot &t = *task;
     m_title->setText(t.title);
     QString sub = TaskFormat::stateLabel(t.state) + u"  ·  "_s + t.type;
-    if (t.progress.total >= 0)
-        sub += u"  ·  "_s + TaskFormat::amount(double(t.progress.processed), t.progress.unit)
-            + u" / "_s + TaskFormat::amount(double(t.progress.total), t.progress.unit);
+    // "3 GiB of 3 GiB", as the page's card says it.
+    const QString processed
+        = TaskFormat::processed(t.progress.processed, t.progress.total, t.progress.unit);
+    if (!processed.isEmpty())
+        sub += u"  ·  "_s + processed;
     if (t.state == TaskState::Running) {
         const QString speed = TaskFormat::speed(t.progress.speed, t.progress.unit);
         if (!speed.isEmpty())
@@ -201,8 +260,11 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     QPalette barPalette = palette();
     barPalette.setColor(QPalette::Highlight, TaskFormat::stateColor(t.state, palette()));
     m_progress->setPalette(barPalette);
-    m_message->setText(t.progress.message);
-    m_message->setVisible(!t.progress.message.isEmpty());
+    // The task's own running message ("Unpacking payload") only while it is under way; after
+    // the end the error box says what happened.
+    const QString message = TaskFormat::liveMessage(t.state, t.progress.message);
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
 
     m_steps->setVisible(!t.progress.steps.isEmpty());
     m_steps->setSteps(t.progress.steps);
@@ -225,7 +287,7 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     QString result;
     if (t.error) {
         m_resultLabel->setText(tr("Error:"));
-        result = errorInWords(*t.error);
+        result = errorInWords(*t.error, lastStderrLine(t.output, t.outputStderr));
     } else if (!t.result.isNull() && !t.result.isUndefined()) {
         m_resultLabel->setText(tr("Result:"));
         if (t.result.isObject())
@@ -247,12 +309,12 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     const bool showOutput = !t.output.isEmpty() || t.type == u"command";
     m_outputLabel->setVisible(showOutput);
     m_output->setVisible(showOutput);
-    if (m_output->toPlainText() != t.output) {
+    if (m_shownOutput != t.output || m_shownStderr != t.outputStderr) {
         // Follow the tail unless the user scrolled up to read.
         QScrollBar *bar = m_output->verticalScrollBar();
         const bool atEnd = !sameTask || bar->value() >= bar->maximum() - 2;
         const int keep = bar->value();
-        m_output->setPlainText(t.output);
+        setOutput(t.output, t.outputStderr);
         bar->setValue(atEnd ? bar->maximum() : keep);
     }
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class OutputHighlighter;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
@@ -30,12 +31,21 @@ public:
     StepIndicator *stepIndicator() const { return m_steps; }
     QString stateText() const;
     QString outputText() const;
+    // The output's lines that came from stderr (marked in the box).
+    QStringList stderrLines() const;
     QString resultText() const;
     // A task's error for people: the message, the failed step, exit code, the output's end.
-    static QString errorInWords(const TaskError &error);
+    // cause: the last line the program wrote to stderr ("tar: Unexpected EOF in archive").
+    static QString errorInWords(const TaskError &error, const QString &cause = {});
+    // The last non-empty stderr line of an output, the likely cause of a failure.
+    static QString lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans);
 
 private:
+    void setOutput(const QString &text, const OutputTail::Spans &stderrSpans);
+
     std::optional<TaskSnapshot> m_task;
+    QString m_shownOutput;
+    OutputTail::Spans m_shownStderr;
     QStackedLayout *m_stack;
     QLabel *m_title;
     QLabel *m_subtitle;
@@ -51,4 +61,5 @@ private:
     QPlainTextEdit *m_params;
     QLabel *m_outputLabel;
     QPlainTextEdit *m_output;
+    OutputHighlighter *m_highlighter;
 };

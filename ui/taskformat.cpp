@@ -6,6 +6,9 @@
 #include <QCoreApplication>
 #include <QPalette>
 
+#include <cmath>
+#include <iterator>
+
 using namespace Qt::StringLiterals;
 
 QString TaskFormat::stateLabel(TaskState state)
@@ -31,14 +34,91 @@ QString TaskFormat::stateLabel(TaskState state)
     return {};
 }
 
+QString TaskFormat::liveMessage(TaskState state, const QString &message)
+{
+    return isFinished(state) ? QString() : message; // interrupted counts as finished
+}
+
+namespace {
+// toFixed(decimals) without trailing zeros: trimNumber() in web/js/format.js.
+QString trimNumber(double value, int decimals)
+{
+    QString s = QString::number(value, 'f', decimals);
+    if (s.contains(u'.')) {
+        while (s.endsWith(u'0'))
+            s.chop(1);
+        if (s.endsWith(u'.'))
+            s.chop(1);
+    }
+    return s;
+}
+} // namespace
+
+QString TaskFormat::bytes(double bytes)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+    constexpr int last = int(std::size(units)) - 1;
+    if (!std::isfinite(bytes) || bytes < 0)
+        return {};
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < last) {
+        value /= 1024;
+        ++unit;
+    }
+    if (unit == 0)
+        return QString::number(qRound64(value)) + u" B"_s;
+    if (value >= 999.95 && unit < last) { // never "1024 KiB"
+        value /= 1024;
+        ++unit;
+    }
+    return trimNumber(value, value < 10 ? 1 : 0) + u' ' + QLatin1StringView(units[unit]);
+}
+
 QString TaskFormat::amount(double value, const QString &unit)
 {
-    return ProgressText::amount(value, unit);
+    if (!std::isfinite(value))
+        return {};
+    if (unit == u"bytes")
+        return bytes(value);
+    const QString n
+        = value == std::floor(value) ? QString::number(qint64(value), 10) : trimNumber(value, 1);
+    return unit.isEmpty() ? n : n + u' ' + unit;
+}
+
+QString TaskFormat::processed(qint64 processed, qint64 total, const QString &unit)
+{
+    const bool hasTotal = total >= 0;
+    if (processed <= 0 && !hasTotal)
+        return {};
+    if (!hasTotal)
+        return amount(double(processed), unit);
+    if (unit == u"bytes")
+        return QCoreApplication::translate("TaskFormat", "%1 of %2")
+            .arg(bytes(double(processed)), bytes(double(total)));
+    return QCoreApplication::translate("TaskFormat", "%1 of %2")
+        .arg(amount(double(processed), QString()), amount(double(total), unit));
 }
 
 QString TaskFormat::speed(double perSecond, const QString &unit)
 {
-    return ProgressText::speed(perSecond, unit);
+    if (!std::isfinite(perSecond) || perSecond <= 0)
+        return {};
+    if (unit == u"bytes")
+        return bytes(perSecond) + u"/s"_s;
+    const QString n = perSecond >= 100 ? QString::number(qRound64(perSecond))
+                                       : trimNumber(perSecond, perSecond < 10 ? 2 : 1);
+    return n + u' ' + (unit.isEmpty() ? u"items"_s : unit) + u"/s"_s;
+}
+
+QString TaskFormat::attempt(int attempt, int maxRetries)
+{
+    if (attempt <= 1)
+        return {};
+    return maxRetries > 0 ? QCoreApplication::translate("TaskFormat", "attempt %1 of %2")
+                                .arg(attempt)
+                                .arg(maxRetries + 1)
+                          : QCoreApplication::translate("TaskFormat", "attempt %1").arg(attempt);
 }
 
 QString TaskFormat::duration(std::optional<double> seconds)

@@ -56,8 +56,10 @@ QVariant TaskListModel::roleData(const TaskSnapshot &t, int role)
     case Qt::DisplayRole:
     case TitleRole:
         return t.title;
-    case Qt::ToolTipRole:
-        return t.progress.message.isEmpty() ? t.title : t.title + u'\n' + t.progress.message;
+    case Qt::ToolTipRole: {
+        const QString message = TaskFormat::liveMessage(t.state, t.progress.message);
+        return message.isEmpty() ? t.title : t.title + u'\n' + message;
+    }
     case Qt::AccessibleTextRole: {
         QString text = t.title + u", "_s + TaskFormat::stateLabel(t.state);
         if (t.progress.percent && !isFinished(t.state))
@@ -96,6 +98,8 @@ QVariant TaskListModel::roleData(const TaskSnapshot &t, int role)
         return t.attempt;
     case PriorityRole:
         return t.priority;
+    case MaxRetriesRole:
+        return t.maxRetries;
     case ErrorRole:
         return t.error ? t.error->message : QString();
     default:
@@ -123,6 +127,7 @@ QHash<int, QByteArray> TaskListModel::roleNames() const
                    { CreatedRole, "created" },
                    { AttemptRole, "attempt" },
                    { PriorityRole, "priority" },
+                   { MaxRetriesRole, "maxRetries" },
                    { ErrorRole, "error" } });
     return names;
 }

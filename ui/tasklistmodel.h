@@ -43,6 +43,7 @@ public:
         AttemptRole,
         PriorityRole,
         ErrorRole, // the error message, empty if none
+        MaxRetriesRole,
     };
     Q_ENUM(Role)
 

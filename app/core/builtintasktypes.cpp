@@ -5,6 +5,7 @@
 #include "tasks/commandtask.h"
 #include "tasks/copytask.h"
 #include "tasks/demotask.h"
+#include "tasks/digest.h"
 #include "tasks/pipelinetask.h"
 #include "tasktyperegistry.h"
 
@@ -116,7 +117,12 @@ TaskType checksumType()
             { u"algorithm"_s,
               field(u"string"_s, tr("Algorithm"), tr("The digest to compute."),
                     { { u"default"_s, u"sha256"_s },
-                      { u"enum"_s, QJsonArray { u"sha256"_s, u"sha1"_s, u"md5"_s } } }) },
+                      { u"enum"_s, QJsonArray { u"sha256"_s, u"sha1"_s, u"md5"_s } },
+                      // The words the forms show for each value.
+                      { u"enumNames"_s,
+                        QJsonArray { Digest::algorithmLabel(Digest::Algorithm::Sha256),
+                                     Digest::algorithmLabel(Digest::Algorithm::Sha1),
+                                     Digest::algorithmLabel(Digest::Algorithm::Md5) } } }) },
         },
         { u"path"_s });
     t.create = [](const QJsonObject &params) -> std::unique_ptr<TaskRunner> {

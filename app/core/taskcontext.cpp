@@ -6,17 +6,10 @@ namespace {
 constexpr qsizetype kOutputTailChars = 64 * 1024;
 }
 
-void TaskContext::appendToTail(QString &tail, QStringView text)
+void TaskContext::appendToTail(QString &tail, OutputTail::Spans &stderrSpans, QStringView text,
+                               bool fromStderr)
 {
-    tail.append(text);
-    if (tail.size() > kOutputTailChars) {
-        // Cut at a line start so the tail never begins mid-line.
-        qsizetype cut = tail.size() - kOutputTailChars;
-        const qsizetype nl = tail.indexOf(QLatin1Char('\n'), cut);
-        if (nl >= 0 && nl + 1 < tail.size())
-            cut = nl + 1;
-        tail.remove(0, cut);
-    }
+    OutputTail::append(tail, stderrSpans, text, fromStderr, kOutputTailChars);
 }
 
 TaskContext::TaskContext(QJsonObject params) : m_params(std::move(params)) { }
@@ -56,12 +49,12 @@ void TaskContext::setMessage(const QString &message)
     }
 }
 
-void TaskContext::appendOutput(QStringView text)
+void TaskContext::appendOutput(QStringView text, bool fromStderr)
 {
     if (text.isEmpty())
         return;
     QMutexLocker lock(&m_textMutex);
-    appendToTail(m_output, text);
+    appendToTail(m_output, m_outputStderr, text, fromStderr);
     m_textVersion.fetch_add(1, std::memory_order_release);
 }
 
@@ -141,6 +134,7 @@ bool TaskContext::sample(Sample &out) const
         out.steps = m_steps;
         out.message = m_message;
         out.output = m_output;
+        out.outputStderr = m_outputStderr;
         out.textVersion = m_textVersion.load(std::memory_order_relaxed);
         changed = true;
     }

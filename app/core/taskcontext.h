@@ -1,5 +1,7 @@
 #pragma once
 
+#include "outputtail.h"
+
 #include <QJsonObject>
 #include <QMutex>
 #include <QString>
@@ -31,10 +33,11 @@ public:
     void setSteps(const QStringList &labels);
     void setStep(int index);
     void setMessage(const QString &message);
-    // Appends to the output tail kept for the task (the last ~64 KiB).
-    void appendOutput(QStringView text);
+    // Appends to the output tail kept for the task (the last ~64 KiB), stderr marked.
+    void appendOutput(QStringView text, bool fromStderr = false);
     // The same tail rule for output that reaches the engine another way (external reporters).
-    static void appendToTail(QString &tail, QStringView text);
+    static void appendToTail(QString &tail, OutputTail::Spans &stderrSpans, QStringView text,
+                             bool fromStderr = false);
 
     // A cooperative checkpoint: blocks while the task is paused; returns false when the task
     // must stop now (canceled or timed out). Long loops call it every few milliseconds.
@@ -66,6 +69,7 @@ public:
         QStringList steps;
         QString message;
         QString output;
+        OutputTail::Spans outputStderr;
         quint64 textVersion = 0;
     };
     // Fills `out` with the current values; text fields only when their version moved past
@@ -91,5 +95,6 @@ private:
     int m_step = -1;
     QString m_message;
     QString m_output;
+    OutputTail::Spans m_outputStderr;
     std::atomic<quint64> m_textVersion { 0 };
 };

@@ -414,6 +414,7 @@ EngineError TaskEngine::retry(const QString &id)
     s.error.reset();
     s.result = QJsonValue();
     s.output.clear();
+    s.outputStderr.clear();
     s.started = {};
     s.finished = {};
     s.retryAt = {};
@@ -562,7 +563,7 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         progressChanged = true;
     }
     if (!update.output.isEmpty()) {
-        TaskContext::appendToTail(s.output, update.output);
+        TaskContext::appendToTail(s.output, s.outputStderr, update.output);
         progressChanged = true;
     }
     if (update.state && *update.state != s.state) {
@@ -733,6 +734,7 @@ void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
     if (task.cancelDeadlineMs < 0)
         p.message = smp.message;
     task.snapshot.output = smp.output;
+    task.snapshot.outputStderr = smp.outputStderr;
     for (TrackerEntry *e : std::as_const(m_trackers))
         e->dirty.insert(task.snapshot.id);
     Q_UNUSED(nowMs)

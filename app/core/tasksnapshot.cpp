@@ -38,6 +38,8 @@ QJsonObject TaskSnapshot::toJson() const
     };
     if (!output.isEmpty())
         json.insert(u"output"_s, output);
+    if (!outputStderr.isEmpty())
+        json.insert(u"output_stderr"_s, OutputTail::spansToJson(outputStderr));
     return json;
 }
 
@@ -63,6 +65,7 @@ std::optional<TaskSnapshot> TaskSnapshot::fromJson(const QJsonObject &json)
     if (json.value(u"error"_s).isObject())
         t.error = TaskError::fromJson(json.value(u"error"_s).toObject());
     t.output = json.value(u"output"_s).toString();
+    t.outputStderr = OutputTail::spansFromJson(json.value(u"output_stderr"_s).toArray());
     t.maxRetries = json.value(u"max_retries"_s).toInt();
     t.backoffMs = json.value(u"backoff_ms"_s).toInt(1000);
     t.timeoutMs = json.value(u"timeout_ms"_s).toInt();

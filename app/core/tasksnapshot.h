@@ -1,5 +1,6 @@
 #pragma once
 
+#include "outputtail.h"
 #include "taskactions.h"
 #include "taskerror.h"
 #include "taskprogress.h"
@@ -29,7 +30,8 @@ struct TaskSnapshot
     TaskProgress progress;
     QJsonValue result; // null until succeeded
     std::optional<TaskError> error; // set when failed (or canceled/interrupted, with why)
-    QString output; // tail of a command's output, newest last
+    QString output; // tail of a command's output (stdout and stderr as printed), newest last
+    OutputTail::Spans outputStderr; // the parts of `output` that came from stderr
     TaskActions actions; // what a user may do now; kept by the engine (see TaskEngine)
 
     // Policy, chosen at submit time.

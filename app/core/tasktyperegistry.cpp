@@ -128,7 +128,10 @@ QList<FieldError> TaskTypeRegistry::checkSchema(const QJsonObject &schema, QJson
         if (v.isString() && prop.contains(u"minLength"_s)
             && v.toString().size() < prop.value(u"minLength"_s).toInt()) {
             errors.append(
-                { field, v.toString().isEmpty() ? tr("Must not be empty.") : tr("Too short.") });
+                // An empty required text is "required", as when it is left out (one wording
+                // in the window and the page, whichever of the two a form sends).
+                { field,
+                  v.toString().isEmpty() ? tr("This parameter is required.") : tr("Too short.") });
         }
         if (v.isArray() && prop.contains(u"items"_s)) {
             const QString itemType = prop.value(u"items"_s).toObject().value(u"type"_s).toString();

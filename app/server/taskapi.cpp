@@ -78,6 +78,8 @@ void TaskApi::addRoutes(Router &router)
                [this](RequestContext &c) { return getTask(c); });
     router.add(Method::Delete, u"/api/v1/tasks/{id}"_s,
                [this](RequestContext &c) { return deleteTask(c); });
+    router.add(Method::Get, u"/api/v1/tasks/{id}/output"_s,
+               [this](RequestContext &c) { return getOutput(c); });
     for (const QString &name : { u"cancel"_s, u"pause"_s, u"resume"_s, u"retry"_s }) {
         router.add(Method::Post, u"/api/v1/tasks/{id}/"_s + name,
                    [this, name](RequestContext &c) { return action(c, name); });
@@ -222,6 +224,21 @@ HttpReply TaskApi::checkTask(RequestContext &context)
     return HttpReply::json(QJsonObject { { u"valid"_s, errors.isEmpty() },
                                          { u"errors"_s, list(errors) },
                                          { u"warnings"_s, list(warnings) } });
+}
+
+HttpReply TaskApi::getOutput(RequestContext &context)
+{
+    const QString id = context.arg(u"id"_s);
+    const auto task = m_engine.task(id);
+    if (!task)
+        return HttpReply::fromEngineError(EngineError::notFound(id));
+    // The output's end in the order it was printed, each line with its stream.
+    return HttpReply::json(QJsonObject {
+        { u"id"_s, task->id },
+        { u"state"_s, taskStateName(task->state) },
+        { u"lines"_s,
+          OutputTail::linesToJson(OutputTail::lines(task->output, task->outputStderr)) },
+    });
 }
 
 HttpReply TaskApi::getTask(RequestContext &context)

@@ -50,6 +50,7 @@ private:
     // "warnings"} (a path the task reads that does not exist, ...).
     HttpReply checkTask(RequestContext &context);
     HttpReply getTask(RequestContext &context);
+    HttpReply getOutput(RequestContext &context);
     HttpReply deleteTask(RequestContext &context);
     HttpReply deleteTasks(RequestContext &context);
     HttpReply sync(RequestContext &context);

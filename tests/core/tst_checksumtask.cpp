@@ -102,6 +102,12 @@ void tst_ChecksumTask::digestOfFile()
     QCOMPARE(sample.total, size);
     QCOMPARE(sample.processed, size);
     QCOMPARE(sample.percent, 100.0);
+    // The algorithm as people write it, never "SHA256" or "sha256".
+    const QString label = algorithm == Digest::Algorithm::Sha256 ? u"SHA-256"_s
+        : algorithm == Digest::Algorithm::Sha1                   ? u"SHA-1"_s
+                                                                 : u"MD5"_s;
+    QCOMPARE(Digest::algorithmLabel(algorithm), label);
+    QCOMPARE(sample.message, u"Computing the %1 of data.bin"_s.arg(label));
 }
 
 void tst_ChecksumTask::knownVector_data()

@@ -62,6 +62,8 @@ class tst_CommandTask : public QObject
 
 private Q_SLOTS:
     void succeedsWithOutputTail();
+    void outputInPrintedOrder();
+    void largeSingleWrite();
     void progressLine_data();
     void progressLine();
     void zenityProtocolFromProcess();
@@ -92,6 +94,47 @@ void tst_CommandTask::succeedsWithOutputTail()
     TaskContext::Sample sample;
     context.sample(sample);
     QCOMPARE(sample.output, tail);
+}
+
+// stdout and stderr come out in the order the program wrote them, stderr marked; with two
+// pipes read one after the other all of one stream came before the other.
+void tst_CommandTask::outputInPrintedOrder()
+{
+    TaskContext context;
+    const TaskOutcome outcome = runSh(
+        u"for i in 1 2 3 4 5 6 7 8; do echo out$i; echo err$i >&2; done; exit 2"_s, context);
+    QCOMPARE(outcome.error.code, u"exit_code"_s);
+    QString expected;
+    QStringList marks;
+    for (int i = 1; i <= 8; ++i) {
+        expected += u"out%1\nerr%1\n"_s.arg(i);
+        marks << u"o:out%1"_s.arg(i) << u"e:err%1"_s.arg(i);
+    }
+    QCOMPARE(outcome.error.details.value(u"output_tail"_s).toString(), expected);
+    TaskContext::Sample sample;
+    context.sample(sample);
+    QCOMPARE(sample.output, expected);
+    QStringList got;
+    for (const OutputTail::Line &l : OutputTail::lines(sample.output, sample.outputStderr))
+        got << (l.fromStderr ? u"e:"_s : u"o:"_s) + l.text;
+    QCOMPARE(got, marks);
+}
+
+// One write() of 128 KiB (what cat does) arrives whole: each stream's socket buffer is sized
+// for it (see OutputCapture).
+void tst_CommandTask::largeSingleWrite()
+{
+    TaskContext context;
+    // 16,384 lines of "xxxxxxx" in one write() of 131,072 bytes, then a last line.
+    const TaskOutcome outcome
+        = runSh(u"yes xxxxxxx | head -c 131072 | dd bs=131072 count=1 iflag=fullblock status=none; "
+                u"echo done"_s,
+                context);
+    QVERIFY2(outcome.ok, qPrintable(outcome.error.message));
+    TaskContext::Sample sample;
+    context.sample(sample);
+    QVERIFY2(sample.output.endsWith(u"xxxxxxx\ndone\n"_s), qPrintable(sample.output.right(40)));
+    QVERIFY2(sample.output.size() > 60000, qPrintable(QString::number(sample.output.size())));
 }
 
 void tst_CommandTask::progressLine_data()

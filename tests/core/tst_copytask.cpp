@@ -110,8 +110,12 @@ void tst_CopyTask::singleFile()
 {
     write(u"a.txt"_s, "hello",
           QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup);
-    const TaskOutcome outcome = copy(path(u"a.txt"_s), path(u"b.txt"_s));
+    TaskContext context;
+    const TaskOutcome outcome = copy(path(u"a.txt"_s), path(u"b.txt"_s), false, &context);
     QVERIFY2(outcome.ok, qPrintable(outcome.error.message));
+    TaskContext::Sample sample;
+    context.sample(sample);
+    QCOMPARE(sample.message, u"Copying a.txt"_s); // not "(1 of 1 files)"
     QCOMPARE(read(path(u"b.txt"_s)), "hello");
     QCOMPARE(QFileInfo(path(u"b.txt"_s)).permissions(), QFileInfo(path(u"a.txt"_s)).permissions());
     QVERIFY(!QFile::exists(CopyTask::partPath(path(u"b.txt"_s))));

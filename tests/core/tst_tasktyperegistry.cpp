@@ -34,6 +34,8 @@ private Q_SLOTS:
     void invalidParams_data();
     void invalidParams();
     void unknownType();
+    void emptyTextIsRequired_data();
+    void emptyTextIsRequired();
     void createEachType();
     void defaultTitles();
     void warnings_data();
@@ -195,6 +197,25 @@ void tst_TaskTypeRegistry::invalidParams()
     }
     named.sort();
     QCOMPARE(named, fields);
+}
+
+// A required text left out and one sent empty get the same words: the window's dialog sends
+// "", the page leaves the field out, and both say "This parameter is required." (issue 14, 6).
+void tst_TaskTypeRegistry::emptyTextIsRequired_data()
+{
+    QTest::addColumn<QJsonObject>("params");
+    QTest::newRow("left out") << QJsonObject();
+    QTest::newRow("empty") << json(R"({"path": ""})");
+}
+
+void tst_TaskTypeRegistry::emptyTextIsRequired()
+{
+    QFETCH(QJsonObject, params);
+    const Result<QJsonObject> result = m_registry.validate(u"checksum"_s, params);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().fields.size(), 1);
+    QCOMPARE(result.error().fields.at(0).field, u"params.path"_s);
+    QCOMPARE(result.error().fields.at(0).message, u"This parameter is required."_s);
 }
 
 void tst_TaskTypeRegistry::unknownType()

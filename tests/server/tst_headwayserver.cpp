@@ -382,6 +382,45 @@ private Q_SLOTS:
         QCOMPARE(a.status, 404);
     }
 
+    // GET /api/v1/tasks/ID/output: a command's lines in the order printed, each with its stream.
+    void commandOutput()
+    {
+        const QByteArray body
+            = QJsonDocument(
+                  QJsonObject {
+                      { u"type"_s, u"command"_s },
+                      { u"params"_s,
+                        QJsonObject {
+                            { u"program"_s, u"/bin/sh"_s },
+                            { u"arguments"_s,
+                              QJsonArray { u"-c"_s,
+                                           u"echo one; echo two >&2; echo three"_s } } } } })
+                  .toJson();
+        const Answer created = call("POST", u"/api/v1/tasks"_s, body);
+        QCOMPARE(created.status, 201);
+        const QString id = created.json.value(u"id"_s).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), u"succeeded"_s, 10000);
+        const Answer task = call("GET", u"/api/v1/tasks/"_s + id);
+        QCOMPARE(task.json.value(u"output"_s).toString(), u"one\ntwo\nthree\n"_s);
+        QCOMPARE(QJsonDocument(task.json.value(u"output_stderr"_s).toArray())
+                     .toJson(QJsonDocument::Compact),
+                 QByteArray("[[4,4]]"));
+        const Answer a = call("GET", u"/api/v1/tasks/"_s + id + u"/output"_s);
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.json.value(u"state"_s).toString(), u"succeeded"_s);
+        QCOMPARE(QJsonDocument(a.json.value(u"lines"_s).toArray()).toJson(QJsonDocument::Compact),
+                 QByteArray(R"([{"stream":"stdout","text":"one"},{"stream":"stderr","text":"two"},)"
+                            R"({"stream":"stdout","text":"three"}])"));
+        const Answer demo = call(
+            "GET", u"/api/v1/tasks/"_s + createDemo(1, 0).value(u"id"_s).toString() + u"/output"_s);
+        QCOMPARE(demo.status, 200);
+        QCOMPARE(demo.json.value(u"lines"_s).toArray().size(), 0);
+        const Answer missing = call("GET", u"/api/v1/tasks/nope/output"_s);
+        QCOMPARE(missing.status, 404);
+        QCOMPARE(missing.json.value(u"error"_s).toObject().value(u"code"_s).toString(),
+                 u"not_found"_s);
+    }
+
     void notFoundAndMethodNotAllowed()
     {
         Answer a = call("PUT", u"/api/v1/tasks"_s, "{}");

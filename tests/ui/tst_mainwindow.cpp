@@ -12,6 +12,7 @@
 #include "uitesthelpers.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 
 class tst_MainWindow : public QObject
 {
@@ -265,6 +267,64 @@ private Q_SLOTS:
         QVERIFY(w.openInBrowserAction()->isEnabled());
     }
 
+    // At the default size every toolbar button shows, "Open in browser" included: none hides
+    // behind the toolbar's overflow arrow.
+    void toolbarFitsAtDefaultSize()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *bar = w.findChild<QToolBar *>(u"mainToolBar"_s);
+        QVERIFY(bar);
+        QVERIFY2(w.width() >= 880 && w.width() <= 920, qPrintable(QString::number(w.width())));
+        QWidget *browser = bar->widgetForAction(w.openInBrowserAction());
+        QVERIFY(browser);
+        QTRY_VERIFY2(browser->isVisible(), "Open in browser is in the overflow menu");
+        for (QAction *a : bar->actions()) {
+            if (a->isSeparator())
+                continue;
+            QWidget *button = bar->widgetForAction(a);
+            QVERIFY2(button && button->isVisible(), qPrintable(a->text()));
+            QVERIFY2(bar->rect().contains(button->geometry()), qPrintable(a->text()));
+        }
+    }
+
+    // The list starts newest first, named as such: the page's order (its only one).
+    void newestFirstLikeThePage()
+    {
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        TaskSnapshot older = makeSnapshot(u"older"_s);
+        TaskSnapshot newer = makeSnapshot(u"newer"_s);
+        newer.created = older.created.addSecs(60);
+        engine.inject(older);
+        engine.inject(newer);
+        QTRY_COMPARE(w.taskView()->model()->rowCount(), 2);
+        QCOMPARE(w.taskView()->model()->index(0, 0).data(TaskListModel::TitleRole).toString(),
+                 u"newer"_s);
+        QComboBox *sort = nullptr;
+        for (QComboBox *c : w.findChildren<QComboBox *>())
+            if (c->accessibleName() == u"Sort by"_s)
+                sort = c;
+        QVERIFY(sort);
+        QCOMPARE(sort->currentText(), u"Newest first"_s);
+        // The filter in the page's words (All / Active / Finished), the window's extra last.
+        QComboBox *show = nullptr;
+        for (QComboBox *c : w.findChildren<QComboBox *>())
+            if (c->accessibleName() == u"Show"_s)
+                show = c;
+        QVERIFY(show);
+        QStringList filters;
+        for (int i = 0; i < show->count(); ++i)
+            filters.append(show->itemText(i));
+        QCOMPARE(filters.mid(0, 3), (QStringList { u"All"_s, u"Active"_s, u"Finished"_s }));
+    }
+
     void offersInterruptedTasks()
     {
         TaskTypeRegistry registry;
@@ -368,7 +428,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const QString &title : { u"a"_s, u"b"_s, u"c"_s }) {
             TaskSnapshot t = makeSnapshot(title, TaskState::Succeeded, 100);
-            t.created = t.created.addSecs(int(ids.size())); // oldest first: a, b, c
+            t.created = t.created.addSecs(int(ids.size())); // listed newest first: c, b, a
             engine.inject(t);
             ids.append(t.id);
         }
@@ -376,11 +436,11 @@ private Q_SLOTS:
         QVERIFY(w.selectTask(ids.at(1)));
         w.removeAction()->trigger();
         QTRY_COMPARE(w.taskModel()->rowCount(), 2);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
-        QCOMPARE(w.detailPane()->taskId(), ids.at(2));
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+        QCOMPARE(w.detailPane()->taskId(), ids.at(0));
         w.removeAction()->trigger(); // the last row: the one before takes its place
         QTRY_COMPARE(w.taskModel()->rowCount(), 1);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
+        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
     }
 
     // With the Web tab in front, the page's toasts are the only ones: none of ours over them.

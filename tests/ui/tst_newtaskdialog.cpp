@@ -447,6 +447,45 @@ private Q_SLOTS:
             }
         }
     }
+
+    // The dialog offers what the page offers (GET /api/v1/task-types): external types such as
+    // Celery too, when registered; enum values by their names ("SHA-256" for sha256).
+    void offersWhatThePageOffers()
+    {
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskType external;
+        external.name = u"celery"_s;
+        external.title = u"Celery task"_s;
+        external.schema = QJsonObject { { u"type"_s, u"object"_s } };
+        registry.add(external);
+        TaskEngine engine(registry, idleOptions());
+        NewTaskDialog dialog(engine);
+        QComboBox *types = nullptr;
+        for (QComboBox *c : dialog.findChildren<QComboBox *>())
+            if (c->accessibleName() == u"Task type"_s)
+                types = c;
+        QVERIFY(types);
+        QStringList offered;
+        for (int i = 0; i < types->count(); ++i)
+            offered.append(types->itemData(i).toString());
+        QStringList page;
+        for (const TaskType *t : registry.publicTypes())
+            page.append(t->name);
+        QCOMPARE(offered, page);
+        QVERIFY(offered.contains(u"celery"_s));
+
+        QVERIFY(dialog.setType(u"checksum"_s));
+        QStringList algorithms;
+        for (QComboBox *c : dialog.findChildren<QComboBox *>()) {
+            if (c != types && c->isVisibleTo(&dialog) && c->findData(u"md5"_s) >= 0) {
+                for (int i = 0; i < c->count(); ++i)
+                    if (c->itemData(i).isValid())
+                        algorithms.append(c->itemText(i));
+            }
+        }
+        QCOMPARE(algorithms, (QStringList { u"SHA-256"_s, u"SHA-1"_s, u"MD5"_s }));
+    }
 };
 
 QTEST_MAIN(tst_NewTaskDialog)

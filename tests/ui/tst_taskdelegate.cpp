@@ -1,4 +1,5 @@
 #include "ui/taskdelegate.h"
+#include "ui/taskformat.h"
 #include "ui/tasklistmodel.h"
 #include "uitesthelpers.h"
 
@@ -47,6 +48,42 @@ private Q_SLOTS:
             const QImage img = paintRow(delegate, model, r, view);
             QVERIFY(!img.isNull());
         }
+    }
+
+    // A row's bar has its state's colour, the one the detail pane's bar and the page use:
+    // a succeeded bar is green in the list too (it was the palette's blue highlight).
+    void barHasStateColor_data()
+    {
+        QTest::addColumn<TaskState>("state");
+        QTest::newRow("running") << TaskState::Running;
+        QTest::newRow("succeeded") << TaskState::Succeeded;
+        QTest::newRow("interrupted") << TaskState::Interrupted;
+    }
+    void barHasStateColor()
+    {
+        QFETCH(TaskState, state);
+        TaskListModel model;
+        model.applyEvents({ taskEvent(TaskEvent::Kind::Added,
+                                      makeSnapshot(u"bar"_s, state, std::optional<double>(100))) });
+        QListView view;
+        TaskDelegate delegate;
+        const QImage img = paintRow(delegate, model, 0, view);
+        const QColor want = TaskFormat::stateColor(state, view.palette());
+        const QColor highlight = view.palette().color(QPalette::Highlight);
+        const auto near = [](QRgb p, const QColor &c) {
+            return std::abs(qRed(p) - c.red()) <= 12 && std::abs(qGreen(p) - c.green()) <= 12
+                && std::abs(qBlue(p) - c.blue()) <= 12;
+        };
+        int stateColored = 0;
+        int highlighted = 0;
+        for (int y = 0; y < img.height(); ++y) {
+            for (int x = 0; x < img.width(); ++x) {
+                stateColored += near(img.pixel(x, y), want);
+                highlighted += want != highlight && near(img.pixel(x, y), highlight);
+            }
+        }
+        QVERIFY2(stateColored > 200, qPrintable(QString::number(stateColored)));
+        QCOMPARE(highlighted, 0);
     }
 
     void indeterminateMoves()

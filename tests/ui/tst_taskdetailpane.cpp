@@ -2,6 +2,8 @@
 #include "ui/taskdetailpane.h"
 #include "uitesthelpers.h"
 
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QTest>
 
 class tst_TaskDetailPane : public QObject
@@ -40,6 +42,58 @@ private Q_SLOTS:
         QVERIFY(!pane.stepIndicator()->isVisible());
         QCOMPARE(pane.outputText(), cmd.output);
         QVERIFY(pane.resultText().contains(u"exitCode"_s));
+    }
+
+    // The output in the order printed, the stderr lines marked; the error box wraps.
+    void outputMarksStderr()
+    {
+        TaskDetailPane pane;
+        TaskSnapshot c = makeSnapshot(u"tar"_s, TaskState::Failed, 0, u"command"_s);
+        c.output = u"Unpacking payload\ntar: Unexpected EOF in archive\nCleaning up\n"_s;
+        c.outputStderr = { { 18, 31 } };
+        c.error = TaskError { u"exit_code"_s, u"tar exited with code 2."_s, {} };
+        pane.setTask(c);
+        QCOMPARE(pane.outputText(), c.output);
+        QCOMPARE(pane.stderrLines(), QStringList { u"tar: Unexpected EOF in archive"_s });
+        // The error names the cause: the last line written to stderr.
+        QVERIFY2(pane.resultText().contains(u"\nCause: tar: Unexpected EOF in archive\n"_s),
+                 qPrintable(pane.resultText()));
+        const auto *result = pane.findChild<QPlainTextEdit *>();
+        QVERIFY(result);
+        for (auto *box : pane.findChildren<QPlainTextEdit *>()) {
+            if (box->accessibleName() == u"Result"_s || box->accessibleName() == u"Output"_s)
+                QCOMPARE(box->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+        }
+    }
+
+    // The line under the bar is the task's running message only while it runs: a failed or
+    // finished task does not keep saying "Unpacking payload".
+    void messageOnlyWhileUnderWay_data()
+    {
+        QTest::addColumn<TaskState>("state");
+        QTest::addColumn<bool>("shown");
+        QTest::newRow("running") << TaskState::Running << true;
+        QTest::newRow("paused") << TaskState::Paused << true;
+        QTest::newRow("retrying") << TaskState::Retrying << true;
+        QTest::newRow("succeeded") << TaskState::Succeeded << false;
+        QTest::newRow("failed") << TaskState::Failed << false;
+        QTest::newRow("canceled") << TaskState::Canceled << false;
+        QTest::newRow("interrupted") << TaskState::Interrupted << false;
+    }
+    void messageOnlyWhileUnderWay()
+    {
+        QFETCH(TaskState, state);
+        QFETCH(bool, shown);
+        TaskDetailPane pane;
+        pane.resize(400, 600);
+        pane.show();
+        TaskSnapshot t = makeSnapshot(u"Install"_s, state, 40, u"command"_s);
+        t.progress.message = u"Unpacking payload"_s;
+        pane.setTask(t);
+        bool found = false;
+        for (const QLabel *label : pane.findChildren<QLabel *>())
+            found |= label->isVisible() && label->text() == u"Unpacking payload"_s;
+        QCOMPARE(found, shown);
     }
 
     // A failed command's error reads as words with the output's real lines, not as JSON.

@@ -1,5 +1,9 @@
 #include "ui/taskformat.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPalette>
 #include <QTest>
 
@@ -39,28 +43,76 @@ private Q_SLOTS:
 
     void etaUnknown() { QVERIFY(TaskFormat::eta(std::nullopt).isEmpty()); }
 
-    void speed_data()
+    // The window's words against tests/terms.json, the table the page is checked against too
+    // (tests/web/browser/terms.test.mjs): one vocabulary in both views.
+    void terms_data()
     {
-        QTest::addColumn<double>("speed");
-        QTest::addColumn<QString>("unit");
+        QFile file(qEnvironmentVariable("HEADWAY_TERMS"));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        const QJsonObject terms = QJsonDocument::fromJson(file.readAll()).object();
+        QTest::addColumn<QString>("actual");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("bytes") << 1.5 * 1024 * 1024 << u"bytes"_s << u"1.5 MiB/s"_s;
-        QTest::newRow("files") << 4.0 << u"files"_s << u"4.0 files/s"_s;
-        QTest::newRow("many") << 120.0 << u"items"_s << u"120 items/s"_s;
-        QTest::newRow("zero") << 0.0 << u"bytes"_s << QString();
+        const QJsonObject states = terms.value(u"states"_s).toObject();
+        for (auto it = states.begin(); it != states.end(); ++it) {
+            QTest::addRow("state %s", qPrintable(it.key()))
+                << TaskFormat::stateLabel(*taskStateFromName(it.key())) << it->toString();
+        }
+        for (const QJsonValue &v : terms.value(u"processed"_s).toArray()) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("processed %s", qPrintable(o.value(u"text"_s).toString()))
+                << TaskFormat::processed(o.value(u"processed"_s).toInteger(),
+                                         o.value(u"total"_s).toInteger(),
+                                         o.value(u"unit"_s).toString())
+                << o.value(u"text"_s).toString();
+        }
+        for (const QJsonValue &v : terms.value(u"speed"_s).toArray()) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("speed %s", qPrintable(o.value(u"text"_s).toString()))
+                << TaskFormat::speed(o.value(u"speed"_s).toDouble(), o.value(u"unit"_s).toString())
+                << o.value(u"text"_s).toString();
+        }
+        for (const QJsonValue &v : terms.value(u"eta"_s).toArray()) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("eta %s", qPrintable(o.value(u"text"_s).toString()))
+                << TaskFormat::eta(o.value(u"seconds"_s).toDouble())
+                << o.value(u"text"_s).toString();
+        }
+        for (const QJsonValue &v : terms.value(u"attempt"_s).toArray()) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("attempt %d/%d", o.value(u"attempt"_s).toInt(),
+                          o.value(u"max_retries"_s).toInt())
+                << TaskFormat::attempt(o.value(u"attempt"_s).toInt(),
+                                       o.value(u"max_retries"_s).toInt())
+                << o.value(u"text"_s).toString();
+        }
+        const QJsonObject bars = terms.value(u"barColors"_s).toObject();
+        const QPalette light(Qt::black, QColor(240, 240, 240));
+        const QPalette dark(Qt::white, QColor(30, 30, 30));
+        for (const auto &[theme, palette] :
+             { std::pair { u"light"_s, light }, std::pair { u"dark"_s, dark } }) {
+            const QJsonObject colors = bars.value(theme).toObject();
+            for (auto it = colors.begin(); it != colors.end(); ++it) {
+                QTest::addRow("bar %s %s", qPrintable(theme), qPrintable(it.key()))
+                    << TaskFormat::stateColor(*taskStateFromName(it.key()), palette).name()
+                    << it->toString();
+            }
+        }
     }
-    void speed()
+    void terms()
     {
-        QFETCH(double, speed);
-        QFETCH(QString, unit);
+        QFETCH(QString, actual);
         QFETCH(QString, expected);
-        QCOMPARE(TaskFormat::speed(speed, unit), expected);
+        QCOMPARE(actual, expected);
     }
 
-    void amount()
+    // The running message is shown only while the task is under way.
+    void liveMessage()
     {
-        QCOMPARE(TaskFormat::amount(3, u"files"_s), u"3 files"_s);
-        QCOMPARE(TaskFormat::amount(2048, u"bytes"_s), u"2.0 KiB"_s);
+        QCOMPARE(TaskFormat::liveMessage(TaskState::Running, u"Unpacking"_s), u"Unpacking"_s);
+        QCOMPARE(TaskFormat::liveMessage(TaskState::Paused, u"Unpacking"_s), u"Unpacking"_s);
+        for (TaskState s : { TaskState::Succeeded, TaskState::Failed, TaskState::Canceled,
+                             TaskState::Interrupted })
+            QCOMPARE(TaskFormat::liveMessage(s, u"Unpacking"_s), QString());
     }
 
     void darkPalette()

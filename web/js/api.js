@@ -41,6 +41,7 @@ export const api = {
     // The server's verdict on a task request, nothing started: {valid, errors, warnings}.
     check: (spec) => request('POST', '/api/v1/task-checks', spec),
     act: (method, path) => request(method, path),
+    output: (id) => request('GET', `/api/v1/tasks/${encodeURIComponent(id)}/output`),
     removeFinished: () => request('DELETE', '/api/v1/tasks?state=finished'),
 };
 

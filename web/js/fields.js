@@ -79,13 +79,15 @@ export function buildField(name, prop, required, idBase) {
             if (!required) {
                 const none = document.createElement('option');
                 none.value = '';
-                none.textContent = '—';
+                none.textContent = '(default)'; // as the window's dialog says
                 input.append(none);
             }
             prop.enum.forEach((v, i) => {
                 const option = document.createElement('option');
                 option.value = String(i);
-                option.textContent = String(v);
+                // "enumNames": the words for each value ("SHA-256" for sha256), as in the window.
+                option.textContent = Array.isArray(prop.enumNames) && typeof prop.enumNames[i] === 'string'
+                    ? prop.enumNames[i] : String(v);
                 if (prop.default !== undefined && v === prop.default)
                     option.selected = true;
                 input.append(option);

@@ -42,12 +42,12 @@ function announce(transitions) {
             failed.push(id);
     }
     if (done.length + failed.length > 3) {
-        const parts = [];
-        if (done.length)
-            parts.push(`${done.length} finished`);
-        if (failed.length)
-            parts.push(`${failed.length} failed`);
-        toaster.show({ title: `Tasks: ${parts.join(', ')}`, kind: failed.length ? 'danger' : 'success' });
+        // One summary, worded as the window's: "5 tasks finished" / "2 failed." or "All succeeded."
+        toaster.show({
+            title: `${done.length + failed.length} tasks finished`,
+            body: failed.length ? `${failed.length} failed.` : 'All succeeded.',
+            kind: failed.length ? 'danger' : 'success',
+        });
         return;
     }
     for (const id of done)

@@ -1,7 +1,8 @@
 // The task list: one keyed row per task, touched only when its task changed, and every DOM
 // write of a batch done in one animation frame (1,000 tasks updating stay smooth).
-import { clampPercent, formatCounts, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
+import { clampPercent, formatAttempt, formatCounts, lastStderrLine, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
 import { ACTIONS, canDo, isActive, isFinished } from './transitions.js';
+import { api } from './api.js';
 
 const BADGE = {
     queued: 'text-bg-secondary',
@@ -12,14 +13,6 @@ const BADGE = {
     failed: 'text-bg-danger',
     canceled: 'text-bg-secondary',
     interrupted: 'text-bg-warning',
-};
-const BAR = {
-    paused: 'bg-warning',
-    retrying: 'bg-info',
-    succeeded: 'bg-success',
-    failed: 'bg-danger',
-    canceled: 'bg-secondary',
-    interrupted: 'bg-secondary',
 };
 const ACTION_LABELS = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry', remove: 'Remove' };
 
@@ -57,6 +50,14 @@ class Row {
         this.error = q('.hw-error');
         this.output = q('.hw-output');
         this.outputText = q('.hw-output-text');
+        // The fold reads GET /api/v1/tasks/ID/output when opened, and again while open when the
+        // task printed more: the lines in the order printed, stderr marked.
+        this.output.addEventListener('toggle', () => {
+            if (this.output.open)
+                this.loadOutput();
+        });
+        this.outputLoading = false;
+        this.outputStale = false;
         this.buttons = {};
         for (const b of this.el.querySelectorAll('[data-action]'))
             this.buttons[b.dataset.action] = b;
@@ -76,7 +77,8 @@ class Row {
                 this.buttons[a].setAttribute('aria-label', `${ACTION_LABELS[a]} ${title}`);
             last.title = title;
         }
-        const typeText = t.attempt > 1 ? `${t.type} · attempt ${t.attempt}` : t.type || '';
+        const attempt = formatAttempt(t.attempt, t.max_retries);
+        const typeText = attempt ? `${t.type} · ${attempt}` : t.type || '';
         if (last.typeText !== typeText) {
             setText(this.type, typeText);
             last.typeText = typeText;
@@ -94,7 +96,7 @@ class Row {
             percent = 100;
         const indeterminate = percent === null && (t.state === 'running' || t.state === 'retrying');
         const drawn = percent === null ? 0 : percent;
-        const barClass = `progress-bar hw-bar-fill${indeterminate ? ' progress-bar-striped progress-bar-animated' : ''}${BAR[t.state] ? ` ${BAR[t.state]}` : ''}`;
+        const barClass = `progress-bar hw-bar-fill${indeterminate ? ' progress-bar-striped progress-bar-animated' : ''}`;
         if (last.barClass !== barClass) {
             this.bar.className = barClass;
             last.barClass = barClass;
@@ -134,22 +136,66 @@ class Row {
         const eta = running ? formatEta(p.eta) : '';
         setText(this.eta, eta ? `${eta} left` : '');
         setText(this.step, formatStep(p));
-        setText(this.message, p.message || '');
+        // The task's own message only while it is under way: after the end, the badge and the
+        // error say what happened, not the last thing it was doing ("Unpacking payload").
+        setText(this.message, isActive(t.state) ? p.message || '' : '');
         let error = '';
-        if (t.error && typeof t.error === 'object' && t.error.message && !isActive(t.state))
-            error = t.error.message;
+        if (t.error && typeof t.error === 'object' && t.error.message && !isActive(t.state)) {
+            // What failed, then why: the last line the program wrote to stderr.
+            const cause = lastStderrLine(t.output, t.output_stderr);
+            error = cause ? `${t.error.message} Cause: ${cause}` : t.error.message;
+        }
         else if (t.state === 'retrying')
             error = t.error?.message ? `Will try again: ${t.error.message}` : 'Will try again shortly.';
         setText(this.error, error);
         // What a command printed (its end), folded under "Output".
         const output = typeof t.output === 'string' ? t.output : '';
         if (last.output !== output) {
-            setText(this.outputText, output);
             this.output.hidden = output === '';
             last.output = output;
+            if (this.output.open)
+                this.loadOutput();
         }
 
         this.renderButtons(t, stale);
+    }
+
+    /** Fetches the output's lines (one request in flight; a change meanwhile fetches again). */
+    async loadOutput() {
+        if (this.outputLoading) {
+            this.outputStale = true;
+            return;
+        }
+        this.outputLoading = true;
+        try {
+            const data = await api.output(this.id);
+            this.renderOutput(Array.isArray(data?.lines) ? data.lines : []);
+        } catch (e) {
+            this.outputText.textContent = `Cannot read the output: ${e.message || e}`;
+        } finally {
+            this.outputLoading = false;
+        }
+        if (this.outputStale) {
+            this.outputStale = false;
+            this.loadOutput();
+        }
+    }
+
+    renderOutput(lines) {
+        const pre = this.outputText;
+        const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 2;
+        const frag = document.createDocumentFragment();
+        for (const line of lines) {
+            const span = document.createElement('span');
+            span.className = line.stream === 'stderr' ? 'hw-line hw-stderr' : 'hw-line';
+            if (line.stream === 'stderr')
+                span.title = 'stderr';
+            span.textContent = line.text || '\u200b'; // an empty line keeps its height
+            frag.appendChild(span);
+        }
+        pre.replaceChildren(frag);
+        if (atEnd)
+            pre.scrollTop = pre.scrollHeight;
     }
 
     renderSteps(steps, index, allDone) {

@@ -45,8 +45,8 @@ TaskOutcome ChecksumTask::run(TaskContext &context)
     // Pipes and devices have no size: progress is then indeterminate.
     context.setTotal(file.isSequential() ? -1 : file.size(), u"bytes"_s);
     context.setProcessed(0);
-    context.setMessage(tr("Computing the %1 of %2")
-                           .arg(Digest::algorithmName(m_algorithm).toUpper(), info.fileName()));
+    context.setMessage(
+        tr("Computing the %1 of %2").arg(Digest::algorithmLabel(m_algorithm), info.fileName()));
 
     Digest digest(m_algorithm);
     // One buffer for the whole file: no allocation per block.

@@ -1,18 +1,23 @@
 #include "commandtask.h"
 
 #include "app/core/taskcontext.h"
+#include "outputcapture.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QStringDecoder>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <functional>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -25,17 +30,6 @@ constexpr qsizetype kTailChars = 4096;
 // A longer "line" without a newline is not a progress line: stop collecting it.
 constexpr qsizetype kMaxLineChars = 4096;
 
-void keepTail(QString &tail, QStringView text)
-{
-    tail.append(text);
-    if (tail.size() > kTailChars) {
-        qsizetype cut = tail.size() - kTailChars;
-        const qsizetype nl = tail.indexOf(u'\n', cut);
-        if (nl >= 0 && nl + 1 < tail.size())
-            cut = nl + 1;
-        tail.remove(0, cut);
-    }
-}
 } // namespace
 
 void CommandTask::signalGroup(qint64 pid, int signal)
@@ -112,9 +106,23 @@ TaskOutcome CommandTask::run(TaskContext &context)
     if (!m_workingDirectory.isEmpty())
         process.setWorkingDirectory(m_workingDirectory);
     process.setStandardInputFile(QProcess::nullDevice());
+    // stdout and stderr reach us through one queue, in the order written (see OutputCapture).
+    OutputCapture capture;
+    if (!capture.isValid()) {
+        return TaskOutcome::failure(u"failed_to_start"_s,
+                                    tr("Cannot start %1: no socket for its output (%2).")
+                                        .arg(m_program, QString::fromLocal8Bit(strerror(errno))),
+                                    { { u"program"_s, m_program } });
+    }
+    process.setStandardOutputFile(QProcess::nullDevice());
+    process.setStandardErrorFile(QProcess::nullDevice());
     // Its own process group, so signals reach everything it starts (sh -c "sleep 30").
-    process.setChildProcessModifier([] { ::setpgid(0, 0); });
+    process.setChildProcessModifier([&capture] {
+        ::setpgid(0, 0);
+        capture.redirectInChild();
+    });
     process.start();
+    capture.closeSenders();
     if (!process.waitForStarted(-1)) {
         return TaskOutcome::failure(u"failed_to_start"_s,
                                     tr("Cannot start %1: %2").arg(m_program, process.errorString()),
@@ -122,46 +130,51 @@ TaskOutcome CommandTask::run(TaskContext &context)
     }
     const qint64 pid = process.processId();
     context.setMessage(tr("Running %1").arg(name));
+    // Readable once the program ended: the wait for output wakes for its exit too (Linux 5.3+;
+    // without it the exit is noticed within a slice).
+    const int exitFd = int(::syscall(SYS_pidfd_open, pid_t(pid), 0));
+    const auto closeExitFd = qScopeGuard([exitFd] {
+        if (exitFd >= 0)
+            ::close(exitFd);
+    });
 
     QStringDecoder outDecoder(QStringDecoder::Utf8);
     QStringDecoder errDecoder(QStringDecoder::Utf8);
     QString tail;
+    OutputTail::Spans tailStderr; // kept for the tail's own cut; the error shows plain lines
     QString line; // the stdout line being received
     bool lineTooLong = false;
-    const auto drain = [&] {
-        const QByteArray out = process.readAllStandardOutput();
-        if (!out.isEmpty()) {
-            const QString text = outDecoder(out);
-            context.appendOutput(text);
-            keepTail(tail, text);
-            qsizetype start = 0;
-            for (qsizetype nl = text.indexOf(u'\n'); nl >= 0; nl = text.indexOf(u'\n', start)) {
-                if (!lineTooLong) {
-                    line.append(QStringView(text).sliced(start, nl - start));
-                    applyProgressLine(line, context);
-                }
-                line.clear();
-                lineTooLong = false;
-                start = nl + 1;
+    const auto take = [&](const QByteArray &bytes, bool fromStderr) {
+        const QString text = fromStderr ? errDecoder(bytes) : outDecoder(bytes);
+        context.appendOutput(text, fromStderr);
+        OutputTail::append(tail, tailStderr, text, fromStderr, kTailChars);
+        if (fromStderr)
+            return;
+        qsizetype start = 0;
+        for (qsizetype nl = text.indexOf(u'\n'); nl >= 0; nl = text.indexOf(u'\n', start)) {
+            if (!lineTooLong) {
+                line.append(QStringView(text).sliced(start, nl - start));
+                applyProgressLine(line, context);
             }
-            if (!lineTooLong)
-                line.append(QStringView(text).sliced(start));
-            if (line.size() > kMaxLineChars) {
-                line.clear();
-                lineTooLong = true;
-            }
+            line.clear();
+            lineTooLong = false;
+            start = nl + 1;
         }
-        const QByteArray err = process.readAllStandardError();
-        if (!err.isEmpty()) {
-            const QString text = errDecoder(err);
-            context.appendOutput(text);
-            keepTail(tail, text);
+        if (!lineTooLong)
+            line.append(QStringView(text).sliced(start));
+        if (line.size() > kMaxLineChars) {
+            line.clear();
+            lineTooLong = true;
         }
     };
+    // Reads what is queued now; waits up to timeoutMs for more first when asked.
+    const auto drain = [&](int timeoutMs = 0) { capture.read(timeoutMs, take, exitFd); };
 
     bool stopped = false;
     for (;;) {
         drain();
+        // Exit is noticed here; the wait for output below is the slice.
+        process.waitForFinished(0);
         if (process.state() == QProcess::NotRunning)
             break;
         if (context.isCancelRequested())
@@ -173,8 +186,9 @@ TaskOutcome CommandTask::run(TaskContext &context)
             signalGroup(pid, pause ? SIGSTOP : SIGCONT);
             stopped = pause;
         }
-        process.waitForFinished(kSliceMs);
+        drain(kSliceMs);
     }
+    drain(); // what the last writes left in the queue
     if (!line.isEmpty() && !lineTooLong)
         applyProgressLine(line, context); // a last line without a newline
 
@@ -194,7 +208,7 @@ TaskOutcome CommandTask::run(TaskContext &context)
 }
 
 TaskOutcome CommandTask::stop(QProcess &process, TaskContext &context,
-                              const std::function<void()> &drain)
+                              const std::function<void(int)> &drain)
 {
     const qint64 pid = process.processId();
     // SIGCONT too: a stopped process only acts on SIGTERM once it runs again.
@@ -202,13 +216,13 @@ TaskOutcome CommandTask::stop(QProcess &process, TaskContext &context,
     signalGroup(pid, SIGCONT);
     const QDeadlineTimer grace(std::max(0, context.cancelGraceMs()));
     while (process.state() != QProcess::NotRunning && !grace.hasExpired()) {
-        process.waitForFinished(kSliceMs);
-        drain();
+        drain(kSliceMs);
+        process.waitForFinished(0);
     }
     if (process.state() != QProcess::NotRunning) {
         signalGroup(pid, SIGKILL);
         process.waitForFinished(5000);
     }
-    drain();
+    drain(0);
     return TaskOutcome::failure(u"canceled"_s, tr("Canceled."));
 }

@@ -31,7 +31,8 @@ public:
     static void signalGroup(qint64 pid, int signal);
 
 private:
-    TaskOutcome stop(QProcess &process, TaskContext &context, const std::function<void()> &drain);
+    TaskOutcome stop(QProcess &process, TaskContext &context,
+                     const std::function<void(int)> &drain);
 
     const QString m_program;
     const QStringList m_arguments;

@@ -237,11 +237,12 @@ TaskOutcome CopyTask::run(TaskContext &context)
             }
             if (e.kind == Kind::File) {
                 ++files;
+                const QString name = e.relative.isEmpty() ? sourceInfo.fileName() : e.relative;
+                // "1 of 1 files" says nothing: a single file is just named.
                 context.setMessage(
-                    tr("Copying %1 (%2 of %3 files)")
-                        .arg(e.relative.isEmpty() ? sourceInfo.fileName() : e.relative)
-                        .arg(files)
-                        .arg(totalFiles));
+                    totalFiles > 1
+                        ? tr("Copying %1 (%2 of %3 files)").arg(name).arg(files).arg(totalFiles)
+                        : tr("Copying %1").arg(name));
                 if (auto failed = copyFile(context, from, to))
                     return *failed;
             } else {

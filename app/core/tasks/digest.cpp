@@ -87,6 +87,19 @@ std::optional<Digest::Algorithm> Digest::algorithmFromName(const QString &name)
     return std::nullopt;
 }
 
+QString Digest::algorithmLabel(Algorithm algorithm)
+{
+    switch (algorithm) {
+    case Algorithm::Sha1:
+        return u"SHA-1"_s;
+    case Algorithm::Md5:
+        return u"MD5"_s;
+    case Algorithm::Sha256:
+        break;
+    }
+    return u"SHA-256"_s;
+}
+
 QString Digest::algorithmName(Algorithm algorithm)
 {
     switch (algorithm) {

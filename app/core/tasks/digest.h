@@ -20,6 +20,8 @@ public:
 
     static std::optional<Algorithm> algorithmFromName(const QString &name); // "sha256"...
     static QString algorithmName(Algorithm algorithm);
+    // As people write it: "SHA-256", "SHA-1", "MD5".
+    static QString algorithmLabel(Algorithm algorithm);
 
     explicit Digest(Algorithm algorithm, Backend backend = Backend::Auto);
     ~Digest();

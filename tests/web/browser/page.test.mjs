@@ -348,29 +348,62 @@ describe('the page', () => {
         assertClean(requests, problems);
     });
 
-    test('the output of a command can be read on its card', async () => {
+    test('the output of a command can be read on its card, in the order printed, stderr marked', async () => {
         const { page, problems } = await open();
         await waitLive(page);
         const title = `output ${Date.now()}`;
-        await submitViaApi(page, { type: 'command', title, params: { program: 'sh', arguments: ['-c', 'echo first; echo second >&2; exit 3'] } });
+        await submitViaApi(page, { type: 'command', title, params: { program: 'sh', arguments: ['-c', 'echo "# Unpacking payload"; echo first; echo "tar: Unexpected EOF" >&2; echo last; exit 3'] } });
         const card = row(page, title);
         await card.locator('.hw-state:text-is("Failed")').waitFor({ timeout: TIMEOUT });
+        // The running message does not outlive the task: the error says what happened.
+        assert.equal(await card.locator('.hw-message').textContent(), '');
+        assert.equal(await card.locator('.hw-error').textContent(), 'sh exited with code 3. Cause: tar: Unexpected EOF');
         const output = card.locator('.hw-output');
+        const fetched = page.waitForResponse((r) => /\/api\/v1\/tasks\/[^/]+\/output$/.test(r.url()));
         await output.locator('summary').click();
-        await output.locator('.hw-output-text:text-matches("first")').waitFor({ timeout: TIMEOUT });
-        assert.match(await output.locator('.hw-output-text').textContent(), /first[\s\S]*second/);
+        assert.equal((await fetched).status(), 200);
+        await output.locator('.hw-stderr').waitFor({ timeout: TIMEOUT });
+        const lines = await output.locator('.hw-line').evaluateAll((els) => els.map((e) => `${e.classList.contains('hw-stderr') ? 'err' : 'out'}:${e.textContent}`));
+        assert.deepEqual(lines, ['out:# Unpacking payload', 'out:first', 'err:tar: Unexpected EOF', 'out:last']);
         assertClean([], problems.filter((p) => !/status of 4\d\d/.test(p)));
     });
 
-    test('toasts are opaque at 375 px, in light and dark', async () => {
+    test('toasts at 375 px are opaque and never cover the button just pressed, in light and dark', async () => {
         for (const colorScheme of ['light', 'dark']) {
-            const { page } = await open({ viewport: { width: 375, height: 800 }, colorScheme });
+            const { page } = await open({ viewport: { width: 375, height: 667 }, colorScheme });
             await waitLive(page);
-            await startViaApi(page, `opaque ${colorScheme}`, 1, 10);
-            const toast = page.locator('#toasts .toast').first();
+            // A few cards, so the list scrolls; the one that fails is retried from the bottom edge.
+            const stamp = Date.now();
+            for (let i = 0; i < 4; i += 1)
+                await startViaApi(page, `filler ${colorScheme} ${stamp} ${i}`, 1, 0);
+            const title = `opaque ${colorScheme} ${stamp}`;
+            await submitViaApi(page, { type: 'demo', title, params: { steps: 1, delay_ms: 0, fail_at_step: 1 } });
+            const card = row(page, title);
+            await card.locator('.hw-state:text-is("Failed")').waitFor({ timeout: TIMEOUT });
+            // The failure's own toast goes first (closed by hand), then Retry at the bottom edge,
+            // where toasts appear by default.
+            for (const close of await page.locator('#toasts .toast .btn-close').all())
+                await close.click().catch(() => {});
+            await page.locator('#toasts .toast.show').first().waitFor({ state: 'detached', timeout: TIMEOUT }).catch(() => {});
+            await page.waitForFunction(() => document.querySelectorAll('#toasts .toast').length === 0, null, { timeout: TIMEOUT });
+            const retry = card.locator('[data-action="retry"]');
+            await retry.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+            const before = await retry.boundingBox();
+            assert.ok(before.y + before.height > 667 - 100, `Retry is at the bottom: ${JSON.stringify(before)}`);
+            await retry.click();
+            const toast = page.locator('#toasts .toast.show', { hasText: title });
             await toast.waitFor({ timeout: TIMEOUT });
-            const bg = await toast.evaluate((el) => getComputedStyle(el).backgroundColor);
-            assert.match(bg, /^rgb\(/, `${colorScheme}: ${bg} lets the page show through`);
+            await page.waitForFunction((t) => {
+                const el = [...document.querySelectorAll('#toasts .toast.show')].find((e) => e.textContent.includes(t));
+                return el && getComputedStyle(el).opacity === '1';
+            }, title, { timeout: TIMEOUT });
+            const style = await toast.evaluate((el) => ({ opacity: getComputedStyle(el).opacity, bg: getComputedStyle(el).backgroundColor }));
+            assert.equal(style.opacity, '1', colorScheme);
+            assert.match(style.bg, /^rgb\(/, `${colorScheme}: ${style.bg} lets the page show through`);
+            const a = await toast.boundingBox();
+            const b = await retry.boundingBox();
+            const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+            assert.equal(overlap, false, `${colorScheme}: the toast ${JSON.stringify(a)} covers Retry ${JSON.stringify(b)}`);
         }
     });
 
