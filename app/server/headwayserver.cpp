@@ -18,7 +18,7 @@
 #include "synchub.h"
 #include "taskapi.h"
 #include "uploadapi.h"
-#include "uploadmanager.h"
+#include "uploaddriver.h"
 #include "websocketclient.h"
 
 #include <QFile>
@@ -35,9 +35,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-UploadManager::Options uploadOptions(const ServerOptions &options)
+UploadDriver::Options uploadOptions(const ServerOptions &options)
 {
-    UploadManager::Options upload;
+    UploadDriver::Options upload;
     upload.expiry = options.uploadExpiry;
     return upload;
 }
@@ -110,8 +110,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
       m_limiter(std::make_unique<AuthRateLimiter>()),
       m_uploads(m_options.dataDir.isEmpty()
                     ? nullptr
-                    : std::make_unique<UploadManager>(engine, m_options.dataDir,
-                                                      uploadOptions(m_options))),
+                    : std::make_unique<UploadDriver>(engine, m_options.dataDir,
+                                                     uploadOptions(m_options))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
       m_reports(std::make_unique<ReportApi>(engine)),
       m_engineIo(std::make_unique<EngineIoServer>(*m_policy)), m_front(new HttpFrontend(this))
@@ -181,7 +181,7 @@ EngineIoServer &HeadwayServer::engineIo() const
     return *m_engineIo;
 }
 
-UploadManager *HeadwayServer::uploads() const
+UploadDriver *HeadwayServer::uploads() const
 {
     return m_uploads.get();
 }

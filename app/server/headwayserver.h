@@ -32,7 +32,7 @@ class SyncHub;
 class TaskApi;
 class TaskEngine;
 class UploadApi;
-class UploadManager;
+class UploadDriver;
 struct RequestContext;
 
 struct ServerOptions
@@ -75,7 +75,7 @@ public:
     void setPingInterval(int ms);
     int pushClientCount() const;
     // Resumable uploads (tus, /api/v1/uploads); null without a data dir.
-    UploadManager *uploads() const;
+    UploadDriver *uploads() const;
     // Socket.IO at /socket.io/ (tests change its ping timings and count its sessions).
     EngineIoServer &engineIo() const;
 
@@ -105,7 +105,7 @@ private:
     std::unique_ptr<SeedApi> m_seed;
     std::unique_ptr<PlainPage> m_plain;
     std::unique_ptr<AuthRateLimiter> m_limiter;
-    std::unique_ptr<UploadManager> m_uploads;
+    std::unique_ptr<UploadDriver> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
     std::unique_ptr<ReportApi> m_reports;
     LoginLinks m_loginLinks;

@@ -1,6 +1,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/core/uploadstore.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
@@ -15,6 +16,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListView>
@@ -27,6 +29,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 class tst_MainWindow : public QObject
 {
@@ -518,6 +521,60 @@ private Q_SLOTS:
         QCOMPARE(w.taskModel()->rowCount(), before);
         w.setUploadDir(QString());
         QVERIFY(!w.importAction()->isEnabled());
+    }
+
+    // Import takes its name at once: an upload finishing under the same name while the copy
+    // runs gets the next name ("a (1).tar.gz", the one rule for both) and is never overwritten.
+    void importNeverOverwritesAnUpload()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString source = dir.filePath(u"backup.tar.gz"_s);
+        const QByteArray data(256 * 1024, 'i');
+        {
+            QFile f(source);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(data), data.size());
+        }
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        const QString uploads = dir.filePath(u"uploads"_s);
+        w.setUploadDir(uploads);
+
+        const QString id = w.importFile(source);
+        QVERIFY(!id.isEmpty());
+        // A tus upload of the same name completes before the import's copy has run.
+        UploadStore store(uploads);
+        const QString part = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(!store.createPart(part, 6));
+        QVERIFY(!store.writeAt(part, 0, "upload"));
+        UploadError error;
+        const std::optional<QString> placed = store.place(part, u"backup.tar.gz"_s, &error);
+        QVERIFY2(placed, qPrintable(error.message));
+        QCOMPARE(QFileInfo(*placed).fileName(), u"backup (1).tar.gz"_s);
+
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
+                                      && w.taskModel()->snapshot(id)->state == TaskState::Succeeded,
+                                  true, 20000);
+        QFile imported(QDir(uploads).filePath(u"backup.tar.gz"_s));
+        QVERIFY(imported.open(QIODevice::ReadOnly));
+        QCOMPARE(imported.readAll(), data);
+        QFile uploaded(*placed);
+        QVERIFY(uploaded.open(QIODevice::ReadOnly));
+        QCOMPARE(uploaded.readAll(), QByteArray("upload"));
+
+        // A second import of the name takes the next free number after both.
+        const QString again = w.importFile(source);
+        QVERIFY(!again.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(again) >= 0
+                                      && w.taskModel()->snapshot(again)->state
+                                          == TaskState::Succeeded,
+                                  true, 20000);
+        QCOMPARE(
+            QDir(uploads).entryList(QDir::Files | QDir::Hidden, QDir::Name),
+            (QStringList { u"backup (1).tar.gz"_s, u"backup (2).tar.gz"_s, u"backup.tar.gz"_s }));
     }
 
     // An import interrupted by a quit is offered for retry at the next start like any task.
