@@ -25,6 +25,7 @@ class ReportApi;
 class QHttpServerRequest;
 class QTcpServer;
 class QTcpSocket;
+class QWebSocket;
 class Router;
 class SecurityPolicy;
 class SeedApi;
@@ -81,7 +82,6 @@ public:
 
 private:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleRefused(const QHttpServerRequest &request, QTcpSocket *socket);
     HttpReply frontDoor(RequestContext &context, bool upgrade);
     HttpReply route(RequestContext &context, bool upgrade);
     HttpReply staticFile(const QString &path) const;
@@ -89,6 +89,7 @@ private:
     void writeReply(const QHttpServerRequest &request, QTcpSocket *socket, const QByteArray &host,
                     HttpReply reply);
     void acceptWebSockets();
+    void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);
 
     bool loadToken(QString *errorMessage);
@@ -112,8 +113,6 @@ private:
     std::unique_ptr<EngineIoServer> m_engineIo;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
-    std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused
-    QByteArray m_refusalHost;
     QString m_token;
     quint16 m_port = 0;
     int m_pingMs = 15000;

@@ -24,22 +24,34 @@ void PlainPage::setDemo(int steps, int delayMs)
 void PlainPage::addRoutes(Router &router)
 {
     using Method = QHttpServerRequest::Method;
-    router.add(Method::Get, u"/plain"_s, [this](RequestContext &c) { return render(c); });
-    router.add(Method::Post, u"/plain/start"_s, [this](RequestContext &c) {
-        if (auto bad = checkForm(c))
-            return *bad;
-        const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
-        if (!result)
-            return HttpReply::fromEngineError(result.error());
-        return HttpReply::redirect("/plain");
-    });
-    router.add(Method::Post, u"/plain/cancel/{id}"_s, [this](RequestContext &c) {
-        if (auto bad = checkForm(c))
-            return *bad;
-        // Canceling something already over is not worth an error page here.
-        m_engine.cancel(c.arg(u"id"_s));
-        return HttpReply::redirect("/plain");
-    });
+    // Pages: a refusal is an HTML page. The forms may come with "Origin: null" (their CSRF
+    // value, tied to the SameSite=Strict session, is checked instead).
+    const RouteRules form = RouteRules::page().withOrigin(RouteRules::Origin::SameOriginOrCsrfForm);
+    router.add(
+        Method::Get, u"/plain"_s, [this](RequestContext &c) { return render(c); },
+        RouteRules::page());
+    router.add(
+        Method::Post, u"/plain/start"_s,
+        [this](RequestContext &c) {
+            if (auto bad = checkForm(c))
+                return *bad;
+            const Result<TaskSnapshot> result
+                = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
+            if (!result)
+                return HttpReply::fromEngineError(result.error());
+            return HttpReply::redirect("/plain");
+        },
+        form);
+    router.add(
+        Method::Post, u"/plain/cancel/{id}"_s,
+        [this](RequestContext &c) {
+            if (auto bad = checkForm(c))
+                return *bad;
+            // Canceling something already over is not worth an error page here.
+            m_engine.cancel(c.arg(u"id"_s));
+            return HttpReply::redirect("/plain");
+        },
+        form);
 }
 
 std::optional<HttpReply> PlainPage::checkForm(const RequestContext &context) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apierror.h"
 #include "app/core/tasksnapshot.h"
 #include "httpreply.h"
 #include "router.h"
@@ -53,8 +54,8 @@ private:
 
     // Submits {"type", "title"?, "params"?, "priority"?, "max_retries"?, "backoff_ms"?,
     // "timeout_ms"?}; on error returns the 400 reply naming each wrong field.
-    std::variant<TaskSnapshot, HttpReply> submit(const QJsonObject &body,
-                                                 const QStringList &ignoredKeys = {});
+    std::variant<TaskSnapshot, ApiError> submit(const QJsonObject &body,
+                                                const QStringList &ignoredKeys = {});
     EngineError runAction(const QString &name, const QString &id);
 
     TaskEngine &m_engine;

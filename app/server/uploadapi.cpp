@@ -61,13 +61,6 @@ HttpReply tusError(const UploadError &error)
 
 UploadApi::UploadApi(UploadDriver *manager) : m_manager(manager) { }
 
-qint64 UploadApi::bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit)
-{
-    if (method == "PATCH" && path.startsWith(UploadsPrefix))
-        return std::max(defaultLimit, UploadDriver::ChunkLimit);
-    return defaultLimit;
-}
-
 void UploadApi::addRoutes(Router &router)
 {
     router.add(Method::Options, u"/api/v1/uploads"_s,
@@ -75,8 +68,10 @@ void UploadApi::addRoutes(Router &router)
     router.add(Method::Post, u"/api/v1/uploads"_s, [this](RequestContext &c) { return create(c); });
     router.add(Method::Head, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return head(c); });
-    router.add(Method::Patch, u"/api/v1/uploads/{id}"_s,
-               [this](RequestContext &c) { return patch(c); });
+    // A chunk may be bigger than other bodies: the guard reads this limit before Qt buffers it.
+    router.add(
+        Method::Patch, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return patch(c); },
+        RouteRules().withBodyLimit(UploadDriver::ChunkLimit));
     router.add(Method::Delete, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return terminate(c); });
 }

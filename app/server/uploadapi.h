@@ -10,7 +10,7 @@ class UploadDriver;
 // The tus 1.0 resumable upload protocol (core, creation, termination, checksum) under
 // /api/v1/uploads, on top of UploadDriver: header parsing and checks, status codes and the
 // Tus-* headers on every answer. PATCH bodies are bounded before Qt buffers them by the
-// transport guard (bodyLimit(), UploadDriver::ChunkLimit).
+// transport guard (the PATCH route's RouteRules::bodyLimit, UploadDriver::ChunkLimit).
 class UploadApi final
 {
     Q_DECLARE_TR_FUNCTIONS(UploadApi)
@@ -20,8 +20,6 @@ public:
     explicit UploadApi(UploadDriver *manager);
 
     void addRoutes(Router &router);
-    // The transport guard's body limit for a request (method, path without query).
-    static qint64 bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit);
 
 private:
     HttpReply options(RequestContext &context);
