@@ -68,8 +68,13 @@ std::optional<HttpReply> PlainPage::checkForm(const RequestContext &context) con
 
 HttpReply PlainPage::render(const RequestContext &context) const
 {
-    const QString csrf = QString::fromLatin1(m_policy.csrfToken(context.sessionCookie));
-    const bool canPost = !context.sessionCookie.isEmpty();
+    return HttpReply::html(html(m_engine.tasks(), context.sessionCookie).toUtf8());
+}
+
+QString PlainPage::html(const QList<TaskSnapshot> &tasks, const QByteArray &sessionCookie) const
+{
+    const QString csrf = QString::fromLatin1(m_policy.csrfToken(sessionCookie));
+    const bool canPost = !sessionCookie.isEmpty();
     QString html = u"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                    "<meta http-equiv=\"refresh\" content=\"2\">"
                    "<title>"_s
@@ -86,7 +91,6 @@ HttpReply PlainPage::render(const RequestContext &context) const
                   .toHtmlEscaped()
             + u"</p>\n"_s;
     }
-    const QList<TaskSnapshot> tasks = m_engine.tasks();
     if (tasks.isEmpty()) {
         html += u"<p>"_s + tr("No tasks yet.").toHtmlEscaped() + u"</p>\n"_s;
     } else {
@@ -115,5 +119,5 @@ HttpReply PlainPage::render(const RequestContext &context) const
         html += u"</tbody></table>\n"_s;
     }
     html += u"</body></html>\n"_s;
-    return HttpReply::html(html.toUtf8());
+    return html;
 }

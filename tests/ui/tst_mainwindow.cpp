@@ -598,7 +598,9 @@ private Q_SLOTS:
         QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
     }
 
-    // 10,000 tasks: a batch updating every one of them is handled quickly, sorted and shown.
+    // 10,000 tasks: a batch updating every one of them is handled in one go (one insert, one
+    // dataChanged per round), sorted and shown. The times are printed, not judged: a busy
+    // machine must not fail it; what keeps it fast (no per-task signals) is what is checked.
     void tenThousandTasks()
     {
         TaskTypeRegistry registry;
@@ -617,12 +619,17 @@ private Q_SLOTS:
             tasks.last().created = tasks.last().created.addSecs(i);
             add.append(taskEvent(TaskEvent::Kind::Added, tasks.last()));
         }
+        QSignalSpy inserted(w.taskModel(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(w.taskModel(), &QAbstractItemModel::dataChanged);
+        QSignalSpy reset(w.taskModel(), &QAbstractItemModel::modelReset);
         QElapsedTimer timer;
         timer.start();
         w.taskModel()->applyEvents(add);
         QCoreApplication::processEvents();
         const qint64 addMs = timer.elapsed();
         QCOMPARE(w.taskView()->model()->rowCount(), n);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(changed.count(), 0);
         TaskEvents progress;
         for (int i = 0; i < n; ++i) {
             tasks[i].progress.percent = 50;
@@ -631,12 +638,18 @@ private Q_SLOTS:
         qint64 worst = 0;
         for (int round = 0; round < 5; ++round) {
             timer.restart();
+            changed.clear();
             w.taskModel()->applyEvents(progress);
             w.taskView()->viewport()->repaint();
             worst = std::max(worst, timer.elapsed());
+            QCOMPARE(changed.count(), 1); // one contiguous run of rows, one signal
+            QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 0);
+            QCOMPARE(changed.first().at(1).value<QModelIndex>().row(), n - 1);
         }
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(w.taskModel()->snapshot(tasks.last().id)->progress.percent, 50.0);
         qInfo("10,000 tasks: insert %lld ms, worst full update + repaint %lld ms", addMs, worst);
-        QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
     }
 
     // A deterministic picture of the window with injected tasks (the README screenshot).
