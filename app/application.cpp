@@ -380,7 +380,7 @@ int Application::run(int argc, char *argv[])
                          [w = window.get()](QSessionManager &) { w->endSession(); });
         window->setWebPage(server->pageUrl(false), server->token());
         window->setBrowserUrl(server->pageUrl(true));
-        window->setUploadDir(QDir(dataDir).filePath(u"uploads"_s)); // where UploadManager saves too
+        window->setUploadDir(QDir(dataDir).filePath(u"uploads"_s)); // where UploadDriver saves too
         window->show();
         window->offerInterruptedTasks();
     } else if (wantGui) {

@@ -3,6 +3,7 @@
 #include "animationpolicy.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/uploadstore.h"
 #include "appicon.h"
 #include "busyspinner.h"
 #include "desktopnotifier.h"
@@ -24,6 +25,7 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -663,27 +665,25 @@ QString MainWindow::importFile(const QString &path)
         reportError(tr("Could not import"), tr("%1 is not a file.").arg(path));
         return {};
     }
-    if (!QDir().mkpath(m_uploadDir)) {
-        reportError(tr("Could not import"), tr("Cannot create the folder %1.").arg(m_uploadDir));
+    // The name is taken at once (an empty file, created exclusively) with the upload folder's
+    // one naming rule, "name (1).tar.gz": a tus upload finishing meanwhile under the same name
+    // takes the next one instead of being overwritten by the copy.
+    UploadError error;
+    const std::optional<QString> reserved
+        = UploadStore(m_uploadDir).reserve(source.fileName(), &error);
+    if (!reserved) {
+        reportError(tr("Could not import"), error.message);
         return {};
     }
-    // Never overwrite an earlier import or upload: "name (1).ext", "name (2).ext", …
-    const QDir dir(m_uploadDir);
+    const QString target = *reserved;
     const QString name = source.fileName();
-    QString target = dir.filePath(name);
-    QString suffix = source.completeSuffix().isEmpty() ? QString() : u'.' + source.completeSuffix();
-    if (suffix == name) // ".bashrc": all stem
-        suffix.clear();
-    const QString stem = name.left(name.size() - suffix.size());
-    for (int i = 1; QFileInfo::exists(target) || QFileInfo(target).isSymLink(); ++i)
-        target = dir.filePath(stem + u" ("_s + QString::number(i) + u')' + suffix);
 
     const QJsonArray steps {
         QJsonObject { { u"label"_s, tr("Copy") },
                       { u"type"_s, u"copy"_s },
                       { u"params"_s,
-                        // The name is ours (chosen free above): a retry after an interrupted
-                        // Verify must be able to copy again over the finished first copy.
+                        // The file is ours (reserved above), so the copy may replace it, as a
+                        // retry after an interrupted Verify must replace the finished first copy.
                         QJsonObject { { u"source"_s, source.absoluteFilePath() },
                                       { u"destination"_s, target },
                                       { u"overwrite"_s, true } } } },
@@ -698,6 +698,7 @@ QString MainWindow::importFile(const QString &path)
     spec.params = QJsonObject { { u"steps"_s, steps } };
     const Result<TaskSnapshot> submitted = m_engine.submit(spec);
     if (!submitted) {
+        QFile::remove(target); // the empty file that held the name
         reportError(tr("Could not import"), submitted.error().message);
         return {};
     }

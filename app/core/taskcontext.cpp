@@ -65,8 +65,11 @@ bool TaskContext::checkpoint()
     if (!m_pause.load(std::memory_order_acquire))
         return true;
     QMutexLocker lock(&m_textMutex);
-    while (m_pause.load(std::memory_order_acquire) && !m_cancel.load(std::memory_order_acquire))
+    while (m_pause.load(std::memory_order_acquire) && !m_cancel.load(std::memory_order_acquire)) {
+        m_parked.store(true, std::memory_order_release);
         m_resumed.wait(&m_textMutex);
+    }
+    m_parked.store(false, std::memory_order_release);
     return !m_cancel.load(std::memory_order_acquire);
 }
 

@@ -44,6 +44,9 @@ public:
     bool checkpoint();
     bool isCancelRequested() const { return m_cancel.load(std::memory_order_acquire); }
     bool isPauseRequested() const { return m_pause.load(std::memory_order_acquire); }
+    // True while the task is held in checkpoint() by a pause: it cannot report or do anything
+    // until resumed or canceled (what a test waits for instead of sleeping).
+    bool isParked() const { return m_parked.load(std::memory_order_acquire); }
     // How long a canceled task may take to stop before it is forced (processes are killed).
     int cancelGraceMs() const { return m_cancelGraceMs; }
     // Where a task may keep files of its own (the engine's data dir); may be empty.
@@ -85,6 +88,7 @@ private:
     std::atomic<double> m_rangeSpan { 1 };
     std::atomic<bool> m_cancel { false };
     std::atomic<bool> m_pause { false };
+    std::atomic<bool> m_parked { false };
     int m_cancelGraceMs = 3000;
     QString m_dataDir;
 

@@ -27,8 +27,6 @@ EngineError illegal(const TaskSnapshot &task, const QString &action)
              {} };
 }
 
-constexpr int kMinSampleIntervalMs = 10;
-
 TaskCapabilities capabilitiesOf(const TaskType *type, bool external)
 {
     TaskCapabilities c = type ? type->capabilities : TaskCapabilities {};
@@ -38,17 +36,13 @@ TaskCapabilities capabilitiesOf(const TaskType *type, bool external)
 }
 } // namespace
 
-// Per tracker: its rate and the tasks whose progress changed since it was last told.
-struct TaskEngine::TrackerEntry
-{
-    QPointer<TaskTracker> tracker;
-    int intervalMs = 33;
-    qint64 lastFlushMs = 0;
-    QSet<QString> dirty;
-};
-
 TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, QObject *parent)
-    : QObject(parent), m_registry(registry), m_options(std::move(options))
+    : QObject(parent), m_registry(registry), m_options(std::move(options)),
+      m_trackers([this](const QString &id) -> const TaskSnapshot * {
+          const EngineTask *task = find(id);
+          return task ? &task->snapshot : nullptr;
+      }),
+      m_sampler([this] { return sampleProgress(); })
 {
     qRegisterMetaType<TaskEvents>("TaskEvents");
     if (m_options.concurrency <= 0)
@@ -56,17 +50,13 @@ TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, 
     m_monotonic.start();
     if (m_options.runTasks)
         m_pool = std::make_unique<WorkerPool>(this, m_options.concurrency);
-    m_sampleTimer.setTimerType(Qt::PreciseTimer);
-    m_sampleTimer.setInterval(33);
-    connect(&m_sampleTimer, &QTimer::timeout, this, &TaskEngine::sampleProgress);
+    connect(&m_trackers, &TrackerHub::intervalChanged, &m_sampler, &ProgressSampler::setInterval);
     connect(&m_deadlines, &DeadlineScheduler::due, this, &TaskEngine::onDeadlines);
 }
 
 TaskEngine::~TaskEngine()
 {
     shutdown();
-    for (TrackerEntry *e : std::as_const(m_trackers))
-        delete e;
 }
 
 QDateTime TaskEngine::now() const
@@ -218,8 +208,8 @@ void TaskEngine::transition(EngineTask &task, TaskState to)
     else
         m_running.remove(&task);
     updateDeadline(task);
-    if (!m_running.isEmpty() && !m_sampleTimer.isActive())
-        m_sampleTimer.start();
+    if (!m_running.isEmpty())
+        m_sampler.wake();
 
     emitEvent({ TaskEvent::Kind::StateChanged, s, from });
 
@@ -595,10 +585,8 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
 
 void TaskEngine::markDirty(EngineTask &task)
 {
-    for (TrackerEntry *e : std::as_const(m_trackers))
-        e->dirty.insert(task.snapshot.id);
-    if (!m_sampleTimer.isActive())
-        m_sampleTimer.start();
+    m_trackers.markDirty(task.snapshot.id);
+    m_sampler.wake();
 }
 
 void TaskEngine::refreshActions(EngineTask &task)
@@ -628,42 +616,18 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
 
 void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
 {
-    auto *entry = new TrackerEntry;
-    entry->tracker = tracker;
-    entry->intervalMs = std::max(1, 1000 / std::max(1, maxUpdatesPerSecond));
-    m_trackers.append(entry);
-    connect(tracker, &QObject::destroyed, this, [this, tracker] { removeTracker(tracker); });
-    updateSampleInterval();
-    // The pending batch was built before this tracker came: flush it first so the tracker
-    // never sees an event twice, then tell it what exists.
-    flushStateEvents();
     QList<TaskEvent> existing;
     existing.reserve(m_order.size());
     for (const QString &id : std::as_const(m_order)) {
         const TaskSnapshot &s = m_tasks.value(id)->snapshot;
         existing.append({ TaskEvent::Kind::Added, s, s.state });
     }
-    if (!existing.isEmpty())
-        deliver(tracker, existing);
+    m_trackers.add(tracker, maxUpdatesPerSecond, existing);
 }
 
 void TaskEngine::removeTracker(TaskTracker *tracker)
 {
-    for (qsizetype i = 0; i < m_trackers.size(); ++i) {
-        if (m_trackers.at(i)->tracker == tracker || m_trackers.at(i)->tracker.isNull()) {
-            delete m_trackers.takeAt(i);
-            --i;
-        }
-    }
-    updateSampleInterval();
-}
-
-void TaskEngine::updateSampleInterval()
-{
-    int interval = 33;
-    for (const TrackerEntry *e : std::as_const(m_trackers))
-        interval = std::min(interval, e->intervalMs);
-    m_sampleTimer.setInterval(std::max(kMinSampleIntervalMs, interval));
+    m_trackers.remove(tracker);
 }
 
 void TaskEngine::setConcurrency(int workers)
@@ -680,41 +644,7 @@ int TaskEngine::concurrency() const
 
 void TaskEngine::emitEvent(const TaskEvent &event)
 {
-    m_pendingStateEvents.append(event);
-    scheduleFlush();
-}
-
-void TaskEngine::scheduleFlush()
-{
-    if (m_flushScheduled)
-        return;
-    m_flushScheduled = true;
-    // One batch per event-loop pass: all transitions of this pass reach observers together.
-    QMetaObject::invokeMethod(this, &TaskEngine::flushStateEvents, Qt::QueuedConnection);
-}
-
-void TaskEngine::flushStateEvents()
-{
-    m_flushScheduled = false;
-    if (m_pendingStateEvents.isEmpty())
-        return;
-    const QList<TaskEvent> batch = std::exchange(m_pendingStateEvents, {});
-    for (const TrackerEntry *e : std::as_const(m_trackers)) {
-        if (e->tracker)
-            deliver(e->tracker, batch);
-    }
-}
-
-void TaskEngine::deliver(TaskTracker *tracker, const QList<TaskEvent> &events)
-{
-    QPointer<TaskTracker> guard(tracker);
-    QMetaObject::invokeMethod(
-        tracker,
-        [guard, events] {
-            if (guard)
-                guard->tasksChanged(events);
-        },
-        Qt::QueuedConnection);
+    m_trackers.post(event);
 }
 
 void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
@@ -735,14 +665,13 @@ void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
         p.message = smp.message;
     task.snapshot.output = smp.output;
     task.snapshot.outputStderr = smp.outputStderr;
-    for (TrackerEntry *e : std::as_const(m_trackers))
-        e->dirty.insert(task.snapshot.id);
+    m_trackers.markDirty(task.snapshot.id);
     Q_UNUSED(nowMs)
 }
 
-void TaskEngine::sampleProgress()
+bool TaskEngine::sampleProgress()
 {
-    flushStateEvents(); // transitions first, so observers never see them out of order
+    m_trackers.flushState(); // transitions first, so observers never see them out of order
     const qint64 nowMs = m_monotonic.elapsed();
     for (EngineTask *task : std::as_const(m_running)) {
         if (!task->estimateSpeed)
@@ -750,38 +679,12 @@ void TaskEngine::sampleProgress()
         if (!task->external)
             sampleTask(*task, nowMs);
         // Speed and ETA follow time even when the amounts stand still.
-        if (task->speed.update(nowMs, task->snapshot.progress)) {
-            for (TrackerEntry *e : std::as_const(m_trackers))
-                e->dirty.insert(task->snapshot.id);
-        }
+        if (task->speed.update(nowMs, task->snapshot.progress))
+            m_trackers.markDirty(task->snapshot.id);
     }
-    for (TrackerEntry *e : std::as_const(m_trackers)) {
-        if (nowMs - e->lastFlushMs >= e->intervalMs)
-            flushProgress(*e, nowMs);
-    }
-    if (m_running.isEmpty()) {
-        bool dirty = false;
-        for (const TrackerEntry *e : std::as_const(m_trackers))
-            dirty = dirty || !e->dirty.isEmpty();
-        if (!dirty)
-            m_sampleTimer.stop();
-    }
-}
-
-void TaskEngine::flushProgress(TrackerEntry &entry, qint64 nowMs)
-{
-    entry.lastFlushMs = nowMs;
-    if (entry.dirty.isEmpty() || !entry.tracker)
-        return;
-    QList<TaskEvent> events;
-    events.reserve(entry.dirty.size());
-    for (const QString &id : std::as_const(entry.dirty)) {
-        if (const EngineTask *task = find(id))
-            events.append({ TaskEvent::Kind::Progress, task->snapshot, task->snapshot.state });
-    }
-    entry.dirty.clear();
-    if (!events.isEmpty())
-        deliver(entry.tracker, events);
+    m_trackers.flushProgress(nowMs);
+    // Nothing runs and everything was told: the sampler sleeps until the next change.
+    return !m_running.isEmpty() || m_trackers.hasDirty();
 }
 
 void TaskEngine::updateDeadline(EngineTask &task)
@@ -804,7 +707,7 @@ void TaskEngine::updateDeadline(EngineTask &task)
 
 void TaskEngine::onDeadlines(const QStringList &ids)
 {
-    flushStateEvents(); // what happened before the deadline reaches observers first
+    m_trackers.flushState(); // what happened before the deadline reaches observers first
     const qint64 nowMs = m_monotonic.elapsed();
     for (const QString &id : ids) {
         EngineTask *task = find(id);
@@ -842,7 +745,7 @@ void TaskEngine::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
-    m_sampleTimer.stop();
+    m_sampler.stop();
     m_deadlines.clear();
     drainReports();
     QList<EngineTask *> active(m_running.cbegin(), m_running.cend());
@@ -871,9 +774,8 @@ void TaskEngine::shutdown()
                                       {} });
         }
     }
-    flushStateEvents();
-    for (TrackerEntry *e : std::as_const(m_trackers))
-        flushProgress(*e, m_monotonic.elapsed());
+    m_trackers.flushState();
+    m_trackers.flushProgress(m_monotonic.elapsed(), true);
     // Deliver now to trackers of this thread (the store among them): the event loop may not
     // run again after shutdown.
     QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);

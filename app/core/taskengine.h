@@ -2,10 +2,12 @@
 
 #include "deadlinescheduler.h"
 #include "externaltaskdriver.h"
+#include "progresssampler.h"
 #include "result.h"
 #include "taskevent.h"
 #include "tasksnapshot.h"
 #include "taskspec.h"
+#include "trackerhub.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -102,7 +104,6 @@ Q_SIGNALS:
 
 private:
     friend class WorkerPool;
-    struct TrackerEntry;
 
     EngineTask *find(const QString &id) const;
     void addTask(std::shared_ptr<EngineTask> task);
@@ -117,15 +118,10 @@ private:
     void finishAttempt(EngineTask &task, TaskState to, std::optional<TaskError> error,
                        Retry retry = Retry::IfAllowed);
     void sampleTask(EngineTask &task, qint64 nowMs);
-    void updateSampleInterval();
-    void sampleProgress();
+    bool sampleProgress(); // false: nothing runs and nothing is left to tell
     void emitEvent(const TaskEvent &event);
-    void flushStateEvents();
-    void flushProgress(TrackerEntry &entry, qint64 nowMs);
     void updateDeadline(EngineTask &task);
     void onDeadlines(const QStringList &ids);
-    void scheduleFlush();
-    void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
     void startAttempt(EngineTask &task);
     // Works out TaskSnapshot::actions from the state and the runner's capabilities: called on
     // every change that can alter them, so the task carries them to every view.
@@ -137,11 +133,10 @@ private:
     std::unique_ptr<WorkerPool> m_pool;
     QHash<QString, std::shared_ptr<EngineTask>> m_tasks;
     QList<QString> m_order; // creation order
-    QList<TrackerEntry *> m_trackers;
+    // Observers at their own rates, and the progress clock that runs only while needed.
+    TrackerHub m_trackers;
+    ProgressSampler m_sampler;
     QHash<QString, ExternalTaskDriver *> m_drivers;
-    QList<TaskEvent> m_pendingStateEvents;
-    bool m_flushScheduled = false;
-    QTimer m_sampleTimer;
     QElapsedTimer m_monotonic;
     quint64 m_sequence = 0;
     QSet<EngineTask *> m_running; // running or paused: sampled on every tick

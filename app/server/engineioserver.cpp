@@ -1,5 +1,6 @@
 #include "engineioserver.h"
 
+#include "app/server/accesstoken.h"
 #include "requestcontext.h"
 #include "router.h"
 #include "securitypolicy.h"
@@ -66,10 +67,15 @@ int EngineIoServer::sessionCount() const
 void EngineIoServer::addRoutes(Router &router)
 {
     const QString path = QString::fromLatin1(Path);
-    router.add(QHttpServerRequest::Method::Get, path,
-               [this](RequestContext &c) { return handle(c); });
-    router.add(QHttpServerRequest::Method::Post, path,
-               [this](RequestContext &c) { return handle(c); });
+    // Polling POSTs carry up to MaxPayload; a GET may upgrade to the WebSocket transport.
+    const RouteRules rules = RouteRules().withBodyLimit(MaxPayload);
+    router.addWebSocket(
+        path, [this](RequestContext &c) { return handle(c); },
+        [this](RequestContext &c) { return checkUpgrade(c); },
+        [this](std::unique_ptr<QWebSocket> socket) { acceptWebSocket(std::move(socket)); }, rules);
+    router.add(
+        QHttpServerRequest::Method::Post, path, [this](RequestContext &c) { return handle(c); },
+        rules);
 }
 
 QByteArray EngineIoServer::principal() const
@@ -118,7 +124,7 @@ EngineIoSession *EngineIoServer::findSession(const QByteArray &sid) const
 {
     EngineIoSession *session = m_sessions.value(sid);
     // A session of another token is answered like an unknown one.
-    if (!session || !SecurityPolicy::constantTimeEquals(session->principal(), principal()))
+    if (!session || !AccessToken::constantTimeEquals(principal(), session->principal()))
         return nullptr;
     return session;
 }

@@ -18,7 +18,7 @@
 #include "synchub.h"
 #include "taskapi.h"
 #include "uploadapi.h"
-#include "uploadmanager.h"
+#include "uploaddriver.h"
 #include "websocketclient.h"
 
 #include <QFile>
@@ -35,9 +35,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-UploadManager::Options uploadOptions(const ServerOptions &options)
+UploadDriver::Options uploadOptions(const ServerOptions &options)
 {
-    UploadManager::Options upload;
+    UploadDriver::Options upload;
     upload.expiry = options.uploadExpiry;
     return upload;
 }
@@ -49,40 +49,9 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
         && request.value("connection").toLower().contains("upgrade");
 }
 
-bool isApiPath(const QString &path)
+HttpReply unauthorized(const RouteRules &rules, const QString &message)
 {
-    return path.startsWith(u"/api/") || path == u"/start-task"
-        || path.startsWith(u"/task-progress/") || path.startsWith(u"/task-status/")
-        || path == QLatin1StringView(EngineIoServer::Path);
-}
-
-QByteArray mimeTypeFor(const QString &path)
-{
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == u"html")
-        return "text/html; charset=utf-8";
-    if (suffix == u"js" || suffix == u"mjs")
-        return "text/javascript; charset=utf-8";
-    if (suffix == u"css")
-        return "text/css; charset=utf-8";
-    if (suffix == u"json" || suffix == u"map")
-        return "application/json";
-    if (suffix == u"svg")
-        return "image/svg+xml";
-    if (suffix == u"png")
-        return "image/png";
-    if (suffix == u"ico")
-        return "image/x-icon";
-    if (suffix == u"woff2")
-        return "font/woff2";
-    if (suffix == u"txt")
-        return "text/plain; charset=utf-8";
-    return "application/octet-stream";
-}
-
-HttpReply unauthorized(const QString &path, const QString &message)
-{
-    if (isApiPath(path)) {
+    if (rules.errors == RouteRules::Errors::Json) {
         return HttpReply::error(401, u"unauthorized"_s, message)
             .withHeader("WWW-Authenticate", "Bearer realm=\"headway\"");
     }
@@ -110,8 +79,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
       m_limiter(std::make_unique<AuthRateLimiter>()),
       m_uploads(m_options.dataDir.isEmpty()
                     ? nullptr
-                    : std::make_unique<UploadManager>(engine, m_options.dataDir,
-                                                      uploadOptions(m_options))),
+                    : std::make_unique<UploadDriver>(engine, m_options.dataDir,
+                                                     uploadOptions(m_options))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
       m_reports(std::make_unique<ReportApi>(engine)),
       m_engineIo(std::make_unique<EngineIoServer>(*m_policy)), m_front(new HttpFrontend(this))
@@ -122,20 +91,21 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_engine.addTracker(m_hub.get(), 30);
     m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
 
-    m_front->setHandlers([this](const QHttpServerRequest &request,
-                                QTcpSocket *socket) { return handleRequest(request, socket); },
-                         [this](const QHttpServerRequest &request, QTcpSocket *socket) {
-                             handleRefused(request, socket);
-                         });
+    m_front->setHandler([this](const QHttpServerRequest &request, QTcpSocket *socket) {
+        return handleRequest(request, socket);
+    });
     connect(m_front, &QAbstractHttpServer::newWebSocketConnection, this,
             &HeadwayServer::acceptWebSockets);
 
     // Routes. The OpenAPI test holds this table against resources/openapi.json.
-    m_router->add(Method::Get, u"/"_s, [this](RequestContext &c) {
-        if (!c.request.query().hasQueryItem(u"nojs"_s) && QFile::exists(u":/web/index.html"_s))
-            return staticFile(u"/index.html"_s);
-        return m_plain->render(c);
-    });
+    m_router->add(
+        Method::Get, u"/"_s,
+        [this](RequestContext &c) {
+            if (!c.request.query().hasQueryItem(u"nojs"_s) && QFile::exists(u":/web/index.html"_s))
+                return staticFile(u"/index.html"_s);
+            return m_plain->render(c);
+        },
+        RouteRules::page());
     m_router->add(Method::Get, u"/api/openapi.json"_s, [](RequestContext &) {
         QFile file(u":/headway/server/openapi.json"_s);
         if (!file.open(QIODevice::ReadOnly))
@@ -145,15 +115,22 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
         reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
         return reply;
     });
-    m_router->add(Method::Get, u"/api/v1/health"_s, [](RequestContext &) {
-        return HttpReply::json(QJsonObject { { u"status"_s, u"ok"_s } });
-    });
-    m_router->add(Method::Get, u"/api/v1/ws"_s, [](RequestContext &) {
-        return HttpReply::error(
-                   426, u"upgrade_required"_s,
-                   tr("This is a WebSocket endpoint: connect with a WebSocket client."))
-            .withHeader("Upgrade", "websocket");
-    });
+    m_router->add(
+        Method::Get, u"/api/v1/health"_s,
+        [](RequestContext &) {
+            return HttpReply::json(QJsonObject { { u"status"_s, u"ok"_s } });
+        },
+        RouteRules().withAccess(RouteRules::Access::Public)); // the one route without a token
+    m_router->addWebSocket(
+        u"/api/v1/ws"_s,
+        [](RequestContext &) {
+            return HttpReply::error(
+                       426, u"upgrade_required"_s,
+                       tr("This is a WebSocket endpoint: connect with a WebSocket client."))
+                .withHeader("Upgrade", "websocket");
+        },
+        [](RequestContext &) { return HttpReply::taken(); },
+        [this](std::unique_ptr<QWebSocket> socket) { acceptPushSocket(std::move(socket)); });
     m_router->add(Method::Get, u"/api/v1/events"_s,
                   [this](RequestContext &c) { return openEventStream(c); });
     // `headway open`: a one-time link to the page, so no command line ever shows the token.
@@ -181,7 +158,7 @@ EngineIoServer &HeadwayServer::engineIo() const
     return *m_engineIo;
 }
 
-UploadManager *HeadwayServer::uploads() const
+UploadDriver *HeadwayServer::uploads() const
 {
     return m_uploads.get();
 }
@@ -259,21 +236,24 @@ bool HeadwayServer::listen(QString *errorMessage)
         return false;
     m_policy->setToken(m_token.toLatin1());
 
-    // Upload chunks (PATCH /api/v1/uploads/{id}) may be bigger than other bodies.
+    // The body limit is the route's (upload chunks, Engine.IO polls may be bigger).
     HttpGuardOptions guard;
-    guard.bodyLimit = [limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
-        if (path == EngineIoServer::Path)
-            return EngineIoServer::MaxPayload; // polling POSTs
-        return UploadApi::bodyLimit(method, path, limit);
-    };
+    guard.bodyLimit
+        = [this, limit = guard.defaultBodyLimit](QByteArrayView method, QByteArrayView path) {
+              const qint64 routeLimit = m_router->rules(method, path).bodyLimit;
+              return routeLimit > 0 ? routeLimit : limit;
+          };
     // No body is taken from a client without the token (issue 15, W3); the front door then
     // checks every request in full.
     guard.authorizeBody = [this](const HttpHeadScanner::Head &head) {
+        const RouteRules rules = m_router->rules(head.method, head.path);
+        if (rules.access == RouteRules::Access::Public)
+            return true;
         const QByteArray auth = head.authorization;
         if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
             const QByteArray token = auth.mid(7).trimmed();
             return m_policy->isTokenValid(token)
-                || (head.method == "POST"
+                || (rules.access == RouteRules::Access::TokenOrReportToken
                     && m_reports->acceptsToken(QString::fromLatin1(head.path), token));
         }
         return m_policy->isSessionValid(
@@ -336,26 +316,17 @@ bool HeadwayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     const bool upgrade = isWebSocketUpgrade(request);
     RequestContext context { request, socket, request.url().path(), {}, {}, {} };
     HttpReply reply = frontDoor(context, upgrade);
+    if (upgrade && reply.deferred)
+        return true; // Qt hands the socket to its WebSocket server now
     if (upgrade) {
-        if (reply.deferred)
-            return true; // Qt hands the socket to its WebSocket server now
-        // Refused: Qt calls handleRefused() next, which writes this, then closes.
-        m_refusal = std::move(reply);
-        m_refusalHost = context.host;
+        // Refused: written here; Qt then closes the connection (HttpFrontend::missingHandler).
+        reply.headers.append(std::pair<QByteArray, QByteArray>("Connection", "close"));
+        writeReply(request, socket, context.host, std::move(reply));
         return false;
     }
     if (!reply.deferred)
         writeReply(request, socket, context.host, std::move(reply));
     return true;
-}
-
-void HeadwayServer::handleRefused(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    HttpReply reply = m_refusal.value_or(
-        HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address.")));
-    reply.headers.append(std::pair<QByteArray, QByteArray>("Connection", "close"));
-    m_refusal.reset();
-    writeReply(request, socket, m_refusalHost, std::move(reply));
 }
 
 // The one place every request passes: Host, rate limit, Origin, token/cookie, then the route.
@@ -371,15 +342,17 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     context.host = host.trimmed();
 
     const Method method = request.method();
-    if (method == Method::Get && context.path == u"/api/v1/health")
-        return route(context, upgrade); // the one route without a token
+    const RouteRules rules = m_router->rules(method, context.path);
+    if (rules.access == RouteRules::Access::Public)
+        return route(context, upgrade);
 
     const bool changesState
         = upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
     const QByteArray origin = request.value("origin");
     // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
     // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
-    const bool plainForm = !upgrade && origin == "null" && context.path.startsWith(u"/plain/");
+    const bool plainForm
+        = !upgrade && origin == "null" && rules.origin == RouteRules::Origin::SameOriginOrCsrfForm;
     if (changesState && !origin.isEmpty() && !plainForm
         && !m_policy->isOriginAllowed(origin, context.host)) {
         return HttpReply::error(403, u"forbidden_origin"_s,
@@ -401,7 +374,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         }
         if (!crossSite)
             noteFailedToken(peer);
-        return unauthorized(context.path, message);
+        return unauthorized(rules, message);
     };
 
     // ?token= on a page address: set the session cookie and drop the token from the address.
@@ -409,7 +382,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     // ?login= (a one-time link of `headway open`) does the same, once.
     const bool tokenLink = query.hasQueryItem(u"token"_s);
     if (method == Method::Get && !upgrade && (tokenLink || query.hasQueryItem(u"login"_s))
-        && !context.path.startsWith(u"/api/")) {
+        && rules.errors == RouteRules::Errors::Page) {
         if (tokenLink) {
             const QByteArray token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
             if (!m_policy->isTokenValid(token))
@@ -437,8 +410,8 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
             && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
         const QByteArray token = authorization.mid(7).trimmed();
         // A report token opens its own task's /report and /finish, nothing else.
-        const bool reporter
-            = method == Method::Post && bearer && m_reports->acceptsToken(context.path, token);
+        const bool reporter = bearer && rules.access == RouteRules::Access::TokenOrReportToken
+            && m_reports->acceptsToken(context.path, token);
         if (!bearer || (!reporter && !m_policy->isTokenValid(token))) {
             return wrongToken(tr("The token is wrong."));
         }
@@ -448,8 +421,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         }
         context.sessionCookie = cookie;
     } else {
-        return unauthorized(context.path,
-                            tr("A token is needed: send Authorization: Bearer TOKEN."));
+        return unauthorized(rules, tr("A token is needed: send Authorization: Bearer TOKEN."));
     }
     return route(context, upgrade);
 }
@@ -457,14 +429,14 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
 HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
 {
     const Method method = context.request.method();
+    const Router::Match match = m_router->match(method, context.path);
     if (upgrade) {
-        if (method == Method::Get && context.path == u"/api/v1/ws")
-            return HttpReply::taken();
-        if (method == Method::Get && context.path == QLatin1StringView(EngineIoServer::Path))
-            return m_engineIo->checkUpgrade(context);
+        if (match.route && match.route->rules.webSocket) {
+            context.args = match.args;
+            return match.route->upgrade(context);
+        }
         return HttpReply::error(404, u"not_found"_s, tr("There is no WebSocket at this address."));
     }
-    const Router::Match match = m_router->match(method, context.path);
     if (match.route) {
         context.args = match.args;
         return match.route->handler(context);
@@ -479,7 +451,8 @@ HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
                                          QString::fromLatin1(allowed.join(", "))))
             .withHeader("Allow", allowed.join(", "));
     }
-    if (method == Method::Get && !context.path.startsWith(u"/api/")) {
+    if (method == Method::Get
+        && m_router->rules(method, context.path).errors == RouteRules::Errors::Page) {
         HttpReply reply = staticFile(context.path);
         if (reply.status == 200)
             return reply;
@@ -496,7 +469,8 @@ HttpReply HeadwayServer::staticFile(const QString &path) const
         return HttpReply::error(404, u"not_found"_s, tr("There is nothing at this address."));
     HttpReply reply;
     reply.body = file.readAll();
-    reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", mimeTypeFor(path)));
+    reply.headers.append(
+        std::pair<QByteArray, QByteArray>("Content-Type", HttpReply::contentTypeFor(path)));
     reply.headers.append(std::pair<QByteArray, QByteArray>("Cache-Control", "no-cache"));
     return reply;
 }
@@ -530,18 +504,22 @@ void HeadwayServer::acceptWebSockets()
         std::unique_ptr<QWebSocket> socket = m_front->nextPendingWebSocketConnection();
         if (!socket)
             break;
-        if (socket->requestUrl().path() == QLatin1StringView(EngineIoServer::Path)) {
-            m_engineIo->acceptWebSocket(std::move(socket));
-            continue;
-        }
-        auto *client
-            = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
-                  return m_api->command(command);
-              });
-        client->setPingInterval(m_pingMs);
-        addPushClient(client);
-        connect(client, &WebSocketClient::closed, client, &QObject::deleteLater);
+        // Only upgrades a WebSocket route accepted get here: its route takes the socket.
+        const Router::Match match = m_router->match(Method::Get, socket->requestUrl().path());
+        if (match.route && match.route->accept)
+            match.route->accept(std::move(socket));
     }
+}
+
+void HeadwayServer::acceptPushSocket(std::unique_ptr<QWebSocket> socket)
+{
+    auto *client
+        = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
+              return m_api->command(command);
+          });
+    client->setPingInterval(m_pingMs);
+    addPushClient(client);
+    connect(client, &WebSocketClient::closed, client, &QObject::deleteLater);
 }
 
 void HeadwayServer::addPushClient(PushClient *client)

@@ -25,6 +25,7 @@ class ReportApi;
 class QHttpServerRequest;
 class QTcpServer;
 class QTcpSocket;
+class QWebSocket;
 class Router;
 class SecurityPolicy;
 class SeedApi;
@@ -32,7 +33,7 @@ class SyncHub;
 class TaskApi;
 class TaskEngine;
 class UploadApi;
-class UploadManager;
+class UploadDriver;
 struct RequestContext;
 
 struct ServerOptions
@@ -75,13 +76,12 @@ public:
     void setPingInterval(int ms);
     int pushClientCount() const;
     // Resumable uploads (tus, /api/v1/uploads); null without a data dir.
-    UploadManager *uploads() const;
+    UploadDriver *uploads() const;
     // Socket.IO at /socket.io/ (tests change its ping timings and count its sessions).
     EngineIoServer &engineIo() const;
 
 private:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleRefused(const QHttpServerRequest &request, QTcpSocket *socket);
     HttpReply frontDoor(RequestContext &context, bool upgrade);
     HttpReply route(RequestContext &context, bool upgrade);
     HttpReply staticFile(const QString &path) const;
@@ -89,6 +89,7 @@ private:
     void writeReply(const QHttpServerRequest &request, QTcpSocket *socket, const QByteArray &host,
                     HttpReply reply);
     void acceptWebSockets();
+    void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);
 
     bool loadToken(QString *errorMessage);
@@ -105,15 +106,13 @@ private:
     std::unique_ptr<SeedApi> m_seed;
     std::unique_ptr<PlainPage> m_plain;
     std::unique_ptr<AuthRateLimiter> m_limiter;
-    std::unique_ptr<UploadManager> m_uploads;
+    std::unique_ptr<UploadDriver> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
     std::unique_ptr<ReportApi> m_reports;
     LoginLinks m_loginLinks;
     std::unique_ptr<EngineIoServer> m_engineIo;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
-    std::optional<HttpReply> m_refusal; // set by handleRequest for handleRefused
-    QByteArray m_refusalHost;
     QString m_token;
     quint16 m_port = 0;
     int m_pingMs = 15000;

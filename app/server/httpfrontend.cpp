@@ -2,10 +2,9 @@
 
 HttpFrontend::HttpFrontend(QObject *parent) : QAbstractHttpServer(parent) { }
 
-void HttpFrontend::setHandlers(Handler handler, Missing missing)
+void HttpFrontend::setHandler(Handler handler)
 {
     m_handler = std::move(handler);
-    m_missing = std::move(missing);
 }
 
 bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -13,8 +12,8 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     return m_handler && m_handler(request, socket);
 }
 
-void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFrontend::missingHandler(const QHttpServerRequest &, QTcpSocket *)
 {
-    if (m_missing)
-        m_missing(request, socket);
+    // Qt calls this only after handleRequest() returned false, which the front door does for a
+    // refused WebSocket upgrade once it has written the refusal: nothing is left to say.
 }

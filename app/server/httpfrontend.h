@@ -6,9 +6,9 @@
 #include <functional>
 
 // The QAbstractHttpServer the server binds its listening sockets to. Every parsed request
-// goes to one callback (the server's front door); a WebSocket upgrade is accepted when the
-// callback returns true without writing, and refused (the callback's answer is written by
-// the missing handler, then Qt closes the connection) when it returns false.
+// goes to one callback (the server's front door), which answers it. A WebSocket upgrade is
+// accepted when the callback returns true without writing; it returns false after writing its
+// refusal, and Qt closes the connection.
 class HttpFrontend final : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -16,11 +16,10 @@ class HttpFrontend final : public QAbstractHttpServer
 
 public:
     using Handler = std::function<bool(const QHttpServerRequest &, QTcpSocket *)>;
-    using Missing = std::function<void(const QHttpServerRequest &, QTcpSocket *)>;
 
     explicit HttpFrontend(QObject *parent = nullptr);
 
-    void setHandlers(Handler handler, Missing missing);
+    void setHandler(Handler handler);
     static QHttpServerResponder responderFor(const QHttpServerRequest &request, QTcpSocket *socket)
     {
         return makeResponder(request, socket);
@@ -32,5 +31,4 @@ protected:
 
 private:
     Handler m_handler;
-    Missing m_missing;
 };

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMimeDatabase>
 
 using namespace Qt::StringLiterals;
 
@@ -39,24 +40,17 @@ HttpReply HttpReply::json(const QJsonValue &value, int status)
 HttpReply HttpReply::error(int status, const QString &code, const QString &message,
                            const QList<FieldError> &fields)
 {
-    QJsonObject error { { u"code"_s, code }, { u"message"_s, message } };
-    if (!fields.isEmpty()) {
-        QJsonArray list;
-        for (const FieldError &f : fields)
-            list.append(QJsonObject { { u"field"_s, f.field }, { u"message"_s, f.message } });
-        error.insert(u"fields"_s, list);
-    }
-    return json(QJsonObject { { u"error"_s, error } }, status);
+    return from(ApiError { status, code, message, fields });
+}
+
+HttpReply HttpReply::from(const ApiError &error)
+{
+    return json(QJsonObject { { u"error"_s, error.toJson() } }, error.status);
 }
 
 HttpReply HttpReply::fromEngineError(const EngineError &error)
 {
-    int status = 400;
-    if (error.code == u"not_found")
-        status = 404;
-    else if (error.code == u"invalid_transition" || error.code == u"not_finished")
-        status = 409;
-    return HttpReply::error(status, error.code, error.message, error.fields);
+    return from(ApiError::fromEngineError(error));
 }
 
 HttpReply HttpReply::html(const QByteArray &body, int status)
@@ -82,4 +76,14 @@ HttpReply HttpReply::taken()
     HttpReply reply;
     reply.deferred = true;
     return reply;
+}
+
+QByteArray HttpReply::contentTypeFor(const QString &fileName)
+{
+    // By the name only: what is served is Headway's own files, never sniffed content.
+    const QMimeType type = QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension);
+    QByteArray name = type.name().toLatin1();
+    if (type.inherits(u"text/plain"_s))
+        name += "; charset=utf-8";
+    return name;
 }

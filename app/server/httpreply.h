@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/core/engineerror.h"
+#include "app/server/apierror.h"
 
 #include <QByteArray>
 #include <QJsonValue>
@@ -26,8 +27,12 @@ struct HttpReply
     // {"error": {"code", "message"[, "fields": [{"field", "message"}]]}}
     static HttpReply error(int status, const QString &code, const QString &message,
                            const QList<FieldError> &fields = {});
+    static HttpReply from(const ApiError &error);
     static HttpReply fromEngineError(const EngineError &error);
     static HttpReply html(const QByteArray &body, int status = 200);
     static HttpReply redirect(const QByteArray &location, int status = 303);
     static HttpReply taken();
+    // The Content-Type of a file by its name, from the system's MIME database
+    // (shared-mime-info); text types in UTF-8, unknown ones application/octet-stream.
+    static QByteArray contentTypeFor(const QString &fileName);
 };

@@ -24,22 +24,34 @@ void PlainPage::setDemo(int steps, int delayMs)
 void PlainPage::addRoutes(Router &router)
 {
     using Method = QHttpServerRequest::Method;
-    router.add(Method::Get, u"/plain"_s, [this](RequestContext &c) { return render(c); });
-    router.add(Method::Post, u"/plain/start"_s, [this](RequestContext &c) {
-        if (auto bad = checkForm(c))
-            return *bad;
-        const Result<TaskSnapshot> result = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
-        if (!result)
-            return HttpReply::fromEngineError(result.error());
-        return HttpReply::redirect("/plain");
-    });
-    router.add(Method::Post, u"/plain/cancel/{id}"_s, [this](RequestContext &c) {
-        if (auto bad = checkForm(c))
-            return *bad;
-        // Canceling something already over is not worth an error page here.
-        m_engine.cancel(c.arg(u"id"_s));
-        return HttpReply::redirect("/plain");
-    });
+    // Pages: a refusal is an HTML page. The forms may come with "Origin: null" (their CSRF
+    // value, tied to the SameSite=Strict session, is checked instead).
+    const RouteRules form = RouteRules::page().withOrigin(RouteRules::Origin::SameOriginOrCsrfForm);
+    router.add(
+        Method::Get, u"/plain"_s, [this](RequestContext &c) { return render(c); },
+        RouteRules::page());
+    router.add(
+        Method::Post, u"/plain/start"_s,
+        [this](RequestContext &c) {
+            if (auto bad = checkForm(c))
+                return *bad;
+            const Result<TaskSnapshot> result
+                = m_engine.submit(tutorialDemoTask(m_steps, m_delayMs));
+            if (!result)
+                return HttpReply::fromEngineError(result.error());
+            return HttpReply::redirect("/plain");
+        },
+        form);
+    router.add(
+        Method::Post, u"/plain/cancel/{id}"_s,
+        [this](RequestContext &c) {
+            if (auto bad = checkForm(c))
+                return *bad;
+            // Canceling something already over is not worth an error page here.
+            m_engine.cancel(c.arg(u"id"_s));
+            return HttpReply::redirect("/plain");
+        },
+        form);
 }
 
 std::optional<HttpReply> PlainPage::checkForm(const RequestContext &context) const
@@ -56,8 +68,13 @@ std::optional<HttpReply> PlainPage::checkForm(const RequestContext &context) con
 
 HttpReply PlainPage::render(const RequestContext &context) const
 {
-    const QString csrf = QString::fromLatin1(m_policy.csrfToken(context.sessionCookie));
-    const bool canPost = !context.sessionCookie.isEmpty();
+    return HttpReply::html(html(m_engine.tasks(), context.sessionCookie).toUtf8());
+}
+
+QString PlainPage::html(const QList<TaskSnapshot> &tasks, const QByteArray &sessionCookie) const
+{
+    const QString csrf = QString::fromLatin1(m_policy.csrfToken(sessionCookie));
+    const bool canPost = !sessionCookie.isEmpty();
     QString html = u"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                    "<meta http-equiv=\"refresh\" content=\"2\">"
                    "<title>"_s
@@ -74,7 +91,6 @@ HttpReply PlainPage::render(const RequestContext &context) const
                   .toHtmlEscaped()
             + u"</p>\n"_s;
     }
-    const QList<TaskSnapshot> tasks = m_engine.tasks();
     if (tasks.isEmpty()) {
         html += u"<p>"_s + tr("No tasks yet.").toHtmlEscaped() + u"</p>\n"_s;
     } else {
@@ -103,5 +119,5 @@ HttpReply PlainPage::render(const RequestContext &context) const
         html += u"</tbody></table>\n"_s;
     }
     html += u"</body></html>\n"_s;
-    return HttpReply::html(html.toUtf8());
+    return html;
 }

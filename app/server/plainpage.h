@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/core/tasksnapshot.h"
 #include "router.h"
 
 #include <QCoreApplication>
@@ -21,6 +22,9 @@ public:
     void setDemo(int steps, int delayMs);
 
     HttpReply render(const RequestContext &context) const;
+    // The page for these tasks; with a session cookie its forms carry the session's CSRF value,
+    // without one there are no forms.
+    QString html(const QList<TaskSnapshot> &tasks, const QByteArray &sessionCookie) const;
 
 private:
     std::optional<HttpReply> checkForm(const RequestContext &context) const;

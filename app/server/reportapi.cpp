@@ -46,10 +46,14 @@ ReportApi::~ReportApi()
 
 void ReportApi::addRoutes(Router &router)
 {
-    router.add(Method::Post, u"/api/v1/tasks/{id}/report"_s,
-               [this](RequestContext &c) { return report(c); });
-    router.add(Method::Post, u"/api/v1/tasks/{id}/finish"_s,
-               [this](RequestContext &c) { return finish(c); });
+    // A task's report token opens these two routes of that task, nothing else.
+    const RouteRules reporter = RouteRules().withAccess(RouteRules::Access::TokenOrReportToken);
+    router.add(
+        Method::Post, u"/api/v1/tasks/{id}/report"_s,
+        [this](RequestContext &c) { return report(c); }, reporter);
+    router.add(
+        Method::Post, u"/api/v1/tasks/{id}/finish"_s,
+        [this](RequestContext &c) { return finish(c); }, reporter);
 }
 
 QString ReportApi::takeNewToken(const QString &taskId)

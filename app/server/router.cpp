@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include <QUrl>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -13,9 +15,56 @@ QStringList splitPath(const QString &path)
 }
 } // namespace
 
-void Router::add(Method method, const QString &pattern, Handler handler)
+void Router::add(Method method, const QString &pattern, Handler handler, RouteRules rules)
 {
-    m_routes.append(Route { method, pattern, splitPath(pattern), std::move(handler) });
+    m_routes.append(
+        Route { method, pattern, splitPath(pattern), std::move(handler), rules, {}, {} });
+}
+
+void Router::addWebSocket(const QString &pattern, Handler handler, Handler upgrade,
+                          SocketHandler accept, RouteRules rules)
+{
+    rules.webSocket = true;
+    m_routes.append(Route { Method::Get, pattern, splitPath(pattern), std::move(handler), rules,
+                            std::move(upgrade), std::move(accept) });
+}
+
+RouteRules Router::rules(Method method, const QString &path) const
+{
+    const QStringList segments = splitPath(path);
+    const Route *samePath = nullptr;
+    for (const Route &route : m_routes) {
+        QHash<QString, QString> args;
+        if (!matchPath(route, segments, &args))
+            continue;
+        if (route.method == method)
+            return route.rules;
+        if (!samePath)
+            samePath = &route;
+    }
+    if (samePath)
+        return samePath->rules;
+    // Not a route: a file of the page (or nothing), answered as a page; the API's namespace
+    // answers in JSON even where nothing is.
+    return path.startsWith(u"/api/") ? RouteRules() : RouteRules::page();
+}
+
+RouteRules Router::rules(QByteArrayView method, QByteArrayView path) const
+{
+    const std::optional<Method> m = methodFromName(method);
+    // The guard sees the raw target: the same decoding as QUrl::path() gives the front door.
+    const QString decoded = QUrl::fromPercentEncoding(path.toByteArray());
+    return rules(m.value_or(Method::Unknown), decoded);
+}
+
+std::optional<Router::Method> Router::methodFromName(QByteArrayView name)
+{
+    for (const Method m : { Method::Get, Method::Put, Method::Delete, Method::Post, Method::Head,
+                            Method::Options, Method::Patch, Method::Connect, Method::Trace }) {
+        if (methodName(m) == name)
+            return m;
+    }
+    return std::nullopt;
 }
 
 bool Router::matchPath(const Route &route, const QStringList &segments,

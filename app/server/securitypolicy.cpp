@@ -1,5 +1,7 @@
 #include "securitypolicy.h"
 
+#include "app/server/accesstoken.h"
+
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 
@@ -104,12 +106,12 @@ QByteArray SecurityPolicy::setCookieHeader() const
 
 bool SecurityPolicy::isSessionValid(const QByteArray &cookieValue) const
 {
-    return !m_session.isEmpty() && constantTimeEquals(cookieValue, m_session);
+    return !m_session.isEmpty() && AccessToken::constantTimeEquals(m_session, cookieValue);
 }
 
 bool SecurityPolicy::isTokenValid(const QByteArray &token) const
 {
-    return !m_token.isEmpty() && constantTimeEquals(token, m_token);
+    return !m_token.isEmpty() && AccessToken::constantTimeEquals(m_token, token);
 }
 
 QByteArray SecurityPolicy::csrfToken(const QByteArray &session) const
@@ -121,7 +123,7 @@ QByteArray SecurityPolicy::csrfToken(const QByteArray &session) const
 
 bool SecurityPolicy::isCsrfValid(const QByteArray &session, const QByteArray &csrf) const
 {
-    return !session.isEmpty() && constantTimeEquals(csrf, csrfToken(session));
+    return !session.isEmpty() && AccessToken::constantTimeEquals(csrfToken(session), csrf);
 }
 
 QByteArray SecurityPolicy::cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
@@ -133,19 +135,6 @@ QByteArray SecurityPolicy::cookieValue(const QByteArray &cookieHeader, const QBy
             return item.mid(eq + 1);
     }
     return {};
-}
-
-bool SecurityPolicy::constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    // Compare every byte whatever the lengths, so timing tells nothing about the secret.
-    const qsizetype n = qMax(a.size(), b.size());
-    unsigned diff = unsigned(a.size() ^ b.size());
-    for (qsizetype i = 0; i < n; ++i) {
-        const unsigned char x = i < a.size() ? uchar(a.at(i)) : 0;
-        const unsigned char y = i < b.size() ? uchar(b.at(i)) : 0;
-        diff |= unsigned(x ^ y);
-    }
-    return diff == 0 && n > 0;
 }
 
 QList<std::pair<QByteArray, QByteArray>> SecurityPolicy::responseHeaders(const QByteArray &host,

@@ -44,7 +44,6 @@ public:
     // 0.0.0.0 or :: (every interface): never a Host literal, never a page address.
     static bool isWildcardAddress(const QHostAddress &address);
     static QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
-    static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 
     // Content-Security-Policy, X-Frame-Options, nosniff, Referrer-Policy; Cache-Control
     // no-store for the API and dynamic pages.

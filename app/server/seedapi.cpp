@@ -59,43 +59,52 @@ HttpReply SeedApi::startTask()
 
 HttpReply SeedApi::taskProgress(const QString &id)
 {
-    const auto task = m_engine.task(id);
-    if (!task)
-        return HttpReply::json(QJsonObject {}); // what the tutorial's dict.get(id, {}) answers
-    // Any end (also failure or cancel) is "completed" so the tutorial's poll loop stops.
-    return HttpReply::json(QJsonObject {
-        { u"progress"_s, tutorialPercent(*task) },
-        { u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s },
-    });
+    return HttpReply::json(progressJson(m_engine.task(id)));
 }
 
 HttpReply SeedApi::taskStatus(const QString &id)
 {
-    const auto task = m_engine.task(id);
+    return HttpReply::json(statusJson(m_engine.task(id)));
+}
+
+QJsonObject SeedApi::progressJson(const std::optional<TaskSnapshot> &task)
+{
+    if (!task)
+        return {}; // what the tutorial's dict.get(id, {}) answers
+    // Any end (also failure or cancel) is "completed" so the tutorial's poll loop stops.
+    return QJsonObject {
+        { u"progress"_s, tutorialPercent(*task) },
+        { u"status"_s, isFinished(task->state) ? u"completed"_s : u"in progress"_s },
+    };
+}
+
+QJsonObject SeedApi::statusJson(const std::optional<TaskSnapshot> &task)
+{
     // Celery answers PENDING for ids it does not know; so do we.
     if (!task || task->state == TaskState::Queued || task->state == TaskState::Retrying)
-        return HttpReply::json(QJsonObject { { u"state"_s, u"PENDING"_s }, { u"progress"_s, 0 } });
+        return QJsonObject { { u"state"_s, u"PENDING"_s }, { u"progress"_s, 0 } };
     switch (task->state) {
     case TaskState::Running:
     case TaskState::Paused:
-        return HttpReply::json(QJsonObject { { u"state"_s, u"PROGRESS"_s },
-                                             { u"progress"_s, tutorialPercent(*task) } });
+        return QJsonObject { { u"state"_s, u"PROGRESS"_s },
+                             { u"progress"_s, tutorialPercent(*task) } };
     case TaskState::Succeeded:
         // Both shapes seen in the wild: the tutorial's task return value and {"status"}.
-        return HttpReply::json(QJsonObject {
+        return QJsonObject {
             { u"state"_s, u"SUCCESS"_s },
             { u"progress"_s, 100 },
             { u"result"_s,
               QJsonObject { { u"progress"_s, 100 },
                             { u"result"_s, u"Task completed!"_s },
                             { u"status"_s, u"Task completed!"_s } } },
-        });
+        };
     default: {
         QString message = task->error ? task->error->message : QString();
         if (message.isEmpty())
             message = taskStateName(task->state);
-        return HttpReply::json(QJsonObject {
-            { u"state"_s, u"FAILURE"_s }, { u"progress"_s, 0 }, { u"error"_s, message } });
+        return QJsonObject { { u"state"_s, u"FAILURE"_s },
+                             { u"progress"_s, 0 },
+                             { u"error"_s, message } };
     }
     }
 }

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "app/core/tasksnapshot.h"
 #include "router.h"
 
 #include <QCoreApplication>
+#include <QJsonObject>
+
+#include <optional>
 
 class TaskEngine;
 
-struct TaskSnapshot;
 struct TaskSpec;
 
 // The tutorial's demo task (the seed endpoints and the no-JS page both start it).
@@ -28,6 +31,10 @@ public:
     // The demo task the tutorial runs: 10 steps of 1 s (changeable for tests).
     void setDemo(int steps, int delayMs);
     TaskSpec demoTask() const; // what GET /start-task submits (also Socket.IO's start_task)
+
+    // GET /task-progress/<id> and /task-status/<id> for a task (nullopt: unknown id).
+    static QJsonObject progressJson(const std::optional<TaskSnapshot> &task);
+    static QJsonObject statusJson(const std::optional<TaskSnapshot> &task);
 
 private:
     HttpReply startTask();

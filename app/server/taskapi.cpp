@@ -162,23 +162,20 @@ TaskSpec TaskApi::parseSpec(const QJsonObject &body, const QStringList &ignoredK
     return spec;
 }
 
-std::variant<TaskSnapshot, HttpReply> TaskApi::submit(const QJsonObject &body,
+std::variant<TaskSnapshot, ApiError> TaskApi::submit(const QJsonObject &body,
                                                       const QStringList &ignoredKeys)
 {
     QList<FieldError> errors;
     const TaskSpec spec = parseSpec(body, ignoredKeys, errors);
     if (!errors.isEmpty())
-        return HttpReply::error(400, u"invalid_request"_s, tr("The task request is not valid."),
-                                errors);
+        return ApiError { 400, u"invalid_request"_s, tr("The task request is not valid."), errors };
 
     Result<TaskSnapshot> result = m_engine.submit(spec);
     if (!result) {
-        EngineError error = result.error();
-        HttpReply reply = HttpReply::fromEngineError(error);
+        ApiError error = ApiError::fromEngineError(result.error());
         if (error.code == u"unknown_type" && error.fields.isEmpty())
-            reply = HttpReply::error(400, error.code, error.message,
-                                     { { u"type"_s, error.message } });
-        return reply;
+            error.fields = { { u"type"_s, error.message } };
+        return error;
     }
     return result.value();
 }
@@ -189,8 +186,8 @@ HttpReply TaskApi::createTask(RequestContext &context)
     if (auto bad = parseJsonObject(context, &body))
         return *bad;
     auto submitted = submit(body);
-    if (auto *reply = std::get_if<HttpReply>(&submitted))
-        return *reply;
+    if (const auto *error = std::get_if<ApiError>(&submitted))
+        return HttpReply::from(*error);
     const TaskSnapshot &task = std::get<TaskSnapshot>(submitted);
     QJsonObject json = task.toJson();
     if (m_reports && task.type == ReportApi::TypeName)
@@ -316,9 +313,8 @@ QJsonObject TaskApi::command(const QJsonObject &command)
     QJsonObject reply { { u"reply_to"_s, requestId.isUndefined() ? QJsonValue() : requestId } };
     const auto fail = [&reply](const QString &code, const QString &message,
                                const QList<FieldError> &fields = {}) {
-        const HttpReply error = HttpReply::error(400, code, message, fields);
         reply.insert(u"ok"_s, false);
-        reply.insert(u"error"_s, QJsonDocument::fromJson(error.body).object().value(u"error"_s));
+        reply.insert(u"error"_s, ApiError { 400, code, message, fields }.toJson());
         return reply;
     };
     if (name == u"start") {
@@ -326,10 +322,9 @@ QJsonObject TaskApi::command(const QJsonObject &command)
         spec.remove(u"id"_s);
         spec.remove(u"command"_s);
         auto submitted = submit(spec);
-        if (auto *error = std::get_if<HttpReply>(&submitted)) {
+        if (const auto *error = std::get_if<ApiError>(&submitted)) {
             reply.insert(u"ok"_s, false);
-            reply.insert(u"error"_s,
-                         QJsonDocument::fromJson(error->body).object().value(u"error"_s));
+            reply.insert(u"error"_s, error->toJson());
             return reply;
         }
         const TaskSnapshot &task = std::get<TaskSnapshot>(submitted);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apierror.h"
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
 #include "httpreply.h"
@@ -60,8 +61,8 @@ private:
     // "timeout_ms"?}; on error returns the 400 reply naming each wrong field.
     TaskSpec parseSpec(const QJsonObject &body, const QStringList &ignoredKeys,
                        QList<FieldError> &errors) const;
-    std::variant<TaskSnapshot, HttpReply> submit(const QJsonObject &body,
-                                                 const QStringList &ignoredKeys = {});
+    std::variant<TaskSnapshot, ApiError> submit(const QJsonObject &body,
+                                                const QStringList &ignoredKeys = {});
     EngineError runAction(const QString &name, const QString &id);
 
     TaskEngine &m_engine;

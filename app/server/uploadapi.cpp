@@ -1,7 +1,8 @@
 #include "uploadapi.h"
 
+#include "app/core/uploaderror.h"
 #include "tusheaders.h"
-#include "uploadmanager.h"
+#include "uploaddriver.h"
 
 #include <QCryptographicHash>
 #include <QHttpServerRequest>
@@ -27,16 +28,38 @@ HttpReply tusError(int status, const QString &code, const QString &message)
     return tus(HttpReply::error(status, code, message));
 }
 
+// The upload's domain error as tus answers it: 460 is tus's checksum mismatch, 507 is
+// WebDAV's Insufficient Storage, which tus clients show as it is.
+int tusStatus(UploadError::Kind kind)
+{
+    switch (kind) {
+    case UploadError::Kind::None:
+        return 200;
+    case UploadError::Kind::TooLarge:
+        return 413;
+    case UploadError::Kind::DiskFull:
+        return 507;
+    case UploadError::Kind::NotFound:
+        return 404;
+    case UploadError::Kind::OffsetMismatch:
+        return 409;
+    case UploadError::Kind::ChecksumMismatch:
+        return 460;
+    case UploadError::Kind::VerifyFailed:
+    case UploadError::Kind::Io:
+        return 500;
+    }
+    return 500;
+}
+
+HttpReply tusError(const UploadError &error)
+{
+    return tusError(tusStatus(error.kind), error.code(), error.message);
+}
+
 } // namespace
 
-UploadApi::UploadApi(UploadManager *manager) : m_manager(manager) { }
-
-qint64 UploadApi::bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit)
-{
-    if (method == "PATCH" && path.startsWith(UploadsPrefix))
-        return std::max(defaultLimit, UploadManager::ChunkLimit);
-    return defaultLimit;
-}
+UploadApi::UploadApi(UploadDriver *manager) : m_manager(manager) { }
 
 void UploadApi::addRoutes(Router &router)
 {
@@ -45,8 +68,10 @@ void UploadApi::addRoutes(Router &router)
     router.add(Method::Post, u"/api/v1/uploads"_s, [this](RequestContext &c) { return create(c); });
     router.add(Method::Head, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return head(c); });
-    router.add(Method::Patch, u"/api/v1/uploads/{id}"_s,
-               [this](RequestContext &c) { return patch(c); });
+    // A chunk may be bigger than other bodies: the guard reads this limit before Qt buffers it.
+    router.add(
+        Method::Patch, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return patch(c); },
+        RouteRules().withBodyLimit(UploadDriver::ChunkLimit));
     router.add(Method::Delete, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return terminate(c); });
 }
@@ -107,11 +132,11 @@ HttpReply UploadApi::create(RequestContext &context)
         return tusError(400, u"invalid_request"_s,
                         tr("The sha256 metadata must be 64 hexadecimal digits."));
     }
-    UploadManager::Error error;
+    UploadError error;
     const auto info
         = m_manager->create(*length, QString::fromUtf8(filename), metadataHeader, sha256, &error);
     if (!info)
-        return tusError(error.status, error.code, error.message);
+        return tusError(error);
     HttpReply reply;
     reply.status = 201;
     reply.withHeader("Location", UploadsPrefix + info->id.toLatin1());
@@ -160,9 +185,9 @@ HttpReply UploadApi::patch(RequestContext &context)
         return tusError(400, u"invalid_request"_s,
                         tr("Upload-Offset must be a non-negative integer."));
     const QByteArray body = request.body();
-    if (body.size() > UploadManager::ChunkLimit) {
+    if (body.size() > UploadDriver::ChunkLimit) {
         return tusError(413, u"payload_too_large"_s,
-                        tr("A chunk may have %1 bytes at most.").arg(UploadManager::ChunkLimit));
+                        tr("A chunk may have %1 bytes at most.").arg(UploadDriver::ChunkLimit));
     }
     const QByteArray checksum = request.value("upload-checksum").trimmed();
     if (!checksum.isEmpty()) {
@@ -181,12 +206,12 @@ HttpReply UploadApi::patch(RequestContext &context)
                             tr("The chunk does not match its Upload-Checksum: send it again."));
         }
     }
-    UploadManager::Error error;
+    UploadError error;
     const std::optional<qint64> newOffset
         = m_manager->append(context.arg(u"id"_s), *offset, body, &error);
     if (!newOffset) {
-        HttpReply reply = tusError(error.status, error.code, error.message);
-        if (error.status == 409) {
+        HttpReply reply = tusError(error);
+        if (error.kind == UploadError::Kind::OffsetMismatch) {
             if (const auto info = m_manager->info(context.arg(u"id"_s)))
                 reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
         }
@@ -202,9 +227,9 @@ HttpReply UploadApi::terminate(RequestContext &context)
 {
     if (auto refused = refuse(context))
         return *refused;
-    const UploadManager::Error error = m_manager->terminate(context.arg(u"id"_s));
+    const UploadError error = m_manager->terminate(context.arg(u"id"_s));
     if (error)
-        return tusError(error.status, error.code, error.message);
+        return tusError(error);
     HttpReply reply;
     reply.status = 204;
     return tus(std::move(reply));

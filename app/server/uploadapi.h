@@ -5,23 +5,21 @@
 
 #include <QCoreApplication>
 
-class UploadManager;
+class UploadDriver;
 
 // The tus 1.0 resumable upload protocol (core, creation, termination, checksum) under
-// /api/v1/uploads, on top of UploadManager: header parsing and checks, status codes and the
+// /api/v1/uploads, on top of UploadDriver: header parsing and checks, status codes and the
 // Tus-* headers on every answer. PATCH bodies are bounded before Qt buffers them by the
-// transport guard (bodyLimit(), UploadManager::ChunkLimit).
+// transport guard (the PATCH route's RouteRules::bodyLimit, UploadDriver::ChunkLimit).
 class UploadApi final
 {
     Q_DECLARE_TR_FUNCTIONS(UploadApi)
 
 public:
     // manager may be null (a server without a data dir): every route answers 503.
-    explicit UploadApi(UploadManager *manager);
+    explicit UploadApi(UploadDriver *manager);
 
     void addRoutes(Router &router);
-    // The transport guard's body limit for a request (method, path without query).
-    static qint64 bodyLimit(QByteArrayView method, QByteArrayView path, qint64 defaultLimit);
 
 private:
     HttpReply options(RequestContext &context);
@@ -31,5 +29,5 @@ private:
     HttpReply terminate(RequestContext &context);
     std::optional<HttpReply> refuse(const RequestContext &context) const;
 
-    UploadManager *m_manager;
+    UploadDriver *m_manager;
 };

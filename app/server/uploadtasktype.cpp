@@ -40,6 +40,6 @@ void registerUploadTaskType(TaskTypeRegistry &registry)
     t.defaultTitle = [](const QJsonObject &params) {
         return tr("Upload %1").arg(params.value(u"filename"_s).toString());
     };
-    // No create: external, driven by UploadManager.
+    // No create: external, driven by UploadDriver.
     registry.add(std::move(t));
 }

@@ -142,12 +142,37 @@ private Q_SLOTS:
         QVERIFY(!policy.isSessionValid(session));
     }
 
-    void constantTimeEquals()
+    // One comparison for every secret (AccessToken::constantTimeEquals): the token, the
+    // session and the CSRF value all refuse a prefix, a longer value and an empty one.
+    void secretsCompareExactly_data()
     {
-        QVERIFY(SecurityPolicy::constantTimeEquals("abc", "abc"));
-        QVERIFY(!SecurityPolicy::constantTimeEquals("abc", "abd"));
-        QVERIFY(!SecurityPolicy::constantTimeEquals("abc", "abcd"));
-        QVERIFY(!SecurityPolicy::constantTimeEquals("", ""));
+        QTest::addColumn<QByteArray>("candidate");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("same") << QByteArray("abcdef") << true;
+        QTest::newRow("last differs") << QByteArray("abcdeg") << false;
+        QTest::newRow("prefix") << QByteArray("abc") << false;
+        QTest::newRow("longer") << QByteArray("abcdefg") << false;
+        QTest::newRow("empty") << QByteArray() << false;
+    }
+
+    void secretsCompareExactly()
+    {
+        QFETCH(QByteArray, candidate);
+        QFETCH(bool, valid);
+        SecurityPolicy policy;
+        policy.setToken("abcdef");
+        QCOMPARE(policy.isTokenValid(candidate), valid);
+        const QByteArray session = policy.sessionValue();
+        QVERIFY(policy.isSessionValid(session));
+        QVERIFY(!policy.isSessionValid(session.chopped(1)));
+        QVERIFY(!policy.isSessionValid(session + 'x'));
+        QVERIFY(!policy.isSessionValid(QByteArray()));
+        const QByteArray csrf = policy.csrfToken(session);
+        QVERIFY(policy.isCsrfValid(session, csrf));
+        QVERIFY(!policy.isCsrfValid(session, csrf.chopped(1)));
+        QVERIFY(!policy.isCsrfValid(session, QByteArray()));
+        SecurityPolicy empty; // no token yet: nothing is valid, not even an empty candidate
+        QVERIFY(!empty.isTokenValid(QByteArray()));
     }
 
     void headers()

@@ -1,12 +1,13 @@
-// Tests of UploadApi and UploadManager (tus 1.0 under /api/v1/uploads) against a real server on
+// Tests of UploadApi and UploadDriver (tus 1.0 under /api/v1/uploads) against a real server on
 // an ephemeral loopback port: every header and error, resume at an offset, concurrent uploads,
 // sanitized names, the chunk limit enforced before buffering, disk full, expiry, the
 // "upload" task every viewer sees, and resuming after Headway restarts.
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/uploadstore.h"
 #include "app/server/headwayserver.h"
-#include "app/server/uploadmanager.h"
+#include "app/server/uploaddriver.h"
 #include "app/server/uploadtasktype.h"
 #include "tests/server/serverclient.h"
 
@@ -450,8 +451,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QString, expected);
-        QCOMPARE(UploadManager::sanitizeFilename(name), expected);
-        QVERIFY(UploadManager::sanitizeFilename(QString(400, u'x')).toUtf8().size() <= 200);
+        QCOMPARE(UploadStore::sanitizeFilename(name), expected);
+        QVERIFY(UploadStore::sanitizeFilename(QString(400, u'x')).toUtf8().size() <= 200);
     }
 
     void namesStayInsideAndAreUnique()
@@ -589,12 +590,12 @@ private Q_SLOTS:
                   + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
                     "application/offset+octet-stream"
                     "\r\nContent-Length: "
-                  + QByteArray::number(UploadManager::ChunkLimit + 1) + "\r\n\r\n");
+                  + QByteArray::number(UploadDriver::ChunkLimit + 1) + "\r\n\r\n");
         QVERIFY2(over.startsWith("HTTP/1.1 413"), over.left(200).constData());
         QCOMPARE(call("HEAD", path).header("Upload-Offset"), "0");
-        const Answer exact = patch(path, 0, QByteArray(UploadManager::ChunkLimit, 'a'));
+        const Answer exact = patch(path, 0, QByteArray(UploadDriver::ChunkLimit, 'a'));
         QCOMPARE(exact.status, 204);
-        QCOMPARE(exact.header("Upload-Offset").toLongLong(), UploadManager::ChunkLimit);
+        QCOMPARE(exact.header("Upload-Offset").toLongLong(), UploadDriver::ChunkLimit);
         // Other routes keep the 1 MiB default.
         const QByteArray json = raw(
             "POST /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
@@ -605,7 +606,7 @@ private Q_SLOTS:
 
     void diskFull()
     {
-        UploadManager::Options options = m_server->uploads()->options();
+        UploadDriver::Options options = m_server->uploads()->options();
         qint64 free = 1000;
         options.freeSpace = [&free] { return free; };
         m_server->uploads()->setOptions(options);
@@ -634,7 +635,7 @@ private Q_SLOTS:
 
     void abandonedUploadsExpire()
     {
-        UploadManager::Options options = m_server->uploads()->options();
+        UploadDriver::Options options = m_server->uploads()->options();
         options.expiry = std::chrono::milliseconds(300);
         m_server->uploads()->setOptions(options);
         Answer created;

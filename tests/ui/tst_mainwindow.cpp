@@ -1,6 +1,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
+#include "app/core/uploadstore.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
@@ -16,6 +17,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListView>
@@ -29,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
+#include <QUuid>
 
 class tst_MainWindow : public QObject
 {
@@ -580,6 +583,60 @@ private Q_SLOTS:
         QVERIFY(!w.importAction()->isEnabled());
     }
 
+    // Import takes its name at once: an upload finishing under the same name while the copy
+    // runs gets the next name ("a (1).tar.gz", the one rule for both) and is never overwritten.
+    void importNeverOverwritesAnUpload()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString source = dir.filePath(u"backup.tar.gz"_s);
+        const QByteArray data(256 * 1024, 'i');
+        {
+            QFile f(source);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(data), data.size());
+        }
+        TaskTypeRegistry registry;
+        registerBuiltinTaskTypes(registry);
+        TaskEngine engine(registry);
+        MainWindow w(engine);
+        const QString uploads = dir.filePath(u"uploads"_s);
+        w.setUploadDir(uploads);
+
+        const QString id = w.importFile(source);
+        QVERIFY(!id.isEmpty());
+        // A tus upload of the same name completes before the import's copy has run.
+        UploadStore store(uploads);
+        const QString part = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(!store.createPart(part, 6));
+        QVERIFY(!store.writeAt(part, 0, "upload"));
+        UploadError error;
+        const std::optional<QString> placed = store.place(part, u"backup.tar.gz"_s, &error);
+        QVERIFY2(placed, qPrintable(error.message));
+        QCOMPARE(QFileInfo(*placed).fileName(), u"backup (1).tar.gz"_s);
+
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
+                                      && w.taskModel()->snapshot(id)->state == TaskState::Succeeded,
+                                  true, 20000);
+        QFile imported(QDir(uploads).filePath(u"backup.tar.gz"_s));
+        QVERIFY(imported.open(QIODevice::ReadOnly));
+        QCOMPARE(imported.readAll(), data);
+        QFile uploaded(*placed);
+        QVERIFY(uploaded.open(QIODevice::ReadOnly));
+        QCOMPARE(uploaded.readAll(), QByteArray("upload"));
+
+        // A second import of the name takes the next free number after both.
+        const QString again = w.importFile(source);
+        QVERIFY(!again.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(again) >= 0
+                                      && w.taskModel()->snapshot(again)->state
+                                          == TaskState::Succeeded,
+                                  true, 20000);
+        QCOMPARE(
+            QDir(uploads).entryList(QDir::Files | QDir::Hidden, QDir::Name),
+            (QStringList { u"backup (1).tar.gz"_s, u"backup (2).tar.gz"_s, u"backup.tar.gz"_s }));
+    }
+
     // An import interrupted by a quit is offered for retry at the next start like any task.
     void interruptedImportIsOffered()
     {
@@ -601,7 +658,9 @@ private Q_SLOTS:
         QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
     }
 
-    // 10,000 tasks: a batch updating every one of them is handled quickly, sorted and shown.
+    // 10,000 tasks: a batch updating every one of them is handled in one go (one insert, one
+    // dataChanged per round), sorted and shown. The times are printed, not judged: a busy
+    // machine must not fail it; what keeps it fast (no per-task signals) is what is checked.
     void tenThousandTasks()
     {
         TaskTypeRegistry registry;
@@ -620,12 +679,17 @@ private Q_SLOTS:
             tasks.last().created = tasks.last().created.addSecs(i);
             add.append(taskEvent(TaskEvent::Kind::Added, tasks.last()));
         }
+        QSignalSpy inserted(w.taskModel(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(w.taskModel(), &QAbstractItemModel::dataChanged);
+        QSignalSpy reset(w.taskModel(), &QAbstractItemModel::modelReset);
         QElapsedTimer timer;
         timer.start();
         w.taskModel()->applyEvents(add);
         QCoreApplication::processEvents();
         const qint64 addMs = timer.elapsed();
         QCOMPARE(w.taskView()->model()->rowCount(), n);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(changed.count(), 0);
         TaskEvents progress;
         for (int i = 0; i < n; ++i) {
             tasks[i].progress.percent = 50;
@@ -634,12 +698,18 @@ private Q_SLOTS:
         qint64 worst = 0;
         for (int round = 0; round < 5; ++round) {
             timer.restart();
+            changed.clear();
             w.taskModel()->applyEvents(progress);
             w.taskView()->viewport()->repaint();
             worst = std::max(worst, timer.elapsed());
+            QCOMPARE(changed.count(), 1); // one contiguous run of rows, one signal
+            QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 0);
+            QCOMPARE(changed.first().at(1).value<QModelIndex>().row(), n - 1);
         }
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(w.taskModel()->snapshot(tasks.last().id)->progress.percent, 50.0);
         qInfo("10,000 tasks: insert %lld ms, worst full update + repaint %lld ms", addMs, worst);
-        QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
     }
 
     // A deterministic picture of the window with injected tasks (the README screenshot).

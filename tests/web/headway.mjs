@@ -6,11 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
+ * The headway binary under test (HEADWAY_BIN). Unset is an error, never a skip or a stand-in:
+ * these tests are about the real app (ctest sets it).
+ */
+export function headwayBin() {
+    const bin = process.env.HEADWAY_BIN;
+    if (!bin)
+        throw new Error('HEADWAY_BIN is not set: build headway and run with HEADWAY_BIN=build/app/headway (ctest sets it)');
+    return bin;
+}
+
+/**
  * {url (with ?token=), origin, port, token, dataDir, pid, stop(signal), close()}; close() stops it and
  * removes dataDir, stop() only stops it (a restart test then starts another on the same
  * dataDir and port: `startHeadway(bin, { dataDir, port })`).
  */
-export async function startHeadway(bin = process.env.HEADWAY_BIN, { dataDir: reuseDir, port = 0 } = {}) {
+export async function startHeadway(bin = headwayBin(), { dataDir: reuseDir, port = 0 } = {}) {
     const dataDir = reuseDir ?? mkdtempSync(join(tmpdir(), 'headway-web-test-'));
     const child = spawn(bin, ['--headless', '--port', String(port), '--data-dir', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,10 @@
-// Starts the server under test and Chromium for the browser tests.
-// HEADWAY_BIN=/path/to/headway: the real app (`headway --headless --port 0 --data-dir TMP`);
-// without it, the node mock in ../mock (so the page can be worked on without a build).
+// Starts the server under test and Chromium for the browser tests: always the real app
+// (`headway --headless --port 0 --data-dir TMP` from HEADWAY_BIN; unset is an error).
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startHeadway } from '../headway.mjs';
+import { headwayBin, startHeadway } from '../headway.mjs';
 
 export const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output');
 mkdirSync(OUTPUT, { recursive: true });
@@ -13,14 +12,8 @@ mkdirSync(OUTPUT, { recursive: true });
 const CHROMIUM = process.env.HEADWAY_CHROMIUM || '/usr/bin/chromium';
 
 /** {url (with ?token=), origin, close()} for a fresh server with an empty data dir. */
-export async function startServer({ mockTasks = 0 } = {}) {
-    const bin = process.env.HEADWAY_BIN;
-    if (!bin) {
-        const { startMock } = await import('../mock/server.mjs');
-        const mock = await startMock({ tasks: mockTasks });
-        return { url: mock.url, origin: new URL(mock.url).origin, real: false, close: mock.close };
-    }
-    return { ...(await startHeadway(bin)), real: true };
+export async function startServer() {
+    return startHeadway(headwayBin());
 }
 
 export async function launchBrowser() {

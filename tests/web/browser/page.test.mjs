@@ -1,5 +1,5 @@
 // Real-browser tests of the bundled page: Debian's Chromium driven by playwright-core against
-// `headway --headless --port 0` (HEADWAY_BIN) or, without it, the node mock.
+// `headway --headless --port 0` (HEADWAY_BIN; unset is an error, there is no stand-in).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -307,18 +307,15 @@ describe('the page', () => {
         });
         assert.equal(result.rows, 1000);
         assert.equal(result.sameRow, true, 'rows are keyed, not re-created');
-        assert.ok(result.flushes <= 31, `one DOM pass per frame (${result.flushes})`);
+        assert.ok(result.flushes >= 1 && result.flushes <= 31, `one DOM pass per frame (${result.flushes})`);
         assert.equal(result.percent, '90');
-        assert.ok(result.worst < 250, `frames stay short (worst ${result.worst.toFixed(0)} ms)`);
+        // The times are printed, not judged (a loaded machine must not fail this): what keeps
+        // frames short is checked above, one DOM pass per frame over keyed rows.
         console.log(`# 1000 rows x 30 frames: worst frame ${result.worst.toFixed(1)} ms, worst DOM pass ${result.worstFlush.toFixed(1)} ms`);
         assert.deepEqual(problems, []);
     });
 
-    test('screenshots at 1280 and 375 px (the README picture)', async (t) => {
-        if (!server.real) {
-            t.skip('screenshots are taken against the real app');
-            return;
-        }
+    test('screenshots at 1280 and 375 px (the README picture)', async () => {
         const { page, requests, problems } = await open({ viewport: { width: 1280, height: 860 } });
         await waitLive(page);
         await page.evaluate(() => document.querySelector('#remove-finished').click());
@@ -340,10 +337,14 @@ describe('the page', () => {
         await row(page, 'Checksum ubuntu.iso').locator('.hw-state', { hasText: 'Failed' }).waitFor({ timeout: TIMEOUT });
         await row(page, 'Import holiday photos').locator('.hw-state', { hasText: 'Succeeded' }).waitFor({ timeout: TIMEOUT });
         await row(page, 'Publish release 2.1').locator('li.hw-current', { hasText: 'Test' }).waitFor({ timeout: TIMEOUT });
-        await page.waitForTimeout(1500); // speeds and ETAs settle
+        // Speeds and times left are shown once the estimate has warmed up: wait for them.
+        // (Which tasks run depends on the number of cores: whichever runs shows them.)
+        await page.locator('li.hw-task .hw-eta', { hasText: 'left' }).first().waitFor({ timeout: TIMEOUT });
         await page.screenshot({ path: join(OUTPUT, 'page-1280.png') });
         await page.setViewportSize({ width: 375, height: 800 });
-        await page.waitForTimeout(300);
+        // Laid out at the new width (two frames: the resize, then its paint).
+        await page.waitForFunction(() => window.innerWidth === 375, null, { timeout: TIMEOUT });
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
         await page.screenshot({ path: join(OUTPUT, 'page-375.png'), fullPage: true });
         assertClean(requests, problems);
     });
@@ -498,11 +499,7 @@ describe('the page', () => {
         await page.waitForFunction(() => document.documentElement.dataset.bsTheme === 'light', null, { timeout: TIMEOUT });
     });
 
-    test('without JavaScript the plain list and its forms work', async (t) => {
-        if (!server.real) {
-            t.skip('the node mock has no /plain forms');
-            return;
-        }
+    test('without JavaScript the plain list and its forms work', async () => {
         // The sign-in link lands on "/", whose <noscript> refresh goes on to /plain: possibly
         // before "/" has finished loading, so the first navigation counts once committed.
         const { page, requests } = await open({ javaScriptEnabled: false, waitUntil: 'commit' });

@@ -1,7 +1,9 @@
-// The page's Uploads card in Chromium against `headway --headless` (needs HEADWAY_BIN: tus is the
-// real server's): a 50 MB file picked with the file input, interrupted (Pause/Resume buttons, a
+// The page's Uploads card in Chromium against `headway --headless` (HEADWAY_BIN; unset is an
+// error): a 50 MB file picked with the file input, interrupted (Pause/Resume buttons, a
 // network drop, a reload) and resumed from the server's offset, never from 0; then the "upload"
-// task succeeds and the saved file's SHA-256 matches.
+// task succeeds and the saved file's SHA-256 matches. No delays: the test holds the PATCH at a
+// chosen offset (a gate in the request route) and interrupts while it is held, so where each
+// interruption lands is known, however fast or slow the machine.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT, launchBrowser, openPage } from './harness.mjs';
-import { startHeadway } from '../headway.mjs';
+import { headwayBin, startHeadway } from '../headway.mjs';
 import { makeRandomFile } from '../files.mjs';
 
 const TIMEOUT = 30000;
@@ -22,8 +24,9 @@ function makeFile(dir, name, size = SIZE) {
     return { path, name, sha256: makeRandomFile(path, size) };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const poll = () => new Promise((r) => setTimeout(r, 50));
 
+// Waits for a condition (polled, like QTRY_VERIFY); the timeout only ends a hung test.
 async function until(what, fn, timeout = TIMEOUT) {
     const end = Date.now() + timeout;
     for (;;) {
@@ -32,20 +35,18 @@ async function until(what, fn, timeout = TIMEOUT) {
             return v;
         if (Date.now() > end)
             throw new Error(`timed out waiting for ${what}`);
-        await sleep(50);
+        await poll();
     }
 }
 
-const skip = !process.env.HEADWAY_BIN && 'needs HEADWAY_BIN (tus is served by the real app only)';
-
-describe('uploads card', { skip }, () => {
+describe('uploads card', () => {
     let server;
     let browser;
     let dir;
     let file;
 
     before(async () => {
-        server = await startHeadway();
+        server = await startHeadway(headwayBin());
         browser = await launchBrowser();
         dir = mkdtempSync(join(tmpdir(), 'headway-upload-file-'));
         file = makeFile(dir, 'big-upload.bin');
@@ -73,20 +74,27 @@ describe('uploads card', { skip }, () => {
             .find((t) => JSON.stringify(t).includes(name));
     }
 
-    // Opens the page with the tus traffic recorded and slowed down (each PATCH waits a little),
-    // so a 50 MB upload over loopback lasts long enough to be interrupted.
-    async function openUploads(delayMs = 250) {
+    // Opens the page with the tus traffic recorded and gated: a PATCH at or past
+    // log.holdFrom waits in log.held until release() lets it through ('continue') or fails it
+    // ('abort', as a dropped connection would), so the test interrupts at a known offset.
+    async function openUploads({ holdFrom = Infinity } = {}) {
         const o = await openPage(browser, server);
-        const log = { posts: [], patches: [], acked: 0, uploadUrl: null };
+        const log = { posts: [], patches: [], acked: 0, uploadUrl: null, holdFrom, held: [], dropAll: false };
         await o.context.route('**/api/v1/uploads**', async (route) => {
             const req = route.request();
+            let action = 'continue';
             if (req.method() === 'PATCH') {
-                log.patches.push(Number(req.headers()['upload-offset']));
-                await sleep(delayMs);
+                const offset = Number(req.headers()['upload-offset']);
+                log.patches.push(offset);
+                if (log.dropAll)
+                    action = 'abort';
+                else if (offset >= log.holdFrom)
+                    action = await new Promise((resolve) => log.held.push({ offset, url: req.url(), headers: req.headers(), resolve }));
             } else if (req.method() === 'POST') {
                 log.posts.push(req.url());
             }
-            await route.continue().catch(() => {}); // aborted by Pause / offline meanwhile
+            // The page may have aborted it meanwhile (Pause, offline, Cancel): nothing to do.
+            await (action === 'abort' ? route.abort() : route.continue()).catch(() => {});
         });
         o.page.on('response', (res) => {
             const req = res.request();
@@ -100,6 +108,15 @@ describe('uploads card', { skip }, () => {
         await o.page.locator('#upload-input').waitFor({ state: 'attached', timeout: TIMEOUT });
         await o.page.waitForFunction(() => window.__headway?.uploads, null, { timeout: TIMEOUT });
         return { ...o, log };
+    }
+
+    // Lets the held PATCHes (those `which` picks) go on or fail, and holds from `holdFrom` next.
+    function release(log, action, { holdFrom = Infinity, which = () => true } = {}) {
+        log.holdFrom = holdFrom;
+        const go = log.held.filter(which);
+        log.held = log.held.filter((h) => !which(h));
+        for (const h of go)
+            h.resolve(action);
     }
 
     const row = (page) => page.locator('#uploads li.hw-upload', { hasText: file.name });
@@ -132,12 +149,13 @@ describe('uploads card', { skip }, () => {
     }
 
     test('pause and resume with the buttons, then a network drop: resumes from the server offset', async () => {
-        const { context, page, log, problems } = await openUploads();
+        const { context, page, log, problems } = await openUploads({ holdFrom: 16 * MiB });
         try {
             await page.setInputFiles('#upload-input', file.path);
             const r = row(page);
             await r.waitFor({ timeout: TIMEOUT });
             await until('16 MiB acknowledged', () => log.acked >= 16 * MiB);
+            await until('the PATCH at 16 MiB held', () => log.held.length > 0);
 
             const bar = r.locator('[role="progressbar"]');
             await r.locator('.hw-upload-speed').filter({ hasText: '/s' }).waitFor({ timeout: TIMEOUT });
@@ -147,25 +165,32 @@ describe('uploads card', { skip }, () => {
             await page.screenshot({ path: join(OUTPUT, 'uploads-in-progress.png') });
 
             // 1. Pause: nothing more is sent; Resume goes on at the server's offset.
+            // The PATCH Pause interrupted never reaches the server (as if the connection broke).
             await r.getByRole('button', { name: 'Pause' }).click();
             await r.and(page.locator('[data-state="paused"]')).waitFor({ timeout: TIMEOUT });
             await page.screenshot({ path: join(OUTPUT, 'uploads-paused.png') });
-            await sleep(500);
-            const pausedAt = await serverOffset(log.uploadUrl);
-            assert.ok(pausedAt >= 16 * MiB && pausedAt < SIZE, `paused at ${pausedAt}`);
             const sentBefore = log.patches.length;
-            await sleep(500);
+            release(log, 'abort', { holdFrom: 0 }); // anything sent while paused would be held
+            const pausedAt = await serverOffset(log.uploadUrl);
+            assert.equal(pausedAt, 16 * MiB, `paused at ${pausedAt}`);
+            // The page had its turn (a round trip through it): still nothing sent or held.
+            await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+            assert.equal(log.patches.length, sentBefore, 'nothing is sent while paused');
+            assert.equal(log.held.length, 0);
             assert.equal(await serverOffset(log.uploadUrl), pausedAt, 'nothing arrives while paused');
+            release(log, 'continue', { holdFrom: pausedAt + 8 * MiB });
             await r.getByRole('button', { name: 'Resume' }).click();
             await until('a PATCH after Resume', () => log.patches.length > sentBefore);
             assert.equal(log.patches[sentBefore], pausedAt, 'resumed at the server offset, not 0');
 
             // 2. Network drop: the page waits, then resumes from the server's offset by itself.
             await until('8 MiB more acknowledged', () => log.acked >= pausedAt + 8 * MiB);
+            await until('the next PATCH held', () => log.held.length > 0);
             await context.setOffline(true);
+            release(log, 'abort'); // the held PATCH is lost with the network
             await r.and(page.locator('[data-state="offline"]')).waitFor({ timeout: TIMEOUT });
             const droppedAt = await serverOffset(log.uploadUrl);
-            assert.ok(droppedAt > pausedAt && droppedAt < SIZE, `dropped at ${droppedAt}`);
+            assert.equal(droppedAt, pausedAt + 8 * MiB, `dropped at ${droppedAt}`);
             const sentOffline = log.patches.length;
             await context.setOffline(false);
             await until('a PATCH after the network came back', () => log.patches.length > sentOffline);
@@ -181,15 +206,21 @@ describe('uploads card', { skip }, () => {
     test('after a reload, picking the same file again resumes it', async () => {
         rmSync(join(server.dataDir, 'uploads', file.name), { force: true });
         await fetch(`${server.origin}/api/v1/tasks?state=finished`, { method: 'DELETE', headers: auth() });
-        const first = await openUploads();
+        const first = await openUploads({ holdFrom: 16 * MiB });
         const { context } = first;
         try {
             await first.page.setInputFiles('#upload-input', file.path);
             await until('16 MiB acknowledged', () => first.log.acked >= 16 * MiB);
+            await until('the PATCH at 16 MiB held', () => first.log.held.length > 0);
             const uploadUrl = first.log.uploadUrl;
 
-            // A new page load in the same browser profile (localStorage kept).
+            // A new page load in the same browser profile (localStorage kept). Every PATCH of
+            // the old page fails from now on (its retries too), so nothing is left held, and
+            // nothing reaches the server, when it closes.
+            first.log.dropAll = true;
+            release(first.log, 'abort');
             await first.page.close();
+            first.log.dropAll = false;
             const page = await context.newPage();
             const log = { posts: [], patches: [], acked: 0 };
             page.on('request', (req) => {
@@ -203,7 +234,7 @@ describe('uploads card', { skip }, () => {
             assert.match(await page.locator('#upload-pending').textContent(), /Pick the same file again/);
 
             const offset = await serverOffset(uploadUrl);
-            assert.ok(offset >= 16 * MiB && offset < SIZE, `offset ${offset}`);
+            assert.equal(offset, 16 * MiB, `offset ${offset}`);
             await page.setInputFiles('#upload-input', file.path);
             await until('a PATCH after the reload', () => log.patches.length > 0);
             assert.equal(log.patches[0], offset, 'resumed at the server offset, not 0');
@@ -218,18 +249,20 @@ describe('uploads card', { skip }, () => {
     test('Headway restarts mid-upload: the upload waits, then goes on by itself', async () => {
         rmSync(join(server.dataDir, 'uploads', file.name), { force: true });
         await fetch(`${server.origin}/api/v1/tasks?state=finished`, { method: 'DELETE', headers: auth() });
-        const { page, context, log } = await openUploads();
+        const { page, context, log } = await openUploads({ holdFrom: 16 * MiB });
         try {
             await page.setInputFiles('#upload-input', file.path);
             await until('16 MiB acknowledged', () => log.acked >= 16 * MiB);
+            await until('the PATCH at 16 MiB held', () => log.held.length > 0);
             const { dataDir, port } = server;
             await server.stop('SIGKILL');
+            release(log, 'abort'); // it never reached the server that was killed
             // tus-js-client's own retries run out: the row waits for Headway, it does not fail.
             await row(page).and(page.locator('[data-state="unreachable"]')).waitFor({ timeout: TIMEOUT });
             assert.match(await row(page).textContent(), /Waiting for Headway/);
             const ackedBefore = log.acked;
             const patchesBefore = log.patches.length;
-            server = await startHeadway(undefined, { dataDir, port });
+            server = await startHeadway(headwayBin(), { dataDir, port });
             // No click: the page reconnects, and the upload resumes from what reached the disk.
             await until('a PATCH after the restart', () => log.patches.length > patchesBefore, 60000);
             assert.ok(log.patches[patchesBefore] >= ackedBefore,
@@ -245,7 +278,7 @@ describe('uploads card', { skip }, () => {
     test('several files upload in parallel; Cancel removes one from the server', async () => {
         const keep = makeFile(dir, 'keep.bin', 12 * MiB + 7);
         const drop = makeFile(dir, 'drop.bin', 12 * MiB + 9);
-        const { context, page, log } = await openUploads(400);
+        const { context, page, log } = await openUploads({ holdFrom: 0 }); // every PATCH held
         const urls = new Map();
         page.on('response', (res) => {
             if (res.request().method() === 'POST' && res.status() === 201)
@@ -256,13 +289,17 @@ describe('uploads card', { skip }, () => {
             const rowOf = (name) => page.locator('#uploads li.hw-upload', { hasText: name });
             // Both are created and sending before either is done: in parallel, not one by one.
             await until('two uploads created', () => log.posts.length === 2);
-            await until('both sending', () => log.patches.filter((o) => o === 0).length === 2);
+            await until('both sending', () => log.held.filter((h) => h.offset === 0).length === 2);
             assert.equal(await page.locator('#uploads li.hw-upload[data-state="done"]').count(), 0);
 
             await rowOf('drop.bin').getByRole('button', { name: 'Cancel' }).click();
             await rowOf('drop.bin').and(page.locator('[data-state="canceled"]')).waitFor({ timeout: TIMEOUT });
+            // The canceled one's chunk fails with its connection; the other goes on, unheld.
+            const dropMeta = Buffer.from('drop.bin').toString('base64');
+            const dropUrl = [...urls.entries()].find(([meta]) => meta.includes(dropMeta))[1];
+            release(log, 'abort', { which: (h) => h.url === dropUrl });
+            release(log, 'continue');
             await rowOf('keep.bin').and(page.locator('[data-state="done"]')).waitFor({ timeout: 60000 });
-            const dropUrl = [...urls.entries()].find(([meta]) => meta.includes(Buffer.from('drop.bin').toString('base64')))[1];
             await until('the canceled upload to be gone', async () =>
                 (await fetch(dropUrl, { method: 'HEAD', headers: auth() })).status === 404);
             assert.equal(createHash('sha256').update(readFileSync(join(server.dataDir, 'uploads', 'keep.bin'))).digest('hex'), keep.sha256);
@@ -282,7 +319,7 @@ describe('uploads card', { skip }, () => {
     });
 
     test('a file dropped on the drop area uploads', async () => {
-        const { context, page } = await openUploads(0);
+        const { context, page } = await openUploads();
         try {
             const zone = page.locator('#upload-zone');
             const dataTransfer = await page.evaluateHandle(() => {

@@ -1,10 +1,10 @@
-// Tests of UploadManager's persistence (the protocol is tst_uploadapi's): each upload's state
+// Tests of UploadDriver's persistence (the protocol is tst_uploadapi's): each upload's state
 // file beside its partial file, uploads coming back after a restart linked to their
 // interrupted task, resuming by a user or by the sender, the SHA-256 rebuilt on a worker
 // thread, and what is dropped at start (expired, corrupted, task removed or finished).
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
-#include "app/server/uploadmanager.h"
+#include "app/server/uploaddriver.h"
 #include "app/server/uploadtasktype.h"
 
 #include <QCryptographicHash>
@@ -38,7 +38,7 @@ QByteArray sha256Hex(const QByteArray &data)
 }
 } // namespace
 
-class tst_UploadManager : public QObject
+class tst_UploadDriver : public QObject
 {
     Q_OBJECT
 
@@ -59,7 +59,7 @@ private:
         options.dataDir = m_dir->path();
         m_engine = std::make_unique<TaskEngine>(*m_registry, options);
         m_engine->restore(tasks);
-        m_manager = std::make_unique<UploadManager>(*m_engine, m_dir->path());
+        m_manager = std::make_unique<UploadDriver>(*m_engine, m_dir->path());
     }
 
     // Stops like the application (the tasks as the store would keep them) and starts again.
@@ -74,30 +74,30 @@ private:
         startEngine(tasks);
     }
 
-    UploadManager::Info create(qint64 length, const QByteArray &sha256 = {})
+    UploadDriver::Info create(qint64 length, const QByteArray &sha256 = {})
     {
-        UploadManager::Error error;
+        UploadError error;
         const auto info
             = m_manager->create(length, u"file.bin"_s, "filename ZmlsZS5iaW4=", sha256, &error);
         if (!info)
             qWarning() << error.message;
-        return info.value_or(UploadManager::Info {});
+        return info.value_or(UploadDriver::Info {});
     }
 
     bool append(const QString &id, qint64 offset, const QByteArray &chunk)
     {
-        UploadManager::Error error;
+        UploadError error;
         const auto result = m_manager->append(id, offset, chunk, &error);
         if (!result)
-            qWarning() << error.status << error.message;
+            qWarning() << error.code() << error.message;
         return result.has_value();
     }
 
     // Appends in chunks of at most the chunk limit.
     bool appendAll(const QString &id, qint64 offset, const QByteArray &data)
     {
-        for (qsizetype at = 0; at < data.size(); at += UploadManager::ChunkLimit) {
-            if (!append(id, offset + at, data.mid(at, UploadManager::ChunkLimit)))
+        for (qsizetype at = 0; at < data.size(); at += UploadDriver::ChunkLimit) {
+            if (!append(id, offset + at, data.mid(at, UploadDriver::ChunkLimit)))
                 return false;
         }
         return true;
@@ -117,7 +117,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TaskTypeRegistry> m_registry;
     std::unique_ptr<TaskEngine> m_engine;
-    std::unique_ptr<UploadManager> m_manager;
+    std::unique_ptr<UploadDriver> m_manager;
 
 private Q_SLOTS:
     void init()
@@ -141,7 +141,7 @@ private Q_SLOTS:
     void stateFileWrittenAtCreation()
     {
         const QByteArray sha = QByteArray(64, 'a');
-        const UploadManager::Info info = create(100, sha);
+        const UploadDriver::Info info = create(100, sha);
         QVERIFY(!info.id.isEmpty());
         QFile f(stateOf(info.id));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -159,7 +159,7 @@ private Q_SLOTS:
         QVERIFY(append(info.id, 0, QByteArray(100, 'x')) == false); // wrong checksum: failed
         QVERIFY(!QFile::exists(stateOf(info.id)));
         QVERIFY(!QFile::exists(partOf(info.id)));
-        const UploadManager::Info ok = create(3);
+        const UploadDriver::Info ok = create(3);
         QVERIFY(append(ok.id, 0, "abc"));
         QCOMPARE(QDir(uploadsDir()).entryList(QDir::Files), QStringList { u"file.bin"_s });
     }
@@ -181,7 +181,7 @@ private Q_SLOTS:
             target.write("mine");
         }
         QVERIFY(QFile::link(elsewhere, QDir(uploadsDir()).filePath(u"file.bin"_s)));
-        const UploadManager::Info info = create(3);
+        const UploadDriver::Info info = create(3);
         QVERIFY(append(info.id, 0, "abc"));
         QCOMPARE(QFileInfo::exists(elsewhere), !dangling);
         if (!dangling) {
@@ -198,7 +198,7 @@ private Q_SLOTS:
     void filesArePrivateWhateverTheUmask()
     {
         const mode_t old = ::umask(0);
-        const UploadManager::Info info = create(6);
+        const UploadDriver::Info info = create(6);
         const auto mode = [](const QString &path) {
             struct stat st = {};
             return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777)
@@ -226,7 +226,7 @@ private Q_SLOTS:
     void terminateRemovesBothFiles()
     {
         QFETCH(bool, afterRestart);
-        const UploadManager::Info info = create(1000);
+        const UploadDriver::Info info = create(1000);
         QVERIFY(append(info.id, 0, QByteArray(10, 'a')));
         if (afterRestart) {
             restart();
@@ -246,7 +246,7 @@ private Q_SLOTS:
 
     void cancelingRemovesBothFiles()
     {
-        const UploadManager::Info info = create(1000);
+        const UploadDriver::Info info = create(1000);
         QVERIFY(append(info.id, 0, QByteArray(10, 'a')));
         QVERIFY(!m_engine->cancel(info.taskId));
         QTRY_COMPARE(task(info.taskId).state, TaskState::Canceled);
@@ -257,7 +257,7 @@ private Q_SLOTS:
     void userResumeWaitsForData()
     {
         const QByteArray data = randomBytes(300000);
-        const UploadManager::Info info = create(data.size(), sha256Hex(data));
+        const UploadDriver::Info info = create(data.size(), sha256Hex(data));
         QVERIFY(append(info.id, 0, data.left(100000)));
         restart();
         TaskSnapshot t = task(info.taskId);
@@ -298,7 +298,7 @@ private Q_SLOTS:
         QFETCH(bool, waitForWorker);
         const QByteArray data = randomBytes(48 * 1024 * 1024 + 11);
         const qint64 first = 40 * 1024 * 1024;
-        const UploadManager::Info info = create(data.size(), sha256Hex(data));
+        const UploadDriver::Info info = create(data.size(), sha256Hex(data));
         QVERIFY(appendAll(info.id, 0, data.left(first)));
         restart();
         QCOMPARE(m_manager->info(info.id)->offset, first);
@@ -325,7 +325,7 @@ private Q_SLOTS:
     void completeBeforeStopFinishesAtStart()
     {
         const QByteArray data = randomBytes(5000);
-        const UploadManager::Info info = create(data.size(), sha256Hex(data));
+        const UploadDriver::Info info = create(data.size(), sha256Hex(data));
         QVERIFY(append(info.id, 0, data.left(1000)));
         m_manager.reset();
         {
@@ -344,9 +344,9 @@ private Q_SLOTS:
 
     void expiredUploadRemovedAtStart()
     {
-        const UploadManager::Info info = create(1000);
+        const UploadDriver::Info info = create(1000);
         QVERIFY(append(info.id, 0, QByteArray(10, 'a')));
-        const UploadManager::Info fresh = create(1000);
+        const UploadDriver::Info fresh = create(1000);
         QVERIFY(append(fresh.id, 0, QByteArray(10, 'a')));
         m_manager.reset();
         // Two days without a chunk (the default expiry is a day).
@@ -401,7 +401,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, state);
         QFETCH(qint64, partSize);
         // A good upload beside the damaged one comes back.
-        const UploadManager::Info good = create(1000);
+        const UploadDriver::Info good = create(1000);
         QVERIFY(append(good.id, 0, QByteArray(10, 'a')));
         const QString id = u"6f1d2c3b-4a59-4e68-8f7a-9b0c1d2e3f40"_s;
         {
@@ -437,7 +437,7 @@ private Q_SLOTS:
     void droppedWhenTaskEnded()
     {
         QFETCH(int, state);
-        const UploadManager::Info info = create(1000);
+        const UploadDriver::Info info = create(1000);
         QVERIFY(append(info.id, 0, QByteArray(10, 'a')));
         restart([&](QList<TaskSnapshot> &tasks) {
             QCOMPARE(tasks.size(), 1);
@@ -455,15 +455,15 @@ private Q_SLOTS:
     // Removing the interrupted task while Headway runs drops the upload too.
     void removingInterruptedTaskDropsUpload()
     {
-        const UploadManager::Info info = create(1000);
+        const UploadDriver::Info info = create(1000);
         QVERIFY(append(info.id, 0, QByteArray(10, 'a')));
         restart();
         QVERIFY(m_manager->info(info.id));
         QVERIFY(!m_engine->remove(info.taskId));
         QVERIFY(!m_manager->info(info.id));
-        UploadManager::Error error;
+        UploadError error;
         QVERIFY(!m_manager->append(info.id, 10, "b", &error));
-        QCOMPARE(error.status, 404);
+        QCOMPARE(error.kind, UploadError::Kind::NotFound);
         QVERIFY(QDir(uploadsDir()).isEmpty());
     }
 
@@ -488,5 +488,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_UploadManager)
-#include "tst_uploadmanager.moc"
+QTEST_MAIN(tst_UploadDriver)
+#include "tst_uploaddriver.moc"

@@ -3,6 +3,8 @@
 #include "app/core/externaltaskdriver.h"
 #include "app/core/speedestimator.h"
 #include "app/core/tasks/digest.h"
+#include "app/core/uploaderror.h"
+#include "app/core/uploadstore.h"
 #include "app/server/backgroundhasher.h"
 
 #include <QCoreApplication>
@@ -36,10 +38,10 @@ class TaskEngine;
 // file's size, which stays right after a crash. At start every saved upload comes back
 // linked to its (interrupted) task, its SHA-256 state rebuilt by re-reading the partial file on
 // a worker thread. The next PATCH from its sender, or a retry of the task, resumes it.
-class UploadManager final : public QObject, public ExternalTaskDriver
+class UploadDriver final : public QObject, public ExternalTaskDriver
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(UploadManager)
+    Q_DISABLE_COPY_MOVE(UploadDriver)
 
 public:
     struct Options
@@ -48,15 +50,6 @@ public:
         std::chrono::milliseconds expiry { std::chrono::hours(24) }; // since the last chunk
         // Bytes free on the upload folder's disk; empty: QStorageInfo (tests fake a full disk).
         std::function<qint64()> freeSpace;
-    };
-
-    // What went wrong, as HTTP: status 0 = no error.
-    struct Error
-    {
-        int status = 0;
-        QString code;
-        QString message;
-        explicit operator bool() const { return status != 0; }
     };
 
     struct Info
@@ -74,35 +67,33 @@ public:
     static constexpr qint64 ChunkLimit = 8 * 1024 * 1024; // one PATCH body at most
 
     // Restores the uploads of an earlier run at once, so the expiry is given here.
-    UploadManager(TaskEngine &engine, const QString &dataDir, Options options,
-                  QObject *parent = nullptr);
-    UploadManager(TaskEngine &engine, const QString &dataDir, QObject *parent = nullptr);
-    ~UploadManager() override;
+    UploadDriver(TaskEngine &engine, const QString &dataDir, Options options,
+                 QObject *parent = nullptr);
+    UploadDriver(TaskEngine &engine, const QString &dataDir, QObject *parent = nullptr);
+    ~UploadDriver() override;
 
     void setOptions(Options options);
     const Options &options() const { return m_options; }
-    QString uploadDir() const { return m_dir; }
+    QString uploadDir() const { return m_store.folder(); }
+    const UploadStore &store() const { return m_store; }
 
     // Creates an upload of `length` bytes and its task. expectedSha256: hex digest the whole
     // file must have (from the metadata), or empty.
     std::optional<Info> create(qint64 length, const QString &filename, const QByteArray &metadata,
-                               const QByteArray &expectedSha256, Error *error);
+                               const QByteArray &expectedSha256, UploadError *error);
     std::optional<Info> info(const QString &id) const;
     // Appends a chunk at `offset` (must equal the server's); completes the upload when the last
     // byte arrives. Returns the new offset.
     std::optional<qint64> append(const QString &id, qint64 offset, const QByteArray &chunk,
-                                 Error *error);
+                                 UploadError *error);
     // Removes the upload (its partial file; a finished upload's file stays) and cancels its task.
-    Error terminate(const QString &id);
+    UploadError terminate(const QString &id);
     // Drops uploads idle for longer than the expiry (also run by a timer), and uploads whose
     // task a user removed.
     int expireIdle();
     int count() const { return int(m_uploads.size()); }
     // False while the SHA-256 of a restored upload is being rebuilt from its partial file.
     bool hashReady(const QString &id) const;
-
-    // "../a\x01b/c.txt" -> "c.txt": no separators, no "..", no control characters, never empty.
-    static QString sanitizeFilename(const QString &name);
 
     // ExternalTaskDriver
     void startTask(const TaskSnapshot &task) override;
@@ -135,8 +126,6 @@ private:
         QDateTime created; // UTC
     };
 
-    QString partPath(const QString &id) const;
-    QString statePath(const QString &id) const;
     bool saveState(const Upload &upload, QString *error) const;
     void removeFiles(Upload &upload);
     void restore();
@@ -148,20 +137,19 @@ private:
     void failUnresumable();
     void failNotResumable(const QString &taskId, const QString &message);
     TaskProgress progress(const Upload &upload, int step, const QString &message) const;
-    QString uniqueTarget(const QString &filename) const;
-    qint64 freeSpace() const;
-    void complete(Upload &upload, Error *error);
+    void complete(Upload &upload, UploadError *error);
     void fail(Upload &upload, const QString &code, const QString &message);
+    void fail(Upload &upload, const UploadError &error);
     void reportProgress(Upload &upload, int step, const QString &message);
     void updateTask(const Upload &upload, const ExternalUpdate &update);
     void rearmTimer();
     Upload *findByTask(const QString &taskId);
     std::optional<qint64> appendTo(std::shared_ptr<Upload> upload, qint64 offset,
-                                   const QByteArray &chunk, Error *error);
+                                   const QByteArray &chunk, UploadError *error);
 
     TaskEngine &m_engine;
     QPointer<TaskEngine> m_engineAlive;
-    QString m_dir;
+    UploadStore m_store;
     Options m_options;
     QHash<QString, std::shared_ptr<Upload>> m_uploads;
     QElapsedTimer m_clock;

@@ -1,22 +1,18 @@
-#include "uploadmanager.h"
+#include "uploaddriver.h"
 
-#include "app/core/exclusivefile.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/uploadstore.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 #include <QLoggingCategory>
-#include <QRegularExpression>
-#include <QSaveFile>
-#include <QStorageInfo>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -28,29 +24,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString TypeName = u"upload"_s;
-constexpr int StateVersion = 1;
-constexpr qint64 MaxStateSize = 1024 * 1024; // a state file is a few hundred bytes
 
 Q_LOGGING_CATEGORY(lcUploads, "headway.uploads")
-
-// "<uuid>.part" (the partial file) or "<uuid>.json" (its saved state).
-bool isUploadFileName(const QString &name, QLatin1String suffix)
-{
-    static const QRegularExpression re(
-        u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(part|json)$"_s);
-    const QRegularExpressionMatch m = re.match(name);
-    return m.hasMatch() && m.capturedView(1) == suffix;
-}
-
-bool isPartName(const QString &name)
-{
-    return isUploadFileName(name, QLatin1String("part"));
-}
-
-bool isStateName(const QString &name)
-{
-    return isUploadFileName(name, QLatin1String("json"));
-}
 
 bool isSha256Hex(const QByteArray &hex)
 {
@@ -58,16 +33,17 @@ bool isSha256Hex(const QByteArray &hex)
 }
 } // namespace
 
-UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, Options options,
-                             QObject *parent)
+UploadDriver::UploadDriver(TaskEngine &engine, const QString &dataDir, Options options,
+                           QObject *parent)
     : QObject(parent), m_engine(engine), m_engineAlive(&engine),
-      m_dir(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
+      m_store(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
 {
     m_clock.start();
     m_engine.setExternalDriver(TypeName, this);
     // Someone else's uploads folder is not read (HeadwayServer::listen() refuses to serve).
     QString error;
-    if (PrivateDir::prepare(dataDir, &error) && PrivateDir::prepare(m_dir, &error))
+    m_store.setFreeSpace(m_options.freeSpace);
+    if (PrivateDir::prepare(dataDir, &error) && m_store.prepare(&error))
         restore();
     else
         qCWarning(lcUploads, "%s", qUtf8Printable(error));
@@ -75,12 +51,12 @@ UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, Options
     rearmTimer();
 }
 
-UploadManager::UploadManager(TaskEngine &engine, const QString &dataDir, QObject *parent)
-    : UploadManager(engine, dataDir, Options(), parent)
+UploadDriver::UploadDriver(TaskEngine &engine, const QString &dataDir, QObject *parent)
+    : UploadDriver(engine, dataDir, Options(), parent)
 {
 }
 
-UploadManager::~UploadManager()
+UploadDriver::~UploadDriver()
 {
     // Re-hashing workers post back to this object: stop them and wait (each stops within a
     // block of 1 MiB).
@@ -96,38 +72,27 @@ UploadManager::~UploadManager()
         m_engine.setExternalDriver(TypeName, nullptr);
 }
 
-void UploadManager::setOptions(Options options)
+void UploadDriver::setOptions(Options options)
 {
     m_options = std::move(options);
+    m_store.setFreeSpace(m_options.freeSpace);
     rearmTimer();
 }
 
-void UploadManager::rearmTimer()
+void UploadDriver::rearmTimer()
 {
     // Often enough that an upload lives at most ~1.25 x the expiry, at most once a minute.
     const qint64 expiry = m_options.expiry.count();
     m_expiryTimer.start(int(std::clamp<qint64>(expiry / 4, 50, 60'000)));
 }
 
-QString UploadManager::partPath(const QString &id) const
-{
-    return QDir(m_dir).filePath(id + u".part"_s);
-}
-
-QString UploadManager::statePath(const QString &id) const
-{
-    return QDir(m_dir).filePath(id + u".json"_s);
-}
-
 // Written once, at creation: what a restart cannot learn from the partial file. The offset is
 // the partial file's size and the last activity its modification time, so a chunk costs no
 // extra write.
-bool UploadManager::saveState(const Upload &upload, QString *error) const
+bool UploadDriver::saveState(const Upload &upload, QString *error) const
 {
     const Info &info = upload.info;
     const QJsonObject state {
-        { u"version"_s, StateVersion },
-        { u"id"_s, info.id },
         { u"task_id"_s, info.taskId },
         { u"filename"_s, info.filename },
         { u"length"_s, info.length },
@@ -136,51 +101,38 @@ bool UploadManager::saveState(const Upload &upload, QString *error) const
         { u"created"_s, upload.created.toString(Qt::ISODateWithMs) },
         { u"last_activity"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
     };
-    QSaveFile file(statePath(info.id));
-    if (!file.open(QIODevice::WriteOnly)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(QJsonDocument(state).toJson()) < 0 || !file.commit()) {
-        *error = file.errorString();
-        return false;
-    }
-    return true;
+    return m_store.saveState(info.id, state, error);
 }
 
-void UploadManager::removeFiles(Upload &upload)
+void UploadDriver::removeFiles(Upload &upload)
 {
     if (upload.rehash) {
         upload.rehash->cancel = true;
         upload.rehash.reset();
     }
-    QFile::remove(partPath(upload.info.id));
-    QFile::remove(statePath(upload.info.id));
+    m_store.remove(upload.info.id);
 }
 
 // Brings back the uploads of an earlier run from their state files; removes what cannot come
 // back (a partial file without state, a state without partial file, an unreadable state, an
 // upload whose task is gone or finished).
-void UploadManager::restore()
+void UploadDriver::restore()
 {
-    const QDir dir(m_dir);
-    const QStringList states
-        = dir.entryList({ u"*.json"_s }, QDir::Files | QDir::Hidden, QDir::Name);
     QList<std::shared_ptr<Upload>> restored;
-    for (const QString &name : states) {
-        if (!isStateName(name))
-            continue;
-        if (std::shared_ptr<Upload> upload = load(name.chopped(5))) {
+    const QStringList saved = m_store.savedIds();
+    for (const QString &id : saved) {
+        if (std::shared_ptr<Upload> upload = load(id)) {
             m_uploads.insert(upload->info.id, upload);
             restored.append(upload);
         }
     }
     // Partial files without state: a crash between creating the two files, or a Headway from
     // before uploads were resumable.
-    for (const QString &name : dir.entryList({ u"*.part"_s }, QDir::Files | QDir::Hidden)) {
-        if (isPartName(name) && !m_uploads.contains(name.chopped(5))) {
-            qCInfo(lcUploads, "Removing %s: no saved state, it cannot be resumed",
-                   qUtf8Printable(name));
-            QFile::remove(dir.filePath(name));
-        }
+    const QStringList unsaved = m_store.unsavedParts();
+    for (const QString &id : unsaved) {
+        qCInfo(lcUploads, "Removing %s.part: no saved state, it cannot be resumed",
+               qUtf8Printable(id));
+        m_store.remove(id);
     }
 
     for (const std::shared_ptr<Upload> &upload : std::as_const(restored)) {
@@ -218,37 +170,27 @@ void UploadManager::restore()
 }
 
 // Reads one saved upload back; nullptr (after removing its files) if it cannot come back.
-std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
+std::shared_ptr<UploadDriver::Upload> UploadDriver::load(const QString &id)
 {
-    const QString part = partPath(id);
-    const QString statePath = this->statePath(id);
     const auto drop = [&](const QString &why) {
         qCWarning(lcUploads, "Ignoring the saved upload %s and removing its files: %s",
                   qUtf8Printable(id), qUtf8Printable(why));
-        QFile::remove(statePath);
-        QFile::remove(part);
+        m_store.remove(id);
         return std::shared_ptr<Upload>();
     };
-    QFile file(statePath);
-    if (!file.open(QIODevice::ReadOnly))
-        return drop(file.errorString());
-    if (file.size() > MaxStateSize)
-        return drop(u"the state file is too large"_s);
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    file.close();
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-        return drop(u"the state file is not a JSON object (%1)"_s.arg(parseError.errorString()));
-    const QJsonObject state = doc.object();
+    QString why;
+    const std::optional<QJsonObject> loaded = m_store.loadState(id, &why);
+    if (!loaded)
+        return drop(why);
+    const QJsonObject &state = *loaded;
     const qint64 length = state.value(u"length"_s).toInteger(-1);
     const QByteArray sha256 = state.value(u"sha256"_s).toString().toLatin1();
-    if (state.value(u"version"_s).toInt() != StateVersion || state.value(u"id"_s).toString() != id
-        || length < 0 || !state.value(u"filename"_s).isString()
+    if (length < 0 || !state.value(u"filename"_s).isString()
         || (!sha256.isEmpty() && !isSha256Hex(sha256))) {
-        return drop(u"the state file has a wrong version, id, length, file name or sha256"_s);
+        return drop(u"the state file has a wrong length, file name or sha256"_s);
     }
-    const QFileInfo partInfo(part);
-    if (!partInfo.isFile())
+    const QFileInfo partInfo(m_store.partPath(id));
+    if (m_store.partSize(id) < 0)
         return drop(u"its partial file is missing"_s);
     if (partInfo.size() > length)
         return drop(
@@ -259,7 +201,7 @@ std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
     Info &info = upload->info;
     info.id = id;
     info.taskId = state.value(u"task_id"_s).toString();
-    info.filename = sanitizeFilename(state.value(u"filename"_s).toString());
+    info.filename = UploadStore::sanitizeFilename(state.value(u"filename"_s).toString());
     info.length = length;
     info.offset = partInfo.size(); // what reached the disk, whatever happened after
     info.metadata = state.value(u"metadata"_s).toString().toLatin1();
@@ -283,7 +225,7 @@ std::shared_ptr<UploadManager::Upload> UploadManager::load(const QString &id)
 // Rebuilds the running SHA-256 of a restored partial file on a worker thread, so a large
 // file does not hold up the event loop. Chunks that arrive meanwhile are written only; the
 // worker reads on until it has caught up (rehashDone() starts it again if more came).
-void UploadManager::startRehash(Upload &upload)
+void UploadDriver::startRehash(Upload &upload)
 {
     std::shared_ptr<Rehash> rehash = upload.rehash;
     if (!rehash) {
@@ -291,7 +233,7 @@ void UploadManager::startRehash(Upload &upload)
         rehash->hash = std::move(upload.hash);
         if (!rehash->hash)
             rehash->hash = std::make_shared<Digest>(Digest::Algorithm::Sha256);
-        rehash->path = partPath(upload.info.id);
+        rehash->path = m_store.partPath(upload.info.id);
         upload.rehash = rehash;
     }
     rehash->target = upload.info.offset;
@@ -321,14 +263,14 @@ void UploadManager::startRehash(Upload &upload)
     addWorker(rehash->future);
 }
 
-void UploadManager::addWorker(QFuture<void> job)
+void UploadDriver::addWorker(QFuture<void> job)
 {
     m_workers.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     m_workers.append(std::move(job));
 }
 
 // A worker finished (rehash) or, with rehash null, a restored upload needs no hashing.
-void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> &rehash)
+void UploadDriver::rehashDone(const QString &id, const std::shared_ptr<Rehash> &rehash)
 {
     const auto it = m_uploads.constFind(id);
     if (it == m_uploads.cend() || (*it)->rehash != rehash)
@@ -353,18 +295,18 @@ void UploadManager::rehashDone(const QString &id, const std::shared_ptr<Rehash> 
     if (!upload.info.finished && upload.info.offset == upload.info.length) {
         // Every byte had arrived before the restart: finish it (the sender believes it done).
         resumeTask(upload);
-        Error error;
+        UploadError error;
         complete(upload, &error);
     }
 }
 
-bool UploadManager::hashReady(const QString &id) const
+bool UploadDriver::hashReady(const QString &id) const
 {
     const auto it = m_uploads.constFind(id);
     return it != m_uploads.cend() && !(*it)->rehash;
 }
 
-bool UploadManager::taskGone(const Upload &upload) const
+bool UploadDriver::taskGone(const Upload &upload) const
 {
     return !upload.info.taskId.isEmpty() && m_engineAlive && !m_engine.task(upload.info.taskId);
 }
@@ -372,7 +314,7 @@ bool UploadManager::taskGone(const Upload &upload) const
 // An interrupted task (a restored upload) goes back to running through a retry, which hands
 // it to startTask(). Done when its sender sends data again, and before it ends any other way
 // (an interrupted task may not go to failed or canceled directly).
-void UploadManager::resumeTask(Upload &upload)
+void UploadDriver::resumeTask(Upload &upload)
 {
     if (upload.info.taskId.isEmpty() || !m_engineAlive)
         return;
@@ -382,7 +324,7 @@ void UploadManager::resumeTask(Upload &upload)
 }
 
 // An "upload" task with no upload behind it cannot run: only its sender can start it again.
-void UploadManager::failNotResumable(const QString &taskId, const QString &message)
+void UploadDriver::failNotResumable(const QString &taskId, const QString &message)
 {
     ExternalUpdate update;
     update.state = TaskState::Failed;
@@ -393,7 +335,7 @@ void UploadManager::failNotResumable(const QString &taskId, const QString &messa
 // Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
 // partial files, or whose files were damaged) fail at once with the reason, instead of being
 // offered for a resume that cannot work.
-void UploadManager::failUnresumable()
+void UploadDriver::failUnresumable()
 {
     if (!m_engineAlive)
         return;
@@ -409,93 +351,29 @@ void UploadManager::failUnresumable()
     }
 }
 
-QString UploadManager::sanitizeFilename(const QString &name)
-{
-    QString base = name;
-    // Only the last component of any path, whichever separator the client's system uses.
-    const qsizetype cut = std::max(base.lastIndexOf(u'/'), base.lastIndexOf(u'\\'));
-    if (cut >= 0)
-        base = base.mid(cut + 1);
-    QString clean;
-    clean.reserve(base.size());
-    for (const QChar c : std::as_const(base)) {
-        const char16_t u = c.unicode();
-        if (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || c.category() == QChar::Other_Format)
-            continue; // control and invisible formatting characters
-        if (u == u':' || u == u'*' || u == u'?' || u == u'"' || u == u'<' || u == u'>' || u == u'|')
-            clean.append(u'_');
-        else
-            clean.append(c);
-    }
-    while (clean.contains(u".."))
-        clean.replace(u".."_s, u"."_s);
-    clean = clean.trimmed();
-    while (clean.startsWith(u'.'))
-        clean.remove(0, 1); // no hidden files, nothing that looks like "." or ".."
-    // File systems allow 255 bytes per name.
-    while (clean.toUtf8().size() > 200)
-        clean.chop(1);
-    if (clean.isEmpty())
-        clean = u"upload"_s;
-    if (isPartName(clean) || isStateName(clean))
-        clean.prepend(u"upload-"_s); // never mistaken for a partial file or its state
-    return clean;
-}
-
-QString UploadManager::uniqueTarget(const QString &filename) const
-{
-    const QDir dir(m_dir);
-    if (!ExclusiveFile::entryExists(dir.filePath(filename)))
-        return dir.filePath(filename);
-    const QFileInfo fi(filename);
-    const QString stem = fi.completeBaseName();
-    const QString suffix = fi.suffix().isEmpty() ? QString() : u'.' + fi.suffix();
-    for (int i = 1;; ++i) {
-        const QString candidate = dir.filePath(stem + u" ("_s + QString::number(i) + u')' + suffix);
-        if (!ExclusiveFile::entryExists(candidate))
-            return candidate;
-    }
-}
-
-qint64 UploadManager::freeSpace() const
-{
-    if (m_options.freeSpace)
-        return m_options.freeSpace();
-    return QStorageInfo(m_dir).bytesAvailable();
-}
-
-std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QString &filename,
-                                                         const QByteArray &metadata,
-                                                         const QByteArray &expectedSha256,
-                                                         Error *error)
+std::optional<UploadDriver::Info> UploadDriver::create(qint64 length, const QString &filename,
+                                                       const QByteArray &metadata,
+                                                       const QByteArray &expectedSha256,
+                                                       UploadError *error)
 {
     if (length > m_options.maxSize) {
-        *error = { 413, u"payload_too_large"_s,
+        *error = { UploadError::Kind::TooLarge,
                    tr("The file is larger than this server accepts (%1 bytes at most).")
                        .arg(m_options.maxSize) };
-        return std::nullopt;
-    }
-    const qint64 space = freeSpace();
-    if (space >= 0 && length > space) {
-        *error = { 507, u"disk_full"_s,
-                   tr("There is not enough free disk space for this file (%1 free).")
-                       .arg(QLocale::c().formattedDataSize(space)) };
         return std::nullopt;
     }
     auto upload = std::make_shared<Upload>();
     Info &info = upload->info;
     info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    info.filename = sanitizeFilename(filename);
+    info.filename = UploadStore::sanitizeFilename(filename);
     info.length = length;
     info.metadata = metadata;
     upload->expectedSha256 = expectedSha256.toLower();
     upload->lastActivityMs = m_clock.elapsed();
     upload->created = QDateTime::currentDateTimeUtc();
 
-    QString reason;
-    if (!PrivateDir::prepare(m_dir, &reason)
-        || !PrivateDir::createFile(partPath(info.id), &reason)) {
-        *error = { 500, u"io_error"_s, tr("Cannot create the upload file: %1").arg(reason) };
+    if (const UploadError created = m_store.createPart(info.id, length)) {
+        *error = created;
         return std::nullopt;
     }
 
@@ -516,8 +394,8 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     QString saveError;
     if (!saveState(*upload, &saveError)) {
         const QString message = tr("Cannot save the upload's state: %1").arg(saveError);
-        fail(*upload, u"io_error"_s, message);
-        *error = { 500, u"io_error"_s, message };
+        *error = { UploadError::Kind::Io, message };
+        fail(*upload, *error);
         return std::nullopt;
     }
     reportProgress(*upload, 0, tr("Waiting for data"));
@@ -528,7 +406,7 @@ std::optional<UploadManager::Info> UploadManager::create(qint64 length, const QS
     return upload->info;
 }
 
-std::optional<UploadManager::Info> UploadManager::info(const QString &id) const
+std::optional<UploadDriver::Info> UploadDriver::info(const QString &id) const
 {
     const auto it = m_uploads.constFind(id);
     if (it == m_uploads.cend() || taskGone(**it))
@@ -536,8 +414,8 @@ std::optional<UploadManager::Info> UploadManager::info(const QString &id) const
     return (*it)->info;
 }
 
-std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
-                                            const QByteArray &chunk, Error *error)
+std::optional<qint64> UploadDriver::append(const QString &id, qint64 offset,
+                                           const QByteArray &chunk, UploadError *error)
 {
     const auto it = m_uploads.constFind(id);
     if (it != m_uploads.cend() && taskGone(**it)) {
@@ -547,32 +425,32 @@ std::optional<qint64> UploadManager::append(const QString &id, qint64 offset,
     } else if (it != m_uploads.cend()) {
         return appendTo(*it, offset, chunk, error);
     }
-    *error = { 404, u"not_found"_s,
+    *error = { UploadError::Kind::NotFound,
                tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
     return std::nullopt;
 }
 
-std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint64 offset,
-                                              const QByteArray &chunk, Error *error)
+std::optional<qint64> UploadDriver::appendTo(std::shared_ptr<Upload> keep, qint64 offset,
+                                             const QByteArray &chunk, UploadError *error)
 {
     // keep: fail() removes the upload from the table
     Upload &upload = *keep;
     const QString id = upload.info.id;
     Info &info = upload.info;
     if (offset != info.offset) {
-        *error = { 409, u"offset_mismatch"_s,
+        *error = { UploadError::Kind::OffsetMismatch,
                    tr("Upload-Offset is %1 but the server has %2 bytes: resume from %2.")
                        .arg(offset)
                        .arg(info.offset) };
         return std::nullopt;
     }
     if (info.finished) {
-        *error = { 409, u"offset_mismatch"_s, tr("This upload is already complete.") };
+        *error = { UploadError::Kind::OffsetMismatch, tr("This upload is already complete.") };
         return std::nullopt;
     }
     if (chunk.size() > info.length - info.offset) {
         *error
-            = { 413, u"payload_too_large"_s,
+            = { UploadError::Kind::TooLarge,
                 tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length) };
         return std::nullopt;
     }
@@ -581,33 +459,9 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
     if (chunk.isEmpty())
         return info.offset;
 
-    const qint64 space = freeSpace();
-    bool diskFull = space >= 0 && chunk.size() > space;
-    QString ioError;
-    if (!diskFull) {
-        QFile part(partPath(id));
-        if (!part.open(QIODevice::ReadWrite) || !part.seek(info.offset)) {
-            ioError = part.errorString();
-        } else {
-            errno = 0;
-            const qint64 written = part.write(chunk);
-            const bool flushed = part.flush();
-            diskFull = (written != chunk.size() || !flushed) && errno == ENOSPC;
-            if (written != chunk.size() || !flushed)
-                ioError = part.errorString();
-        }
-    }
-    if (diskFull) {
-        const QString message
-            = tr("The disk is full: the upload was stopped and its partial file removed.");
-        fail(upload, u"disk_full"_s, message);
-        *error = { 507, u"disk_full"_s, message };
-        return std::nullopt;
-    }
-    if (!ioError.isEmpty()) {
-        const QString message = tr("Cannot write the upload: %1").arg(ioError);
-        fail(upload, u"io_error"_s, message);
-        *error = { 500, u"io_error"_s, message };
+    if (const UploadError written = m_store.writeAt(id, info.offset, chunk)) {
+        *error = written;
+        fail(upload, written);
         return std::nullopt;
     }
     info.offset += chunk.size();
@@ -632,46 +486,37 @@ std::optional<qint64> UploadManager::appendTo(std::shared_ptr<Upload> keep, qint
     return info.offset;
 }
 
-void UploadManager::complete(Upload &upload, Error *error)
+void UploadDriver::complete(Upload &upload, UploadError *error)
 {
     Info &info = upload.info;
     reportProgress(upload, 1, tr("Verifying"));
-    const QString part = partPath(info.id);
     m_hasher.wait(); // the last chunks may still be queued (one at most)
     const QByteArray digest = upload.hash->result().toHex();
-    if (QFileInfo(part).size() != info.length) {
-        const QString message = tr("The partial file has %1 bytes, not %2: it changed on disk.")
-                                    .arg(QFileInfo(part).size())
-                                    .arg(info.length);
-        fail(upload, u"verify_failed"_s, message);
-        *error = { 500, u"verify_failed"_s, message };
+    if (const qint64 size = m_store.partSize(info.id); size != info.length) {
+        *error = { UploadError::Kind::VerifyFailed,
+                   tr("The partial file has %1 bytes, not %2: it changed on disk.")
+                       .arg(size)
+                       .arg(info.length) };
+        fail(upload, *error);
         return;
     }
     if (!upload.expectedSha256.isEmpty() && upload.expectedSha256 != digest) {
-        const QString message
-            = tr("The SHA-256 of the received file (%1) is not the one announced (%2).")
-                  .arg(QString::fromLatin1(digest), QString::fromLatin1(upload.expectedSha256));
-        fail(upload, u"checksum_mismatch"_s, message);
-        *error = { 460, u"checksum_mismatch"_s, message };
+        *error
+            = { UploadError::Kind::ChecksumMismatch,
+                tr("The SHA-256 of the received file (%1) is not the one announced (%2).")
+                    .arg(QString::fromLatin1(digest), QString::fromLatin1(upload.expectedSha256)) };
+        fail(upload, *error);
         return;
     }
     // Never onto an existing entry (a planted dangling link would be written through), and
     // never a copy: the partial file lies in the same folder. A name taken meanwhile: the next.
-    QString target = uniqueTarget(info.filename);
-    int renameError = 0;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        renameError = ExclusiveFile::renameNoReplace(part, target);
-        if (renameError != EEXIST)
-            break;
-        target = uniqueTarget(info.filename);
-    }
-    if (renameError != 0) {
-        const QString message = tr("Cannot move the upload into place at %1.").arg(target);
-        fail(upload, u"io_error"_s, message);
-        *error = { 500, u"io_error"_s, message };
+    const std::optional<QString> placed = m_store.place(info.id, info.filename, error);
+    if (!placed) {
+        fail(upload, *error);
         return;
     }
-    QFile::remove(statePath(info.id)); // a finished upload is never brought back
+    const QString target = *placed;
+    m_store.remove(info.id); // its state: a finished upload is never brought back
     // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
     // fsync here took as long as the disk needs for the whole file (seconds for a large one
     // on a slow disk), all of it with the event loop, and so the window, stalled.
@@ -703,7 +548,12 @@ void UploadManager::complete(Upload &upload, Error *error)
     updateTask(upload, done);
 }
 
-void UploadManager::fail(Upload &upload, const QString &code, const QString &message)
+void UploadDriver::fail(Upload &upload, const UploadError &error)
+{
+    fail(upload, error.code(), error.message);
+}
+
+void UploadDriver::fail(Upload &upload, const QString &code, const QString &message)
 {
     const QString id = upload.info.id;
     removeFiles(upload);
@@ -715,14 +565,14 @@ void UploadManager::fail(Upload &upload, const QString &code, const QString &mes
     m_uploads.remove(id);
 }
 
-void UploadManager::reportProgress(Upload &upload, int step, const QString &message)
+void UploadDriver::reportProgress(Upload &upload, int step, const QString &message)
 {
     ExternalUpdate update;
     update.progress = progress(upload, step, message);
     updateTask(upload, update);
 }
 
-TaskProgress UploadManager::progress(const Upload &upload, int step, const QString &message) const
+TaskProgress UploadDriver::progress(const Upload &upload, int step, const QString &message) const
 {
     const Info &info = upload.info;
     TaskProgress p;
@@ -738,7 +588,7 @@ TaskProgress UploadManager::progress(const Upload &upload, int step, const QStri
     return p;
 }
 
-void UploadManager::updateTask(const Upload &upload, const ExternalUpdate &update)
+void UploadDriver::updateTask(const Upload &upload, const ExternalUpdate &update)
 {
     if (upload.info.taskId.isEmpty() || !m_engineAlive)
         return;
@@ -748,11 +598,11 @@ void UploadManager::updateTask(const Upload &upload, const ExternalUpdate &updat
     m_engine.updateExternal(upload.info.taskId, update);
 }
 
-UploadManager::Error UploadManager::terminate(const QString &id)
+UploadError UploadDriver::terminate(const QString &id)
 {
     const auto it = m_uploads.constFind(id);
     if (it == m_uploads.cend())
-        return { 404, u"not_found"_s,
+        return { UploadError::Kind::NotFound,
                  tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
     const std::shared_ptr<Upload> upload = *it;
     if (!upload->info.finished) {
@@ -769,7 +619,7 @@ UploadManager::Error UploadManager::terminate(const QString &id)
     return {};
 }
 
-int UploadManager::expireIdle()
+int UploadDriver::expireIdle()
 {
     const qint64 now = m_clock.elapsed();
     const qint64 expiry = m_options.expiry.count();
@@ -790,7 +640,7 @@ int UploadManager::expireIdle()
     return int(stale.size());
 }
 
-UploadManager::Upload *UploadManager::findByTask(const QString &taskId)
+UploadDriver::Upload *UploadDriver::findByTask(const QString &taskId)
 {
     for (const std::shared_ptr<Upload> &u : std::as_const(m_uploads)) {
         if (u->info.taskId == taskId)
@@ -799,7 +649,7 @@ UploadManager::Upload *UploadManager::findByTask(const QString &taskId)
     return nullptr;
 }
 
-void UploadManager::startTask(const TaskSnapshot &task)
+void UploadDriver::startTask(const TaskSnapshot &task)
 {
     if (Upload *upload = findByTask(task.id); upload && !upload->info.finished) {
         // A restored upload resumed by a user (retry) or by its sender's next chunk: running
@@ -829,7 +679,7 @@ void UploadManager::startTask(const TaskSnapshot &task)
     });
 }
 
-void UploadManager::cancelTask(const TaskSnapshot &task)
+void UploadDriver::cancelTask(const TaskSnapshot &task)
 {
     Upload *upload = findByTask(task.id);
     if (!upload)

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "taskevent.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+#include <functional>
+
+class TaskTracker;
+struct TaskSnapshot;
+
+// The engine's fan-out to its observers (TaskTracker): state events are batched once per
+// event-loop pass and reach every tracker in order; progress is remembered per tracker as
+// "these tasks changed" and told at each tracker's own rate (widgets and server 30/s, the
+// store 1/s), with the task's latest snapshot. Deliveries are queued calls in the tracker's
+// thread. Knows nothing of how tasks run: the engine posts, marks and flushes.
+class TrackerHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TrackerHub)
+
+public:
+    // The latest snapshot of a task, or null once it is gone.
+    using Lookup = std::function<const TaskSnapshot *(const QString &id)>;
+    static constexpr int DefaultIntervalMs = 33;
+
+    explicit TrackerHub(Lookup lookup, QObject *parent = nullptr);
+    ~TrackerHub() override;
+
+    // The pending batch goes out first (to the others), then `existing` (what is there now)
+    // to the new tracker alone: it never sees an event twice.
+    void add(TaskTracker *tracker, int maxUpdatesPerSecond, const QList<TaskEvent> &existing);
+    void remove(TaskTracker *tracker);
+    int count() const { return int(m_entries.size()); }
+    // The shortest interval any tracker asks for (DefaultIntervalMs without trackers).
+    int fastestIntervalMs() const;
+
+    // A state event (added, state changed, removed): batched until this event-loop pass ends
+    // or flushState() is called.
+    void post(const TaskEvent &event);
+    void flushState();
+    // A task's progress (or actions) changed: every tracker hears of it at its next flush.
+    void markDirty(const QString &id);
+    bool hasDirty() const;
+    // Tells each tracker whose interval has passed at nowMs (all of them with force) the
+    // tasks that changed since it was last told.
+    void flushProgress(qint64 nowMs, bool force = false);
+
+Q_SIGNALS:
+    void intervalChanged(int ms);
+
+private:
+    struct Entry
+    {
+        QPointer<TaskTracker> tracker;
+        int intervalMs = DefaultIntervalMs;
+        qint64 lastFlushMs = 0;
+        QSet<QString> dirty;
+    };
+
+    void scheduleFlush();
+    void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
+    void flushEntry(Entry &entry, qint64 nowMs);
+
+    Lookup m_lookup;
+    QList<Entry *> m_entries;
+    QList<TaskEvent> m_pending;
+    bool m_flushScheduled = false;
+};

@@ -1,0 +1,166 @@
+// Tests of TrackerHub: state events batched once per event-loop pass and delivered in order to
+// every tracker; progress told at each tracker's own rate (synthetic times), with the latest
+// snapshot and once per task however often it changed; a new tracker gets what exists, never
+// an event twice; removed and destroyed trackers hear nothing more.
+#include "app/core/tasksnapshot.h"
+#include "app/core/tasktracker.h"
+#include "app/core/trackerhub.h"
+
+#include <QHash>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+class Recorder final : public TaskTracker
+{
+public:
+    QList<TaskEvents> batches;
+    void tasksChanged(const TaskEvents &events) override { batches.append(events); }
+    QList<TaskEvent> all() const
+    {
+        QList<TaskEvent> out;
+        for (const TaskEvents &b : batches)
+            out += b;
+        return out;
+    }
+};
+
+TaskSnapshot snapshot(const QString &id, TaskState state, double percent = 0)
+{
+    TaskSnapshot s;
+    s.id = id;
+    s.state = state;
+    s.progress.percent = percent;
+    return s;
+}
+} // namespace
+
+class tst_TrackerHub : public QObject
+{
+    Q_OBJECT
+
+private:
+    QHash<QString, TaskSnapshot> m_tasks;
+    std::unique_ptr<TrackerHub> m_hub;
+
+    // Lets the queued deliveries run (they are queued calls in the tracker's thread).
+    static void deliver() { QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall); }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_tasks.clear();
+        m_hub = std::make_unique<TrackerHub>([this](const QString &id) -> const TaskSnapshot * {
+            const auto it = m_tasks.constFind(id);
+            return it == m_tasks.cend() ? nullptr : &*it;
+        });
+    }
+
+    void stateEventsAreBatchedInOrder()
+    {
+        Recorder a;
+        Recorder b;
+        m_hub->add(&a, 30, {});
+        m_hub->add(&b, 1, {});
+        m_hub->post(
+            { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
+        m_hub->post({ TaskEvent::Kind::StateChanged, snapshot(u"t"_s, TaskState::Running),
+                      TaskState::Queued });
+        QVERIFY(a.batches.isEmpty()); // not before the event loop's turn
+        QTRY_COMPARE(a.batches.size(), 1);
+        deliver();
+        for (const Recorder *r : { &a, &b }) {
+            QCOMPARE(r->batches.size(), 1); // one batch, whatever the tracker's rate
+            QCOMPARE(r->batches.at(0).size(), 2);
+            QCOMPARE(r->batches.at(0).at(0).kind, TaskEvent::Kind::Added);
+            QCOMPARE(r->batches.at(0).at(1).task.state, TaskState::Running);
+        }
+    }
+
+    void progressAtEachTrackersRate()
+    {
+        Recorder fast; // 30/s: every 33 ms
+        Recorder slow; // 1/s
+        m_hub->add(&fast, 30, {});
+        m_hub->add(&slow, 1, {});
+        QCOMPARE(m_hub->fastestIntervalMs(), 33);
+        m_tasks.insert(u"t"_s, snapshot(u"t"_s, TaskState::Running));
+        // 3 s of progress at 100 changes a second, flushed every 10 ms.
+        for (qint64 ms = 10; ms <= 3000; ms += 10) {
+            m_tasks[u"t"_s].progress.percent = double(ms) / 30.0;
+            m_hub->markDirty(u"t"_s);
+            m_hub->flushProgress(ms);
+        }
+        deliver();
+        QCOMPARE(fast.batches.size(), 75); // every 40 ms: the first 10 ms tick past 33 ms
+        QCOMPARE(slow.batches.size(), 3); // at 1, 2 and 3 s
+        for (const TaskEvents &b : std::as_const(slow.batches)) {
+            QCOMPARE(b.size(), 1); // one event per task, however often it changed
+            QCOMPARE(b.at(0).kind, TaskEvent::Kind::Progress);
+        }
+        QCOMPARE(*slow.batches.last().at(0).task.progress.percent, 100.0); // the latest
+    }
+
+    void nothingChangedNothingSent()
+    {
+        Recorder r;
+        m_hub->add(&r, 30, {});
+        QVERIFY(!m_hub->hasDirty());
+        m_hub->flushProgress(1000, true);
+        deliver();
+        QVERIFY(r.batches.isEmpty());
+        // A task gone before the flush is not told either.
+        m_hub->markDirty(u"gone"_s);
+        QVERIFY(m_hub->hasDirty());
+        m_hub->flushProgress(2000, true);
+        QVERIFY(!m_hub->hasDirty());
+        deliver();
+        QVERIFY(r.batches.isEmpty());
+    }
+
+    // The pending batch predates a new tracker: it gets what exists instead, never both.
+    void newTrackerGetsWhatExists()
+    {
+        Recorder first;
+        m_hub->add(&first, 30, {});
+        m_hub->post(
+            { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
+        Recorder late;
+        m_hub->add(
+            &late, 30,
+            { { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued } });
+        deliver();
+        QCOMPARE(first.all().size(), 1);
+        QCOMPARE(late.all().size(), 1);
+        QCOMPARE(late.all().at(0).kind, TaskEvent::Kind::Added);
+    }
+
+    void removedAndDestroyedTrackersHearNothing()
+    {
+        Recorder kept;
+        Recorder removed;
+        auto *destroyed = new Recorder;
+        QSignalSpy interval(m_hub.get(), &TrackerHub::intervalChanged);
+        m_hub->add(&kept, 1, {});
+        m_hub->add(&removed, 30, {});
+        m_hub->add(destroyed, 60, {});
+        QCOMPARE(m_hub->count(), 3);
+        QCOMPARE(interval.last().at(0).toInt(), 16);
+        m_hub->remove(&removed);
+        delete destroyed;
+        QCOMPARE(m_hub->count(), 1);
+        // Only the 1/s store is left; the clock still ticks at the default rate for sampling.
+        QCOMPARE(interval.last().at(0).toInt(), TrackerHub::DefaultIntervalMs);
+        m_hub->post(
+            { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
+        m_hub->flushState();
+        deliver();
+        QCOMPARE(kept.all().size(), 1);
+        QVERIFY(removed.batches.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_TrackerHub)
+#include "tst_trackerhub.moc"
