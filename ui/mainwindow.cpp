@@ -135,7 +135,7 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
     m_confirmQuit = [this](int active) {
         return QMessageBox::question(
                    this, tr("Quit Headway?"),
-                   tr("%n task(s) are still running or waiting. If you quit now they stop and are "
+                   tr("%n task(s) are still running or queued. If you quit now they stop and are "
                       "offered for retry at the next start.",
                       nullptr, active),
                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)

@@ -28,7 +28,10 @@ ProgressInput::ProgressInput(QObject *parent) : QObject(parent)
 
 ProgressInput::~ProgressInput()
 {
-    // Never leave the command running behind us.
+    // Never leave the command running behind us. Our owner's members may already be gone
+    // (ProgressSession's timer is): the dying process must not signal into them.
+    if (m_process)
+        m_process->disconnect(this);
     if (isRunning()) {
         CommandTask::signalGroup(m_pid, SIGKILL);
         m_process->waitForFinished(5000);

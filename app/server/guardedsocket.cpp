@@ -91,6 +91,13 @@ GuardedSocket::GuardedSocket(std::shared_ptr<const HttpGuardOptions> options, QO
     armTimer();
 }
 
+GuardedSocket::~GuardedSocket()
+{
+    // ~QAbstractSocket emits disconnected() after our members (m_timer) are gone: our own
+    // slots must not run then (UBSan: member call on a destroyed QTimer).
+    disconnect(this, nullptr, this, nullptr);
+}
+
 void GuardedSocket::setLongLived(bool longLived)
 {
     m_longLived = longLived;

@@ -55,6 +55,7 @@ public:
 
     explicit GuardedSocket(std::shared_ptr<const HttpGuardOptions> options,
                            QObject *parent = nullptr);
+    ~GuardedSocket() override;
 
     Mode mode() const { return m_mode; }
     // Bytes given to the scanner so far: each byte of the connection exactly once.

@@ -163,7 +163,7 @@ TaskSpec TaskApi::parseSpec(const QJsonObject &body, const QStringList &ignoredK
 }
 
 std::variant<TaskSnapshot, ApiError> TaskApi::submit(const QJsonObject &body,
-                                                      const QStringList &ignoredKeys)
+                                                     const QStringList &ignoredKeys)
 {
     QList<FieldError> errors;
     const TaskSpec spec = parseSpec(body, ignoredKeys, errors);

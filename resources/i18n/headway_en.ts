@@ -14,10 +14,10 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>%n task(s) are still running or waiting. If you quit now they stop and are offered for retry at the next start.</source>
+        <source>%n task(s) are still running or queued. If you quit now they stop and are offered for retry at the next start.</source>
         <translation>
-            <numerusform>%n task is still running or waiting. If you quit now it stops and is offered for retry at the next start.</numerusform>
-            <numerusform>%n tasks are still running or waiting. If you quit now they stop and are offered for retry at the next start.</numerusform>
+            <numerusform>%n task is still running or queued. If you quit now it stops and is offered for retry at the next start.</numerusform>
+            <numerusform>%n tasks are still running or queued. If you quit now they stop and are offered for retry at the next start.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -462,7 +462,14 @@ def scenario_slowclient(binary, tmp, seed):
         growth = (peak[0] - start_rss) / 1024
         print("slowclient: RSS %.1f MiB at the start, peak %.1f MiB (+%.1f MiB) with a stopped client"
               % (start_rss / 1024, peak[0] / 1024, growth))
-        check(growth <= 16, "RSS grew by %.1f MiB with a stopped WebSocket client" % growth)
+        if os.environ.get("HEADWAY_SANITIZED"):
+            # ASan's allocator keeps freed chunks per size class (and in quarantine): RSS says
+            # nothing about Headway's own memory there. The sanitized run still proves the
+            # slow-client path free of memory errors and the rate check below.
+            print("slowclient: RSS bound not checked in a sanitized build (%s)"
+                  % os.environ["HEADWAY_SANITIZED"])
+        else:
+            check(growth <= 16, "RSS grew by %.1f MiB with a stopped WebSocket client" % growth)
 
         def rate(i, t0, t1):
             return sum(1 for t in stamps[i] if t0 <= t < t1) / max(t1 - t0, 1e-3)
