@@ -468,8 +468,9 @@ int TaskEngine::removeFinished()
     return removed;
 }
 
-void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
+TaskEvents TaskEngine::restore(const QList<TaskSnapshot> &tasks)
 {
+    TaskEvents changed;
     for (const TaskSnapshot &snapshot : tasks) {
         if (m_tasks.contains(snapshot.id))
             continue;
@@ -480,9 +481,11 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         task->capabilities = capabilitiesOf(type, task->external);
         TaskSnapshot &s = task->snapshot;
         bool requeue = false;
+        bool modified = false;
         switch (s.state) {
         case TaskState::Running:
         case TaskState::Paused:
+            modified = true;
             s.state = TaskState::Interrupted;
             if (!s.finished.isValid())
                 s.finished = now();
@@ -493,6 +496,7 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             break;
         case TaskState::Retrying:
         case TaskState::Queued:
+            modified = s.state != TaskState::Queued || s.retryAt.isValid();
             s.state = TaskState::Queued;
             s.retryAt = {};
             requeue = true;
@@ -505,12 +509,16 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             s.error
                 = TaskError { u"unknown_type"_s, tr("Unknown task type \"%1\".").arg(s.type), {} };
             requeue = false;
+            modified = true;
         }
         EngineTask *raw = task.get();
         addTask(std::move(task));
+        if (modified)
+            changed.append({ TaskEvent::Kind::StateChanged, raw->snapshot, snapshot.state });
         if (requeue)
             enqueue(*raw);
     }
+    return changed;
 }
 
 void TaskEngine::inject(const TaskSnapshot &snapshot)
@@ -625,17 +633,19 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     return snapshot;
 }
 
-void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, bool replayExisting)
 {
+    // The pending batch was built before this tracker came: flush it to the others first so
+    // the tracker never sees an event twice, then tell it what exists.
+    flushStateEvents();
     auto *entry = new TrackerEntry;
     entry->tracker = tracker;
     entry->intervalMs = std::max(1, 1000 / std::max(1, maxUpdatesPerSecond));
     m_trackers.append(entry);
     connect(tracker, &QObject::destroyed, this, [this, tracker] { removeTracker(tracker); });
     updateSampleInterval();
-    // The pending batch was built before this tracker came: flush it first so the tracker
-    // never sees an event twice, then tell it what exists.
-    flushStateEvents();
+    if (!replayExisting)
+        return;
     QList<TaskEvent> existing;
     existing.reserve(m_order.size());
     for (const QString &id : std::as_const(m_order)) {

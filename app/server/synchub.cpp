@@ -41,7 +41,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
             continue;
         }
         if (it == m_tasks.end()) {
-            it = m_tasks.insert(id, Entry { {}, {}, {}, 0, m_nextOrder++ });
+            it = m_tasks.insert(id, Entry { {}, {}, 0, m_nextOrder++ });
             m_byOrder.emplace(it->order, id);
             // A task that comes back is no longer removed.
             for (auto r = m_removed.begin(); r != m_removed.end();) {
@@ -59,7 +59,6 @@ void SyncHub::tasksChanged(const TaskEvents &events)
                 }
             }
         }
-        it->json = event.task.toJson();
         it->snapshot = event.task;
         it->bytes.clear();
         it->rid = rid;
@@ -84,10 +83,10 @@ QJsonObject SyncHub::diffSince(qint64 since) const
     QJsonArray removed;
     if (full) {
         for (const auto &[order, id] : m_byOrder)
-            tasks.append(m_tasks.value(id).json);
+            tasks.append(m_tasks.value(id).snapshot.toJson());
     } else {
         for (auto it = m_byRid.upper_bound(since); it != m_byRid.end(); ++it)
-            tasks.append(m_tasks.value(it->second).json);
+            tasks.append(m_tasks.value(it->second).snapshot.toJson());
         for (auto it = m_removed.upper_bound(since); it != m_removed.end(); ++it)
             removed.append(it->second);
     }
@@ -126,6 +125,6 @@ QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
     if (!current)
         return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
     if (it->bytes.isEmpty())
-        it->bytes = QJsonDocument(it->json).toJson(QJsonDocument::Compact);
+        it->bytes = QJsonDocument(it->snapshot.toJson()).toJson(QJsonDocument::Compact);
     return it->bytes;
 }

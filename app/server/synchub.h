@@ -44,11 +44,12 @@ Q_SIGNALS:
     void changed(qint64 rid);
 
 private:
+    // No QJsonObject per task: with 10,000 stored tasks those were most of the start-up
+    // time and tens of MB that no client had asked for. The JSON is made when asked.
     struct Entry
     {
-        QJsonObject json;
         TaskSnapshot snapshot;
-        mutable QByteArray bytes; // json serialized, made on first use
+        mutable QByteArray bytes; // snapshot.toJson() serialized, made on first use
         qint64 rid = 0;
         qint64 order = 0; // creation order for full updates
     };
