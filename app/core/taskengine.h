@@ -79,8 +79,7 @@ public:
     // The tracker is told of changes in its own thread, progress at most
     // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already,
     // unless replayExisting is false (the store they were restored from has them).
-    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30,
-                    bool replayExisting = true);
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30, bool replayExisting = true);
     void removeTracker(TaskTracker *tracker);
 
     // External tasks: tasks of `type` are started by the driver instead of a worker; the

@@ -4,11 +4,10 @@
 // interval is time the event loop could not run. Prints figures; never a timed assertion.
 // Run under QT_QPA_PLATFORM=offscreen (run.sh does) or on a real display.
 
-#include "historyfill.h"
-
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
+#include "historyfill.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -190,9 +189,10 @@ int runHistory(int count, double budgetMs)
         report("scrolling the list", s, budgetMs);
         std::printf("scroll steps: %d (scrollbar 0..%d, page %d); longest stalls: %s\n", steps,
                     bar->maximum(), bar->pageStep(), qPrintable(probe.worst(5)));
-        std::printf("RESULT history=%d rows=%d restore_ms=%.1f shown_ms=%.1f scroll_stall_max_ms=%.2f "
-                    "budget_ms=%.0f\n",
-                    count, rows, restoreMs, shownMs, s.empty() ? 0.0 : s.back(), budgetMs);
+        std::printf(
+            "RESULT history=%d rows=%d restore_ms=%.1f shown_ms=%.1f scroll_stall_max_ms=%.2f "
+            "budget_ms=%.0f\n",
+            count, rows, restoreMs, shownMs, s.empty() ? 0.0 : s.back(), budgetMs);
     }
     engine.shutdown();
     return rows == count ? 0 : 1;

@@ -5,14 +5,13 @@
 // --quick uses tiny sizes (the bench_smoke test); the exit code is non-zero only when a
 // measurement could not be made (tasks lost, digests differ), never because of a time.
 
-#include "historyfill.h"
-
 #include "app/core/taskcontext.h"
 #include "app/core/taskengine.h"
 #include "app/core/taskrunner.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktracker.h"
 #include "app/core/tasktyperegistry.h"
+#include "historyfill.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -303,8 +302,9 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "usage: headway_bench --fill-store N FILE\n");
             return 2;
         }
-        return fillHistory(parser.positionalArguments().constFirst(), parser.value(fill).toInt()) ? 0
-                                                                                                : 1;
+        return fillHistory(parser.positionalArguments().constFirst(), parser.value(fill).toInt())
+            ? 0
+            : 1;
     }
 
     const bool q = parser.isSet(quick);
