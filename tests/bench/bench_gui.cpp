@@ -158,6 +158,22 @@ int runHistory(int count, double budgetMs)
 
         QScrollBar *bar = view->verticalScrollBar();
         StallProbe probe;
+        probe.start();
+        spin(1000);
+        probe.stop();
+        report("idle window (load baseline)", probe.stalls(), budgetMs);
+        // What one frame of the list costs: the viewport painted whole, synchronously.
+        std::vector<double> paints;
+        for (int i = 0; i < 50; ++i) {
+            QElapsedTimer paint;
+            paint.start();
+            view->viewport()->repaint();
+            paints.push_back(double(paint.nsecsElapsed()) / 1e6);
+        }
+        std::sort(paints.begin(), paints.end());
+        std::printf("the list's viewport (%dx%d) painted whole: median %.2f ms, max %.2f ms\n",
+                    view->viewport()->width(), view->viewport()->height(), paints[25],
+                    paints.back());
         QEventLoop loop;
         QTimer wheel;
         wheel.setTimerType(Qt::PreciseTimer);
