@@ -143,6 +143,46 @@ private Q_SLOTS:
         QVERIFY(hub.hasChangesSince(r1));
         QVERIFY(!hub.hasChangesSince(hub.rid()));
     }
+
+    // The push message is written piece by piece (no QJsonObject tree for 10,000 tasks): it
+    // says exactly what diffSince() says, plus its type, from any starting point.
+    void messageMatchesDiff_data()
+    {
+        QTest::addColumn<int>("since"); // 0: full; n: the rid after the n-th batch
+        QTest::addColumn<QString>("type");
+        QTest::newRow("full") << 0 << u"snapshot"_s;
+        QTest::newRow("after the first batch") << 1 << u"changes"_s;
+        QTest::newRow("after the second batch") << 2 << u"changes"_s;
+        QTest::newRow("up to date") << 4 << u"changes"_s;
+    }
+
+    void messageMatchesDiff()
+    {
+        QFETCH(int, since);
+        QFETCH(QString, type);
+        SyncHub hub;
+        QList<qint64> rids;
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s),
+                           makeEvent(TaskEvent::Kind::Added, u"b \"quoted\""_s),
+                           makeEvent(TaskEvent::Kind::Added, u"c"_s) });
+        rids.append(hub.rid());
+        TaskEvent running = makeEvent(TaskEvent::Kind::StateChanged, u"a"_s, TaskState::Running);
+        running.task.output = u"line\nwith \"quotes\" and é"_s;
+        hub.tasksChanged({ running });
+        hub.taskJson(running.task); // a task's cached JSON is used as it is
+        rids.append(hub.rid());
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Removed, u"c"_s) });
+        rids.append(hub.rid());
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Progress, u"b \"quoted\""_s) });
+        rids.append(hub.rid());
+        const qint64 from = since == 0 ? 0 : rids.at(since - 1);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(hub.message(from), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QJsonObject expected = hub.diffSince(from);
+        expected.insert(u"type"_s, type);
+        QCOMPARE(doc.object(), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SyncHub)
