@@ -13,6 +13,38 @@ SyncHub::SyncHub(QObject *parent)
       ,
       m_base(QDateTime::currentMSecsSinceEpoch() * 1000), m_rid(m_base), m_forgottenUpTo(m_base)
 {
+    m_prepareTimer.setInterval(0);
+    connect(&m_prepareTimer, &QTimer::timeout, this, &SyncHub::prepareSome);
+}
+
+namespace {
+constexpr int kPreparePerPass = 100; // ~5 ms of serializing on this machine under load
+}
+
+void SyncHub::prepareSome()
+{
+    int done = 0;
+    auto it = m_byOrder.lower_bound(m_prepareFrom);
+    for (; it != m_byOrder.end() && done < kPreparePerPass; ++it) {
+        const Entry &entry = *m_tasks.constFind(it->second);
+        if (entry.bytes.isEmpty()) {
+            entry.bytes = QJsonDocument(entry.snapshot.toJson()).toJson(QJsonDocument::Compact);
+            ++done;
+        }
+    }
+    if (it == m_byOrder.end()) {
+        m_prepareTimer.stop();
+        return;
+    }
+    m_prepareFrom = it->first;
+}
+
+int SyncHub::preparedCount() const
+{
+    int count = 0;
+    for (const Entry &entry : m_tasks)
+        count += entry.bytes.isEmpty() ? 0 : 1;
+    return count;
 }
 
 void SyncHub::tasksChanged(const TaskEvents &events)
@@ -21,6 +53,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
         return;
     const qint64 rid = ++m_rid;
     m_messageCache.clear();
+    bool added = false;
     for (const TaskEvent &event : events) {
         const QString &id = event.task.id;
         auto it = m_tasks.find(id);
@@ -43,6 +76,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
         if (it == m_tasks.end()) {
             it = m_tasks.insert(id, Entry { {}, {}, 0, m_nextOrder++ });
             m_byOrder.emplace(it->order, id);
+            added = true;
             // A task that comes back is no longer removed.
             for (auto r = m_removed.begin(); r != m_removed.end();) {
                 if (r->second == id)
@@ -63,6 +97,12 @@ void SyncHub::tasksChanged(const TaskEvents &events)
         it->bytes.clear();
         it->rid = rid;
         m_byRid.emplace(rid, id);
+    }
+    // New tasks (at start-up, a whole history) get their JSON made ahead, a few per pass.
+    // Tasks that change later are serialized when asked, as before.
+    if (added && !m_prepareTimer.isActive()) {
+        m_prepareFrom = 0;
+        m_prepareTimer.start();
     }
     while (qsizetype(m_removed.size()) > m_maxRemembered) {
         m_forgottenUpTo = m_removed.begin()->first;
@@ -136,7 +176,11 @@ QByteArray SyncHub::message(qint64 since) const
             append(c->second);
     }
     bytes += full ? "],\"type\":\"snapshot\"}" : "],\"type\":\"changes\"}";
-    // Only a handful of distinct starting points matter (clients up to date share one).
+    // Only a handful of distinct starting points matter (clients up to date share one). A
+    // full update is not kept: it is a concatenation of the tasks' prepared JSON, cheap to
+    // make again, and with a big history it would hold megabytes for one connecting client.
+    if (full)
+        return bytes;
     if (m_messageCache.size() > 64)
         m_messageCache.clear();
     m_messageCache.insert(since, bytes);

@@ -183,6 +183,41 @@ private Q_SLOTS:
         expected.insert(u"type"_s, type);
         QCOMPARE(doc.object(), expected);
     }
+
+    // A big history's JSON is made ahead, a few tasks per event-loop pass (the first client's
+    // full update is then a concatenation); changed tasks are serialized again when asked.
+    void newTasksArePreparedAhead_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::newRow("one") << 1;
+        QTest::newRow("a few passes") << 1000;
+    }
+
+    void newTasksArePreparedAhead()
+    {
+        QFETCH(int, count);
+        SyncHub hub;
+        TaskEvents events;
+        for (int i = 0; i < count; ++i)
+            events.append(makeEvent(TaskEvent::Kind::Added, u"t%1"_s.arg(i), TaskState::Succeeded));
+        hub.tasksChanged(events);
+        QCOMPARE(hub.preparedCount(), 0); // not in the same pass: start-up answers first
+        QTRY_COMPARE(hub.preparedCount(), count);
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::StateChanged, u"t0"_s, TaskState::Failed) });
+        QCOMPARE(hub.preparedCount(), count - 1); // its old JSON is gone
+        QJsonObject expected = hub.diffSince(0);
+        expected.insert(u"type"_s, u"snapshot"_s);
+        QCOMPARE(QJsonDocument::fromJson(hub.message(0)).object(), expected);
+        QCOMPARE(QJsonDocument::fromJson(hub.message(0))
+                     .object()
+                     .value(u"tasks"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"state"_s)
+                     .toString(),
+                 u"failed"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SyncHub)
