@@ -1,5 +1,6 @@
-// The task list: one keyed row per task, touched only when its task changed, and every DOM
-// write of a batch done in one animation frame (1,000 tasks updating stay smooth).
+// The task list: a keyed row per task near the viewport (a window, see TaskListView), touched
+// only when its task changed, and every DOM write of a batch done in one animation frame
+// (1,000 tasks updating stay smooth; 10,000 stored ones cost a screenful of rows).
 import { clampPercent, formatCounts, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
 import { ACTIONS, canDo, isActive, isFinished } from './transitions.js';
 
