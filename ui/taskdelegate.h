@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QStyle>
 #include <QStyledItemDelegate>
 
+class QStyleOptionProgressBar;
 class QStyleOptionViewItem;
 
 // Paints one task row: title and state badge, a QStyle-drawn progress bar (determinate, or a
@@ -28,5 +30,10 @@ public:
                                  const QStyleOption &base, const QWidget *widget);
 
 private:
+    // The style's drawing of `element`, through a pixmap cache keyed by everything it shows.
+    static void paintCachedBar(QPainter *painter, const QRect &rect, QStyle::ControlElement element,
+                               const QStyleOptionProgressBar &bar, QStyle *style,
+                               const QWidget *widget);
+
     double m_phase = 0.3;
 };

@@ -459,8 +459,9 @@ int TaskEngine::removeFinished()
     return removed;
 }
 
-void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
+TaskEvents TaskEngine::restore(const QList<TaskSnapshot> &tasks)
 {
+    TaskEvents changed;
     for (const TaskSnapshot &snapshot : tasks) {
         if (m_tasks.contains(snapshot.id))
             continue;
@@ -471,9 +472,11 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         task->capabilities = capabilitiesOf(type, task->external);
         TaskSnapshot &s = task->snapshot;
         bool requeue = false;
+        bool modified = false;
         switch (s.state) {
         case TaskState::Running:
         case TaskState::Paused:
+            modified = true;
             s.state = TaskState::Interrupted;
             if (!s.finished.isValid())
                 s.finished = now();
@@ -484,6 +487,7 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             break;
         case TaskState::Retrying:
         case TaskState::Queued:
+            modified = s.state != TaskState::Queued || s.retryAt.isValid();
             s.state = TaskState::Queued;
             s.retryAt = {};
             requeue = true;
@@ -496,12 +500,16 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             s.error
                 = TaskError { u"unknown_type"_s, tr("Unknown task type \"%1\".").arg(s.type), {} };
             requeue = false;
+            modified = true;
         }
         EngineTask *raw = task.get();
         addTask(std::move(task));
+        if (modified)
+            changed.append({ TaskEvent::Kind::StateChanged, raw->snapshot, snapshot.state });
         if (requeue)
             enqueue(*raw);
     }
+    return changed;
 }
 
 void TaskEngine::inject(const TaskSnapshot &snapshot)
@@ -614,13 +622,15 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     return snapshot;
 }
 
-void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, bool replayExisting)
 {
     QList<TaskEvent> existing;
-    existing.reserve(m_order.size());
-    for (const QString &id : std::as_const(m_order)) {
-        const TaskSnapshot &s = m_tasks.value(id)->snapshot;
-        existing.append({ TaskEvent::Kind::Added, s, s.state });
+    if (replayExisting) {
+        existing.reserve(m_order.size());
+        for (const QString &id : std::as_const(m_order)) {
+            const TaskSnapshot &s = m_tasks.value(id)->snapshot;
+            existing.append({ TaskEvent::Kind::Added, s, s.state });
+        }
     }
     m_trackers.add(tracker, maxUpdatesPerSecond, existing);
 }

@@ -71,14 +71,17 @@ public:
     int activeCount() const; // queued, running, paused or retrying
 
     // Puts tasks from the store back: running/paused become interrupted, queued ones are
-    // queued again, retrying ones are queued. Observers get Added events.
-    void restore(const QList<TaskSnapshot> &tasks);
+    // queued again, retrying ones are queued. Observers get Added events. Returns a
+    // StateChanged event for each task this changed, so that a store added afterwards with
+    // replayExisting = false writes those and not the whole history again.
+    TaskEvents restore(const QList<TaskSnapshot> &tasks);
     // Puts a task in exactly as given and never runs it (screenshots, tests of views).
     void inject(const TaskSnapshot &task);
 
     // The tracker is told of changes in its own thread, progress at most
-    // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already.
-    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30);
+    // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already,
+    // unless replayExisting is false (the store they were restored from has them).
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30, bool replayExisting = true);
     void removeTracker(TaskTracker *tracker);
 
     // External tasks: tasks of `type` are started by the driver instead of a worker; the

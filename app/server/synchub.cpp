@@ -13,6 +13,38 @@ SyncHub::SyncHub(QObject *parent)
       ,
       m_base(QDateTime::currentMSecsSinceEpoch() * 1000), m_rid(m_base), m_forgottenUpTo(m_base)
 {
+    m_prepareTimer.setInterval(0);
+    connect(&m_prepareTimer, &QTimer::timeout, this, &SyncHub::prepareSome);
+}
+
+namespace {
+constexpr int kPreparePerPass = 100; // ~5 ms of serializing on this machine under load
+}
+
+void SyncHub::prepareSome()
+{
+    int done = 0;
+    auto it = m_byOrder.lower_bound(m_prepareFrom);
+    for (; it != m_byOrder.end() && done < kPreparePerPass; ++it) {
+        const Entry &entry = *m_tasks.constFind(it->second);
+        if (entry.bytes.isEmpty()) {
+            entry.bytes = QJsonDocument(entry.snapshot.toJson()).toJson(QJsonDocument::Compact);
+            ++done;
+        }
+    }
+    if (it == m_byOrder.end()) {
+        m_prepareTimer.stop();
+        return;
+    }
+    m_prepareFrom = it->first;
+}
+
+int SyncHub::preparedCount() const
+{
+    int count = 0;
+    for (const Entry &entry : m_tasks)
+        count += entry.bytes.isEmpty() ? 0 : 1;
+    return count;
 }
 
 void SyncHub::tasksChanged(const TaskEvents &events)
@@ -21,6 +53,7 @@ void SyncHub::tasksChanged(const TaskEvents &events)
         return;
     const qint64 rid = ++m_rid;
     m_messageCache.clear();
+    bool added = false;
     for (const TaskEvent &event : events) {
         const QString &id = event.task.id;
         auto it = m_tasks.find(id);
@@ -41,8 +74,9 @@ void SyncHub::tasksChanged(const TaskEvents &events)
             continue;
         }
         if (it == m_tasks.end()) {
-            it = m_tasks.insert(id, Entry { {}, {}, {}, 0, m_nextOrder++ });
+            it = m_tasks.insert(id, Entry { {}, {}, 0, m_nextOrder++ });
             m_byOrder.emplace(it->order, id);
+            added = true;
             // A task that comes back is no longer removed.
             for (auto r = m_removed.begin(); r != m_removed.end();) {
                 if (r->second == id)
@@ -59,11 +93,16 @@ void SyncHub::tasksChanged(const TaskEvents &events)
                 }
             }
         }
-        it->json = event.task.toJson();
         it->snapshot = event.task;
         it->bytes.clear();
         it->rid = rid;
         m_byRid.emplace(rid, id);
+    }
+    // New tasks (at start-up, a whole history) get their JSON made ahead, a few per pass.
+    // Tasks that change later are serialized when asked, as before.
+    if (added && !m_prepareTimer.isActive()) {
+        m_prepareFrom = 0;
+        m_prepareTimer.start();
     }
     while (qsizetype(m_removed.size()) > m_maxRemembered) {
         m_forgottenUpTo = m_removed.begin()->first;
@@ -84,10 +123,10 @@ QJsonObject SyncHub::diffSince(qint64 since) const
     QJsonArray removed;
     if (full) {
         for (const auto &[order, id] : m_byOrder)
-            tasks.append(m_tasks.value(id).json);
+            tasks.append(m_tasks.value(id).snapshot.toJson());
     } else {
         for (auto it = m_byRid.upper_bound(since); it != m_byRid.end(); ++it)
-            tasks.append(m_tasks.value(it->second).json);
+            tasks.append(m_tasks.value(it->second).snapshot.toJson());
         for (auto it = m_removed.upper_bound(since); it != m_removed.end(); ++it)
             removed.append(it->second);
     }
@@ -106,10 +145,42 @@ QByteArray SyncHub::message(qint64 since) const
     auto it = m_messageCache.constFind(since);
     if (it != m_messageCache.constEnd())
         return *it;
-    QJsonObject diff = diffSince(since);
-    diff.insert(u"type"_s, since == 0 ? u"snapshot"_s : u"changes"_s);
-    QByteArray bytes = QJsonDocument(diff).toJson(QJsonDocument::Compact);
-    // Only a handful of distinct starting points matter (clients up to date share one).
+    // Written piece by piece rather than as one QJsonObject: a full update of 10,000 tasks as
+    // a QJsonArray cost ~40 MB of short-lived objects (kept by the allocator as RSS) and most
+    // of the page's first render. Each task's JSON is still TaskSnapshot::toJson().
+    const bool full = since == 0;
+    QByteArray bytes = "{\"full_update\":";
+    bytes += full ? "true" : "false";
+    QJsonArray removed;
+    if (!full) {
+        for (auto r = m_removed.upper_bound(since); r != m_removed.end(); ++r)
+            removed.append(r->second);
+    }
+    bytes += ",\"removed\":" + QJsonDocument(removed).toJson(QJsonDocument::Compact);
+    bytes += ",\"rid\":" + QByteArray::number(m_rid) + ",\"tasks\":[";
+    bool first = true;
+    const auto append = [&](const QString &id) {
+        const Entry &entry = *m_tasks.constFind(id);
+        if (!first)
+            bytes += ',';
+        first = false;
+        bytes += entry.bytes.isEmpty()
+            ? QJsonDocument(entry.snapshot.toJson()).toJson(QJsonDocument::Compact)
+            : entry.bytes;
+    };
+    if (full) {
+        for (const auto &[order, id] : m_byOrder)
+            append(id);
+    } else {
+        for (auto c = m_byRid.upper_bound(since); c != m_byRid.end(); ++c)
+            append(c->second);
+    }
+    bytes += full ? "],\"type\":\"snapshot\"}" : "],\"type\":\"changes\"}";
+    // Only a handful of distinct starting points matter (clients up to date share one). A
+    // full update is not kept: it is a concatenation of the tasks' prepared JSON, cheap to
+    // make again, and with a big history it would hold megabytes for one connecting client.
+    if (full)
+        return bytes;
     if (m_messageCache.size() > 64)
         m_messageCache.clear();
     m_messageCache.insert(since, bytes);
@@ -126,6 +197,6 @@ QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
     if (!current)
         return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
     if (it->bytes.isEmpty())
-        it->bytes = QJsonDocument(it->json).toJson(QJsonDocument::Compact);
+        it->bytes = QJsonDocument(it->snapshot.toJson()).toJson(QJsonDocument::Compact);
     return it->bytes;
 }

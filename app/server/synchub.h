@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <map>
 
@@ -40,20 +41,28 @@ public:
     // yet heard of its latest change (events arrive a tick later), it is serialized afresh.
     QByteArray taskJson(const TaskSnapshot &live) const;
 
+    // How many tasks have their JSON serialized already (tests).
+    int preparedCount() const;
+
 Q_SIGNALS:
     void changed(qint64 rid);
 
 private:
+    // No QJsonObject per task: with 10,000 stored tasks those were most of the start-up
+    // time and tens of MB that no client had asked for. The JSON is made when asked.
     struct Entry
     {
-        QJsonObject json;
         TaskSnapshot snapshot;
-        mutable QByteArray bytes; // json serialized, made on first use
+        mutable QByteArray bytes; // snapshot.toJson() serialized, made on first use
         qint64 rid = 0;
         qint64 order = 0; // creation order for full updates
     };
 
     bool isFull(qint64 since) const;
+    // Serializes a few not yet serialized tasks, oldest first, while the event loop is idle:
+    // the first client's full update of a big history is then a concatenation, and no pass
+    // holds the loop for more than a fraction of a frame.
+    void prepareSome();
 
     QHash<QString, Entry> m_tasks;
     std::map<qint64, QString> m_byOrder; // order -> id
@@ -65,4 +74,6 @@ private:
     qint64 m_nextOrder = 0;
     int m_maxRemembered = 10000;
     mutable QHash<qint64, QByteArray> m_messageCache; // valid for m_rid only
+    QTimer m_prepareTimer;
+    qint64 m_prepareFrom = 0; // the order prepareSome() goes on from
 };

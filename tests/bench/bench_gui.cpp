@@ -5,7 +5,9 @@
 // Run under QT_QPA_PLATFORM=offscreen (run.sh does) or on a real display.
 
 #include "app/core/taskengine.h"
+#include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
+#include "historyfill.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -13,6 +15,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonObject>
+#include <QListView>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -112,6 +116,108 @@ void report(const char *phase, const std::vector<double> &s, double budgetMs)
     std::fflush(stdout);
 }
 
+// --history N (issue 18, big histories): N finished tasks written through TaskStore, restored
+// as the app does, then the window's task list scrolled from top to bottom in steps of a third
+// of a page every 16 ms (a fast wheel) and back with page jumps; the longest stall is the figure.
+int runHistory(int count, double budgetMs)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"tasks.sqlite"_s);
+    if (!fillHistory(file, count))
+        return 1;
+    TaskTypeRegistry registry;
+    registerBuiltinTaskTypes(registry);
+    TaskEngine engine(registry, EngineOptions {});
+    TaskStore store;
+    QString error;
+    if (!store.open(file, &error)) {
+        std::fprintf(stderr, "bench_gui: %s\n", qPrintable(error));
+        return 1;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    engine.restore(store.loadAll());
+    const double restoreMs = double(clock.nsecsElapsed()) / 1e6;
+    int rows = 0;
+    {
+        MainWindow window(engine);
+        window.setQuitConfirmation([](int) { return true; });
+        window.resize(1200, 800);
+        clock.restart();
+        window.show();
+        auto *view = window.findChild<QListView *>();
+        if (!view || !view->model()) {
+            std::fprintf(stderr, "bench_gui: the window has no task list\n");
+            return 1;
+        }
+        while (view->model()->rowCount() < count && clock.elapsed() < 60000)
+            spin(5);
+        const double shownMs = double(clock.nsecsElapsed()) / 1e6;
+        spin(500); // first paint, style and fonts loaded
+        rows = view->model()->rowCount();
+
+        QScrollBar *bar = view->verticalScrollBar();
+        StallProbe probe;
+        // Scheduling noise of this machine at this moment, to read the scroll's figure against.
+        probe.start();
+        spin(5000);
+        probe.stop();
+        report("idle window, 5 s (baseline)", probe.stalls(), budgetMs);
+        // What one frame of the list costs: the viewport painted whole, synchronously.
+        std::vector<double> paints;
+        for (int i = 0; i < 50; ++i) {
+            QElapsedTimer paint;
+            paint.start();
+            view->viewport()->repaint();
+            paints.push_back(double(paint.nsecsElapsed()) / 1e6);
+        }
+        std::sort(paints.begin(), paints.end());
+        std::printf("the list's viewport (%dx%d) painted whole: median %.2f ms, max %.2f ms\n",
+                    view->viewport()->width(), view->viewport()->height(), paints[25],
+                    paints.back());
+        QEventLoop loop;
+        QTimer wheel;
+        wheel.setTimerType(Qt::PreciseTimer);
+        wheel.setInterval(16);
+        int direction = 1;
+        int steps = 0;
+        QObject::connect(&wheel, &QTimer::timeout, &loop, [&] {
+            ++steps;
+            if (direction > 0) {
+                bar->setValue(bar->value() + std::max(1, bar->pageStep() / 3));
+                if (bar->value() >= bar->maximum())
+                    direction = -1;
+            } else {
+                bar->setValue(bar->value() - 2 * bar->pageStep());
+                if (bar->value() <= bar->minimum())
+                    loop.quit();
+            }
+        });
+        probe.start();
+        wheel.start();
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit); // bounded
+        loop.exec();
+        wheel.stop();
+        probe.stop();
+        const auto s = probe.stalls();
+        std::printf("history of %d finished tasks: restore %.0f ms (store read + engine), window "
+                    "shows every row after %.0f ms\n",
+                    count, restoreMs, shownMs);
+        report("scrolling the list", s, budgetMs);
+        const double longest = s.empty() ? 0.0 : s.back();
+        std::printf("goal: no stall over %.0f ms while scrolling: %s (longest %.1f ms)\n", budgetMs,
+                    longest <= budgetMs ? "met" : "NOT met", longest);
+        std::printf("scroll steps: %d (scrollbar 0..%d, page %d); longest stalls: %s\n", steps,
+                    bar->maximum(), bar->pageStep(), qPrintable(probe.worst(5)));
+        std::printf(
+            "RESULT history=%d rows=%d restore_ms=%.1f shown_ms=%.1f scroll_stall_max_ms=%.2f "
+            "budget_ms=%.0f\n",
+            count, rows, restoreMs, shownMs, s.empty() ? 0.0 : s.back(), budgetMs);
+    }
+    engine.shutdown();
+    return rows == count ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -130,8 +236,12 @@ int main(int argc, char **argv)
     const QCommandLineOption stepsOpt(u"steps"_s, u"Steps per task (100)."_s, u"n"_s, u"100"_s);
     const QCommandLineOption delayOpt(u"delay-ms"_s, u"Delay per step (20)."_s, u"ms"_s, u"20"_s);
     const QCommandLineOption secondsOpt(u"seconds"_s, u"Measured time (5)."_s, u"s"_s, u"5"_s);
-    parser.addOptions({ tasksOpt, stepsOpt, delayOpt, secondsOpt });
+    const QCommandLineOption historyOpt(
+        u"history"_s, u"Only scroll the list over <n> finished tasks from the store."_s, u"n"_s);
+    parser.addOptions({ tasksOpt, stepsOpt, delayOpt, secondsOpt, historyOpt });
     parser.process(app);
+    if (parser.isSet(historyOpt))
+        return runHistory(parser.value(historyOpt).toInt(), 16);
     const int nTasks = parser.value(tasksOpt).toInt();
     const int seconds = parser.value(secondsOpt).toInt();
     constexpr double BudgetMs = 16;

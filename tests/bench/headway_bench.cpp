@@ -11,6 +11,7 @@
 #include "app/core/taskstore.h"
 #include "app/core/tasktracker.h"
 #include "app/core/tasktyperegistry.h"
+#include "historyfill.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -281,42 +282,6 @@ bool benchChecksum(qint64 bytes)
 
 } // namespace
 
-// ---- --fill-store: N finished tasks written through TaskStore (for the soak's start-up) ----
-bool fillStore(const QString &file, int count)
-{
-    TaskStore store;
-    QString error;
-    if (!store.open(file, &error)) {
-        std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
-        return false;
-    }
-    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-1);
-    TaskEvents events;
-    for (int i = 0; i < count; ++i) {
-        TaskSnapshot t;
-        t.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        t.type = u"demo"_s;
-        t.title = u"Demo (10 steps)"_s;
-        t.params = QJsonObject { { u"steps"_s, 10 }, { u"delay_ms"_s, 100 } };
-        t.created = start.addMSecs(qint64(i) * 10);
-        t.started = t.created.addMSecs(5);
-        t.finished = t.started.addSecs(1);
-        t.progress.percent = 100;
-        t.progress.processed = t.progress.total = 10;
-        t.state = TaskState::Succeeded;
-        t.result = QJsonObject { { u"steps"_s, 10 } };
-        events.append({ TaskEvent::Kind::Added, t, TaskState::Queued });
-        events.append({ TaskEvent::Kind::StateChanged, t, TaskState::Running });
-        if (events.size() >= 2000) {
-            store.tasksChanged(events);
-            events.clear();
-        }
-    }
-    store.tasksChanged(events);
-    store.close(); // writes everything queued
-    return true;
-}
-
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
@@ -337,8 +302,9 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "usage: headway_bench --fill-store N FILE\n");
             return 2;
         }
-        return fillStore(parser.positionalArguments().constFirst(), parser.value(fill).toInt()) ? 0
-                                                                                                : 1;
+        return fillHistory(parser.positionalArguments().constFirst(), parser.value(fill).toInt())
+            ? 0
+            : 1;
     }
 
     const bool q = parser.isSet(quick);

@@ -5,7 +5,7 @@
 #
 #   tests/bench/run.sh [BUILD_DIR]        (default: build; `make bench` runs it)
 #   env: PEERS=../shared/peers  WRK_D=5s  SKIP_PEER=1 (no Flask run)  SKIP_GUI=1  QUICK=1
-#        SKIP_UPLOAD=1  SKIP_SOAK=1  UPLOAD_MIB=1024 (bench_upload's and bench_upload_browser's file size;
+#        SKIP_UPLOAD=1  SKIP_SOAK=1  SKIP_HISTORY=1  HISTORY_TASKS=10000  UPLOAD_MIB=1024 (bench_upload's and bench_upload_browser's file size;
 #        QUICK makes it 64)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -189,6 +189,28 @@ if [ -z "${SKIP_SOAK:-}" ] && [ -x "$BENCH/headway_bench" ]; then
   sed 's/^/   /' "$TMP/soak.txt" >&2
 fi
 
+# ------------------------------------------------------------ big history (issue 18) ----
+HISTORY_TXT="not run"
+HISTORY_GUI_TXT="not run"
+HN=${HISTORY_TASKS:-10000}; [ -n "${QUICK:-}" ] && HN=1000
+if [ -z "${SKIP_HISTORY:-}" ] && [ -x "$BENCH/headway_bench" ]; then
+  if [ -x /usr/bin/chromium ] && [ -d "$ROOT/tests/web/node_modules/playwright-core" ]; then
+    log "bench_history: $HN finished tasks in the store: start-up, RSS, the page's first render in Chromium"
+    HEADWAY_BIN="$HEADWAY" HEADWAY_BENCH="$BENCH/headway_bench" timeout 600 \
+      node "$ROOT/tests/bench/bench_history.mjs" --tasks "$HN" --runs 3 \
+      > "$TMP/history.txt" 2> "$TMP/history.err" || { FAILED=1; cat "$TMP/history.err" >&2; }
+    HISTORY_TXT=$(grep -v '^RESULT' "$TMP/history.txt")
+    sed 's/^/   /' "$TMP/history.txt" >&2
+  fi
+  if [ -z "${SKIP_GUI:-}" ] && [ -x "$BENCH/bench_gui" ]; then
+    log "bench_gui --history $HN: the window's list scrolled top to bottom and back, offscreen"
+    QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 timeout 300 "$BENCH/bench_gui" --history "$HN" \
+      > "$TMP/history-gui.txt" 2> "$TMP/history-gui.err" || FAILED=1
+    HISTORY_GUI_TXT=$(grep -v '^RESULT' "$TMP/history-gui.txt")
+    sed 's/^/   /' "$TMP/history-gui.txt" >&2
+  fi
+fi
+
 # ------------------------------------------------------------------------ table ----
 ratio() { "$PY" -c "import sys; a,b=float('$1'),float('$2'); print('x%.1f' % (a/b) if b==b and b>0 and a==a else 'n/a')"; }
 {
@@ -243,6 +265,14 @@ echo
 echo "| measure | value |"
 echo "|---|---|"
 echo "$SOAK_TXT"
+echo
+echo "### Big history (bench_history and bench_gui --history: $HN finished tasks written through TaskStore)"
+echo
+echo '```'
+echo "$HISTORY_TXT"
+echo
+echo "$HISTORY_GUI_TXT"
+echo '```'
 echo
 echo "### GUI stall (bench_gui: MainWindow, 200 demo tasks x 100 steps @ 20 ms, offscreen; budget 16 ms)"
 echo

@@ -128,6 +128,10 @@ private Q_SLOTS:
     void illegalTransitions();
     void removeAndClear();
     void restoreFromStore();
+    void restoreTellsWhatChanged_data();
+    void restoreTellsWhatChanged();
+    void addTrackerAfterRestore_data();
+    void addTrackerAfterRestore();
     void removeFinishedKeepsInterrupted();
     void shutdownInterrupts();
     void injectNeverRuns();
@@ -471,6 +475,87 @@ void tst_TaskEngine::restoreFromStore()
     QTRY_COMPARE(m_engine->task(u"r1"_s)->state, TaskState::Succeeded);
     QCOMPARE(m_engine->tasks().size(), 3);
     QCOMPARE(m_engine->tasks().first().id, u"r1"_s);
+}
+
+// A big history is not written back at each start (issue 18): restore() names the tasks it
+// changed, and only those, so a store added without a replay writes just them.
+void tst_TaskEngine::restoreTellsWhatChanged_data()
+{
+    QTest::addColumn<TaskState>("stored");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("changed");
+    QTest::addColumn<TaskState>("now");
+    QTest::newRow("succeeded") << TaskState::Succeeded << u"probe"_s << false
+                               << TaskState::Succeeded;
+    QTest::newRow("failed") << TaskState::Failed << u"probe"_s << false << TaskState::Failed;
+    QTest::newRow("interrupted") << TaskState::Interrupted << u"probe"_s << false
+                                 << TaskState::Interrupted;
+    QTest::newRow("running") << TaskState::Running << u"probe"_s << true << TaskState::Interrupted;
+    QTest::newRow("paused") << TaskState::Paused << u"probe"_s << true << TaskState::Interrupted;
+    QTest::newRow("retrying") << TaskState::Retrying << u"probe"_s << true << TaskState::Queued;
+    QTest::newRow("queued, unknown type")
+        << TaskState::Queued << u"gone"_s << true << TaskState::Failed;
+    QTest::newRow("finished, unknown type")
+        << TaskState::Succeeded << u"gone"_s << false << TaskState::Succeeded;
+}
+
+void tst_TaskEngine::restoreTellsWhatChanged()
+{
+    QFETCH(TaskState, stored);
+    QFETCH(QString, type);
+    QFETCH(bool, changed);
+    QFETCH(TaskState, now);
+    m_probe->loopForever = true; // a queued one stays running, not finished, while we look
+    TaskSnapshot t;
+    t.id = u"t1"_s;
+    t.type = type;
+    t.state = stored;
+    TaskSnapshot other = t;
+    other.id = u"t2"_s;
+    other.type = u"probe"_s;
+    other.state = TaskState::Succeeded;
+    const TaskEvents events = m_engine->restore({ other, t });
+    QCOMPARE(events.size(), changed ? 1 : 0);
+    if (changed) {
+        QCOMPARE(events.first().kind, TaskEvent::Kind::StateChanged);
+        QCOMPARE(events.first().task.id, u"t1"_s);
+        QCOMPARE(events.first().previousState, stored);
+        QCOMPARE(events.first().task.state, now);
+    }
+    if (now != TaskState::Queued) // a queued one may be running already
+        QCOMPARE(m_engine->task(u"t1"_s)->state, now);
+}
+
+// A tracker added after restore() hears of each task once (the pending batch went to the
+// others first); without a replay it hears of none until something changes.
+void tst_TaskEngine::addTrackerAfterRestore_data()
+{
+    QTest::addColumn<bool>("replay");
+    QTest::newRow("replay") << true;
+    QTest::newRow("no replay") << false;
+}
+
+void tst_TaskEngine::addTrackerAfterRestore()
+{
+    QFETCH(bool, replay);
+    QList<TaskSnapshot> history;
+    for (int i = 0; i < 5; ++i) {
+        TaskSnapshot t;
+        t.id = u"h%1"_s.arg(i);
+        t.type = u"probe"_s;
+        t.state = TaskState::Succeeded;
+        history.append(t);
+    }
+    m_engine->restore(history);
+    RecordingTracker late;
+    m_engine->addTracker(&late, 1, replay);
+    QTRY_COMPARE(m_tracker->events(u"h4"_s).size(), 1); // the early one, once
+    const TaskSnapshot added = submit(); // something new reaches both
+    QTRY_VERIFY(!late.events(added.id).isEmpty());
+    for (const TaskSnapshot &t : std::as_const(history))
+        QCOMPARE(late.events(t.id).size(), replay ? 1 : 0);
+    QCOMPARE(m_tracker->events(u"h0"_s).size(), 1);
+    m_engine->removeTracker(&late);
 }
 
 // Interrupted tasks are work the user may still want: "Clear finished" leaves them.

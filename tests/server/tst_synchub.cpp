@@ -143,6 +143,81 @@ private Q_SLOTS:
         QVERIFY(hub.hasChangesSince(r1));
         QVERIFY(!hub.hasChangesSince(hub.rid()));
     }
+
+    // The push message is written piece by piece (no QJsonObject tree for 10,000 tasks): it
+    // says exactly what diffSince() says, plus its type, from any starting point.
+    void messageMatchesDiff_data()
+    {
+        QTest::addColumn<int>("since"); // 0: full; n: the rid after the n-th batch
+        QTest::addColumn<QString>("type");
+        QTest::newRow("full") << 0 << u"snapshot"_s;
+        QTest::newRow("after the first batch") << 1 << u"changes"_s;
+        QTest::newRow("after the second batch") << 2 << u"changes"_s;
+        QTest::newRow("up to date") << 4 << u"changes"_s;
+    }
+
+    void messageMatchesDiff()
+    {
+        QFETCH(int, since);
+        QFETCH(QString, type);
+        SyncHub hub;
+        QList<qint64> rids;
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Added, u"a"_s),
+                           makeEvent(TaskEvent::Kind::Added, u"b \"quoted\""_s),
+                           makeEvent(TaskEvent::Kind::Added, u"c"_s) });
+        rids.append(hub.rid());
+        TaskEvent running = makeEvent(TaskEvent::Kind::StateChanged, u"a"_s, TaskState::Running);
+        running.task.output = u"line\nwith \"quotes\" and é"_s;
+        hub.tasksChanged({ running });
+        hub.taskJson(running.task); // a task's cached JSON is used as it is
+        rids.append(hub.rid());
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Removed, u"c"_s) });
+        rids.append(hub.rid());
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::Progress, u"b \"quoted\""_s) });
+        rids.append(hub.rid());
+        const qint64 from = since == 0 ? 0 : rids.at(since - 1);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(hub.message(from), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QJsonObject expected = hub.diffSince(from);
+        expected.insert(u"type"_s, type);
+        QCOMPARE(doc.object(), expected);
+    }
+
+    // A big history's JSON is made ahead, a few tasks per event-loop pass (the first client's
+    // full update is then a concatenation); changed tasks are serialized again when asked.
+    void newTasksArePreparedAhead_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::newRow("one") << 1;
+        QTest::newRow("a few passes") << 1000;
+    }
+
+    void newTasksArePreparedAhead()
+    {
+        QFETCH(int, count);
+        SyncHub hub;
+        TaskEvents events;
+        for (int i = 0; i < count; ++i)
+            events.append(makeEvent(TaskEvent::Kind::Added, u"t%1"_s.arg(i), TaskState::Succeeded));
+        hub.tasksChanged(events);
+        QCOMPARE(hub.preparedCount(), 0); // not in the same pass: start-up answers first
+        QTRY_COMPARE(hub.preparedCount(), count);
+        hub.tasksChanged({ makeEvent(TaskEvent::Kind::StateChanged, u"t0"_s, TaskState::Failed) });
+        QCOMPARE(hub.preparedCount(), count - 1); // its old JSON is gone
+        QJsonObject expected = hub.diffSince(0);
+        expected.insert(u"type"_s, u"snapshot"_s);
+        QCOMPARE(QJsonDocument::fromJson(hub.message(0)).object(), expected);
+        QCOMPARE(QJsonDocument::fromJson(hub.message(0))
+                     .object()
+                     .value(u"tasks"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"state"_s)
+                     .toString(),
+                 u"failed"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SyncHub)

@@ -5,7 +5,33 @@
 
 #include <QListView>
 #include <QPainter>
+#include <QPixmapCache>
+#include <QProxyStyle>
+#include <QStyleFactory>
 #include <QTest>
+
+namespace {
+// Counts the progress bars the style draws.
+class CountingStyle final : public QProxyStyle
+{
+public:
+    CountingStyle() : QProxyStyle(QStyleFactory::create(u"Fusion"_s)) { }
+    void drawControl(ControlElement element, const QStyleOption *option, QPainter *painter,
+                     const QWidget *widget) const override
+    {
+        const bool bar = element == CE_ProgressBar || element == CE_ProgressBarGroove;
+        if (bar && m_depth == 0)
+            ++bars; // a bar's own groove is part of it
+        m_depth += bar;
+        QProxyStyle::drawControl(element, option, painter, widget);
+        m_depth -= bar;
+    }
+    mutable int bars = 0;
+
+private:
+    mutable int m_depth = 0;
+};
+} // namespace
 
 class tst_TaskDelegate : public QObject
 {
@@ -100,6 +126,57 @@ private Q_SLOTS:
         QVERIFY(a != b);
         delegate.setAnimationPhase(0.2);
         QCOMPARE(paintRow(delegate, model, 0, view), a); // deterministic for a phase
+    }
+
+    // 10,000 finished tasks look alike: their bars are drawn by the style once, then come from
+    // the pixmap cache (the list's scroll spent most of its frame in the style's bar), with
+    // the same pixels.
+    void barsAreDrawnOncePerLook_data()
+    {
+        QTest::addColumn<QList<int>>("percents"); // -2: succeeded, -3: failed, else running at
+        QTest::addColumn<int>("looks");
+        QTest::newRow("succeeded alike") << QList<int>(20, -2) << 1;
+        QTest::newRow("succeeded and failed") << (QList<int>(10, -2) + QList<int>(10, -3)) << 2;
+        QTest::newRow("running at two percents") << (QList<int>(5, 42) + QList<int>(5, 60)) << 2;
+        QTest::newRow("running, not started") << QList<int>(5, 0) << 1;
+    }
+
+    void barsAreDrawnOncePerLook()
+    {
+        QFETCH(QList<int>, percents);
+        QFETCH(int, looks);
+        TaskListModel model;
+        TaskEvents events;
+        for (int i = 0; i < percents.size(); ++i) {
+            const int p = percents.at(i);
+            const TaskState state = p == -2 ? TaskState::Succeeded
+                : p == -3                   ? TaskState::Failed
+                                            : TaskState::Running;
+            events.append(taskEvent(
+                TaskEvent::Kind::Added,
+                makeSnapshot(u"Task %1"_s.arg(i), state,
+                             p >= 0 ? std::optional<double>(p) : std::optional<double>(100))));
+        }
+        model.applyEvents(events);
+        QListView view;
+        CountingStyle style;
+        view.setStyle(&style);
+        TaskDelegate delegate;
+        QPixmapCache::clear();
+        QList<QImage> first;
+        for (int pass = 0; pass < 2; ++pass) {
+            for (int r = 0; r < model.rowCount(); ++r) {
+                const QImage img = paintRow(delegate, model, r, view);
+                if (pass == 0)
+                    first.append(img);
+                else
+                    QCOMPARE(img, first.at(r)); // from the cache: the same pixels
+            }
+        }
+        QCOMPARE(style.bars, looks);
+        // Drawn afresh once the cache was emptied: the same again.
+        QPixmapCache::clear();
+        QCOMPARE(paintRow(delegate, model, 0, view), first.at(0));
     }
 
     void sizeFollowsFont()

@@ -1,5 +1,6 @@
-// The task list: one keyed row per task, touched only when its task changed, and every DOM
-// write of a batch done in one animation frame (1,000 tasks updating stay smooth).
+// The task list: a keyed row per task near the viewport (a window, see TaskListView), touched
+// only when its task changed, and every DOM write of a batch done in one animation frame
+// (1,000 tasks updating stay smooth; 10,000 stored ones cost a screenful of rows).
 import { clampPercent, formatAttempt, formatCounts, lastStderrLine, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
 import { ACTIONS, canDo, isActive, isFinished } from './transitions.js';
 import { api } from './api.js';
@@ -237,6 +238,13 @@ class Row {
     }
 }
 
+// The list draws only the rows near the viewport (a window over the filtered, ordered tasks):
+// 10,000 stored tasks cost a few dozen rows in the DOM. The list's top and bottom padding stand
+// for the rows not drawn, at their last drawn height (or the mean of the drawn ones), so the
+// page's scroll bar and position stay right. Counts and the empty text use every task.
+const OVERSCAN_PX = 1000; // drawn above and below the viewport
+const ESTIMATE_PX = 110; // a row's height before any was drawn
+
 export class TaskListView {
     constructor({ list, empty, counts, template, store }) {
         this.list = list;
@@ -244,14 +252,25 @@ export class TaskListView {
         this.counts = counts;
         this.template = template;
         this.store = store;
-        this.rows = new Map();
+        this.rows = new Map(); // id -> Row, for the drawn rows only
         this.dirty = new Set();
         this.gone = new Set();
-        this.reorder = false;
+        this.reorder = true;
+        this.sorted = []; // every id, newest first
+        this.known = new Set(); // the ids in sorted
+        this.order = []; // the ids that pass the filter, newest first
+        this.orderStale = true;
+        this.heights = new Map(); // id -> height last drawn (margin included)
+        this.measured = { sum: 0, count: 0 };
+        this.busy = new Map(); // id -> action in flight (kept for rows scrolled away)
+        this.drawn = [0, 0]; // the window: order[start, end)
         this.frame = 0;
         this.filter = 'all';
         this.flushes = 0; // frames that wrote to the DOM (tests read it)
         this.stale = false;
+        // Scrolling moves the window: one pass per frame at most.
+        window.addEventListener('scroll', () => this.schedule(), { passive: true });
+        window.addEventListener('resize', () => this.schedule(), { passive: true });
     }
 
     /** While Headway cannot be reached the rows show their last known state as such. */
@@ -273,16 +292,20 @@ export class TaskListView {
         }
         for (const id of result.changed) {
             this.dirty.add(id);
-            if (!this.rows.has(id))
-                this.reorder = true;
+            if (!this.known.has(id))
+                this.reorder = true; // a new task: the order is sorted again
         }
         if (result.removed.size > 0 || result.full)
             this.reorder = true;
+        // A changed state may move a task in or out of the filter.
+        if (result.transitions.length > 0 || this.filter !== 'all')
+            this.orderStale = true;
         this.schedule();
     }
 
     setFilter(filter) {
         this.filter = filter;
+        this.orderStale = true;
         for (const id of this.rows.keys())
             this.dirty.add(id);
         this.schedule();
@@ -294,6 +317,10 @@ export class TaskListView {
 
     /** Marks a row busy (an action in flight): its buttons stay disabled until done. */
     setBusy(id, action) {
+        if (action)
+            this.busy.set(id, action);
+        else
+            this.busy.delete(id);
         const row = this.rows.get(id);
         const task = this.store.tasks.get(id);
         if (!row)
@@ -312,6 +339,40 @@ export class TaskListView {
             : requestAnimationFrame(() => this.flush());
     }
 
+    heightOf(id) {
+        const h = this.heights.get(id);
+        if (h !== undefined)
+            return h;
+        return this.measured.count ? this.measured.sum / this.measured.count : ESTIMATE_PX;
+    }
+
+    /** order[start, end): the rows within OVERSCAN_PX of the viewport, from the known heights. */
+    windowRange() {
+        const n = this.order.length;
+        if (n === 0)
+            return [0, 0];
+        // The list's top edge: row i starts at top + the heights of rows 0..i-1 (the top
+        // padding stands for the rows above the window).
+        const top = this.list.getBoundingClientRect().top;
+        const from = -top - OVERSCAN_PX;
+        const to = -top + window.innerHeight + OVERSCAN_PX;
+        let y = 0;
+        let start = 0;
+        while (start < n - 1) {
+            const h = this.heightOf(this.order[start]);
+            if (y + h > from)
+                break;
+            y += h;
+            start += 1;
+        }
+        let end = start;
+        while (end < n && y < to) {
+            y += this.heightOf(this.order[end]);
+            end += 1;
+        }
+        return [start, Math.max(end, start + 1)];
+    }
+
     flush() {
         const started = performance.now();
         this.frame = 0;
@@ -322,54 +383,103 @@ export class TaskListView {
                 row.el.remove();
                 this.rows.delete(id);
             }
+            this.forget(id);
         }
         this.gone.clear();
-        for (const id of this.dirty) {
-            const task = this.store.tasks.get(id);
-            if (!task)
-                continue;
-            let row = this.rows.get(id);
-            if (!row) {
-                row = new Row(this.template, id);
-                this.rows.set(id, row);
-            }
-            row.render(task, this.stale);
-            row.el.classList.toggle('hw-hidden', !matchesFilter(this.filter, task.state));
-        }
-        this.dirty.clear();
         if (this.reorder) {
             this.reorder = false;
-            this.placeRows();
+            this.sorted = this.store.ordered().map((t) => t.id);
+            this.known = new Set(this.sorted);
+            this.orderStale = true;
         }
+        if (this.orderStale) {
+            this.orderStale = false;
+            this.order = this.filter === 'all'
+                ? this.sorted
+                : this.sorted.filter((id) => matchesFilter(this.filter, this.store.tasks.get(id)?.state));
+        }
+
+        let [start, end] = this.windowRange();
+        for (let pass = 0; pass < 3; ++pass) {
+            this.draw(start, end);
+            // Rows drawn for the first time may be taller or shorter than guessed: the window
+            // is checked again with their real heights (it settles in a pass or two).
+            const [s, e] = this.windowRange();
+            if (s === start && e === end)
+                break;
+            [start, end] = [s, e];
+        }
+        this.dirty.clear();
         this.renderSummary();
         this.lastFlushMs = performance.now() - started;
         this.worstFlushMs = Math.max(this.worstFlushMs || 0, this.lastFlushMs);
     }
 
-    // Moves only the rows that are out of place (new ones usually go to the top).
-    placeRows() {
+    forget(id) {
+        const h = this.heights.get(id);
+        if (h !== undefined) {
+            this.measured.sum -= h;
+            this.measured.count -= 1;
+            this.heights.delete(id);
+        }
+    }
+
+    // Draws order[start, end): rows leaving the window go, new ones come, changed ones are
+    // redrawn; the paddings stand for the rest; the drawn rows' heights are measured.
+    draw(start, end) {
+        const wanted = this.order.slice(start, end);
+        const keep = new Set(wanted);
+        for (const [id, row] of this.rows) {
+            if (!keep.has(id)) {
+                row.el.remove();
+                this.rows.delete(id);
+            }
+        }
         let cursor = this.list.firstElementChild;
-        for (const task of this.store.ordered()) {
-            const row = this.rows.get(task.id);
-            if (!row)
-                continue;
+        for (const id of wanted) {
+            const task = this.store.tasks.get(id);
+            let row = this.rows.get(id);
+            if (!row) {
+                row = new Row(this.template, id);
+                row.busy = this.busy.get(id) ?? null;
+                this.rows.set(id, row);
+                row.render(task, this.stale);
+            } else if (this.dirty.has(id)) {
+                row.render(task, this.stale);
+            }
+            // Moves only the rows that are out of place (new ones usually go to the top).
             if (row.el === cursor)
                 cursor = cursor.nextElementSibling;
             else
                 this.list.insertBefore(row.el, cursor);
         }
+        let above = 0;
+        for (let i = 0; i < start; ++i)
+            above += this.heightOf(this.order[i]);
+        let below = 0;
+        for (let i = end; i < this.order.length; ++i)
+            below += this.heightOf(this.order[i]);
+        this.list.style.paddingTop = `${above}px`;
+        this.list.style.paddingBottom = `${below}px`;
+        if (wanted.length > 0 && this.gap === undefined)
+            this.gap = parseFloat(getComputedStyle(this.rows.get(wanted[0]).el).marginBottom) || 0;
+        for (const id of wanted) {
+            const h = this.rows.get(id).el.offsetHeight + this.gap;
+            const old = this.heights.get(id);
+            if (old !== h) {
+                this.measured.sum += h - (old ?? 0);
+                this.measured.count += old === undefined ? 1 : 0;
+                this.heights.set(id, h);
+            }
+        }
+        this.drawn = [start, end];
     }
 
     renderSummary() {
         setText(this.counts, formatCounts(this.store.counts()));
-        let visible = 0;
-        for (const t of this.store.tasks.values()) {
-            if (matchesFilter(this.filter, t.state))
-                visible += 1;
-        }
         const total = this.store.tasks.size;
         const text = total === 0 ? 'No tasks yet. Start one with the form.' : 'No tasks to show with this filter.';
         setText(this.empty, text);
-        this.empty.classList.toggle('d-none', visible > 0 || !this.store.synced);
+        this.empty.classList.toggle('d-none', this.order.length > 0 || !this.store.synced);
     }
 }
