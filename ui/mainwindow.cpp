@@ -2,6 +2,7 @@
 
 #include "actionfactory.h"
 #include "animationpolicy.h"
+#include "app/core/enginetasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "appicon.h"
@@ -44,8 +45,10 @@
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_settings(std::make_unique<UiSettings>()),
+MainWindow::MainWindow(TaskEngine &engine, TaskSource *shown, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine),
+      m_engineSource(shown ? nullptr : std::make_unique<EngineTaskSource>(engine)),
+      m_source(shown ? *shown : *m_engineSource), m_settings(std::make_unique<UiSettings>()),
       m_model(new TaskListModel(this)), m_filter(new TaskFilterModel(this)),
       m_delegate(new TaskDelegate(this)), m_notifier(new DesktopNotifier(this)),
       m_launcher(new LauncherEntry(u"io.github.headway.Headway.desktop"_s, this))
@@ -144,7 +147,7 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
             == QMessageBox::Yes;
     };
 
-    m_model->attach(engine, 30);
+    m_model->attach(m_source, 30);
     updateAggregate();
     const QFontMetrics fm = fontMetrics();
     resize(fm.averageCharWidth() * 150, fm.height() * 40);
@@ -446,9 +449,9 @@ void MainWindow::showTask(const QString &id)
 
 void MainWindow::offerInterruptedTasks()
 {
-    // Ask the engine: called right after show(), before the model has had its first events.
+    // Ask the source: called right after show(), before the model has had its first events.
     QStringList ids;
-    for (const TaskSnapshot &t : m_engine.tasks()) {
+    for (const TaskSnapshot &t : m_source.tasks()) {
         if (t.state == TaskState::Interrupted)
             ids.append(t.id);
     }
@@ -461,7 +464,7 @@ void MainWindow::offerInterruptedTasks()
     auto pending = std::make_shared<QStringList>(ids);
     const auto update = [this, toast, pending] {
         pending->removeIf([this](const QString &id) {
-            const std::optional<TaskSnapshot> t = m_engine.task(id);
+            const std::optional<TaskSnapshot> t = m_source.task(id);
             return !t || t->state != TaskState::Interrupted;
         });
         const int n = int(pending->size());

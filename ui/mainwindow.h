@@ -25,6 +25,7 @@ class TaskDelegate;
 class TaskDetailPane;
 class TaskEngine;
 class TaskFilterModel;
+class TaskSource;
 class TaskListModel;
 class ToastStack;
 class TrayIcon;
@@ -44,7 +45,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(TaskEngine &engine, QWidget *parent = nullptr);
+    // The views show `shown` (null: the engine's own tasks); the commands go to the engine.
+    explicit MainWindow(TaskEngine &engine, TaskSource *shown = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The web tab: the page of the in-process server; the token travels in an Authorization
@@ -97,6 +99,8 @@ private:
     void reportError(const QString &what, const QString &message);
 
     TaskEngine &m_engine;
+    std::unique_ptr<TaskSource> m_engineSource; // when no other source is shown
+    TaskSource &m_source;
     std::unique_ptr<UiSettings> m_settings;
     TaskListModel *m_model;
     TaskFilterModel *m_filter;

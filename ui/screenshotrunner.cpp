@@ -1,6 +1,7 @@
 #include "screenshotrunner.h"
 
 #include "animationpolicy.h"
+#include "app/core/statictasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
@@ -452,10 +453,16 @@ bool render(const Scenario &s, const QDir &out,
     const QDateTime now = s.now;
     frozen.clock = [now] { return now; };
     TaskEngine engine(registry, frozen);
-    for (const TaskSnapshot &t : s.tasks)
-        engine.inject(t);
+    // The page is served by a real server over an engine, so only it needs the tasks injected;
+    // the window reads the scenario's tasks from a read-only source, and its engine (for the
+    // New task dialog and the commands) holds none.
+    if (s.views.contains(u"page"_s)) {
+        for (const TaskSnapshot &t : s.tasks)
+            engine.inject(t);
+    }
+    StaticTaskSource shown(s.tasks, registry);
 
-    MainWindow window(engine);
+    MainWindow window(engine, &shown);
     window.resize(s.window);
     window.show();
     // The window's parts by their object names (it has no accessors for tests or captures).

@@ -1,6 +1,7 @@
 #include "taskengine.h"
 
 #include "enginetask.h"
+#include "taskcapabilities.h"
 #include "tasktracker.h"
 #include "tasktyperegistry.h"
 #include "workerpool.h"
@@ -27,13 +28,6 @@ EngineError illegal(const TaskSnapshot &task, const QString &action)
              {} };
 }
 
-TaskCapabilities capabilitiesOf(const TaskType *type, bool external)
-{
-    TaskCapabilities c = type ? type->capabilities : TaskCapabilities {};
-    if (external)
-        c.pausable = false; // its runner is elsewhere: nothing here could hold it
-    return c;
-}
 } // namespace
 
 TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, QObject *parent)
@@ -132,7 +126,7 @@ Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
     s.created = now();
     s.state = TaskState::Queued;
     task->external = !type->create;
-    task->capabilities = capabilitiesOf(type, task->external);
+    task->capabilities = taskCapabilities(type, task->external);
     task->estimateSpeed = !task->external || type->engineEstimatesSpeed;
     addTask(task);
     enqueue(*task);
@@ -468,7 +462,7 @@ void TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         task->snapshot = snapshot;
         const TaskType *type = m_registry.find(snapshot.type);
         task->external = type && !type->create;
-        task->capabilities = capabilitiesOf(type, task->external);
+        task->capabilities = taskCapabilities(type, task->external);
         TaskSnapshot &s = task->snapshot;
         bool requeue = false;
         switch (s.state) {
@@ -513,7 +507,7 @@ void TaskEngine::inject(const TaskSnapshot &snapshot)
     task->frozen = true;
     const TaskType *type = m_registry.find(task->snapshot.type);
     task->external = type && !type->create;
-    task->capabilities = capabilitiesOf(type, task->external);
+    task->capabilities = taskCapabilities(type, task->external);
     if (m_tasks.contains(task->snapshot.id)) {
         EngineTask *existing = find(task->snapshot.id);
         const TaskState previous = existing->snapshot.state;
@@ -606,7 +600,7 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     auto task = std::make_shared<EngineTask>();
     task->snapshot = snapshot;
     task->external = true;
-    task->capabilities = capabilitiesOf(m_registry.find(snapshot.type), true);
+    task->capabilities = taskCapabilities(m_registry.find(snapshot.type), true);
     addTask(task);
     snapshot.actions = task->snapshot.actions;
     if (snapshot.state == TaskState::Running || snapshot.state == TaskState::Paused)
