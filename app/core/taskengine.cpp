@@ -546,9 +546,10 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         s.progress = *update.progress;
         progressChanged = true;
     }
+    bool outputChanged = false;
     if (!update.output.isEmpty()) {
         TaskContext::appendToTail(s.output, s.outputStderr, update.output);
-        progressChanged = true;
+        outputChanged = true;
     }
     if (update.state && *update.state != s.state) {
         const TaskState to = *update.state;
@@ -572,7 +573,9 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         transition(*task, to);
         return {};
     }
-    if (progressChanged)
+    if (outputChanged)
+        m_trackers.markOutputDirty(task->snapshot.id); // progress too, for every tracker
+    if (progressChanged || outputChanged)
         markDirty(*task);
     return {};
 }
@@ -608,7 +611,7 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     return snapshot;
 }
 
-void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, int outputPerSecond)
 {
     QList<TaskEvent> existing;
     existing.reserve(m_order.size());
@@ -616,7 +619,7 @@ void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
         const TaskSnapshot &s = m_tasks.value(id)->snapshot;
         existing.append({ TaskEvent::Kind::Added, s, s.state });
     }
-    m_trackers.add(tracker, maxUpdatesPerSecond, existing);
+    m_trackers.add(tracker, maxUpdatesPerSecond, existing, outputPerSecond);
 }
 
 void TaskEngine::removeTracker(TaskTracker *tracker)
@@ -657,9 +660,14 @@ void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
     p.steps = smp.steps;
     if (task.cancelDeadlineMs < 0)
         p.message = smp.message;
+    const bool outputChanged
+        = task.snapshot.output != smp.output || task.snapshot.outputStderr != smp.outputStderr;
     task.snapshot.output = smp.output;
     task.snapshot.outputStderr = smp.outputStderr;
-    m_trackers.markDirty(task.snapshot.id);
+    if (outputChanged)
+        m_trackers.markOutputDirty(task.snapshot.id);
+    else
+        m_trackers.markDirty(task.snapshot.id);
     Q_UNUSED(nowMs)
 }
 

@@ -78,7 +78,9 @@ public:
 
     // The tracker is told of changes in its own thread, progress at most
     // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already.
-    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30);
+    // outputPerSecond 0: output in every progress event; above 0: progress events without
+    // output, and a changed output at most that often (TrackerHub::add).
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30, int outputPerSecond = 0);
     void removeTracker(TaskTracker *tracker);
 
     // External tasks: tasks of `type` are started by the driver instead of a worker; the
