@@ -25,7 +25,6 @@ public:
 
     // Unset or empty: the action is disabled.
     void setUploadDir(const QString &dir);
-    QString uploadDir() const { return m_uploadDir; }
 
     // Submits the import of `path` without asking; the action calls it after its file dialog.
     // Returns the new task's id, or an empty string after emitting failed().
