@@ -23,6 +23,8 @@ public:
     void stop();
     bool isBusy() const { return m_busy; } // start() called, stop() not yet
     bool isSpinning() const { return m_shown; } // actually drawn
+    // The delay is counting down: the spinner will appear unless stop() comes first.
+    bool isPending() const { return m_delay.isActive(); }
 
     QSize sizeHint() const override;
 

@@ -1,15 +1,19 @@
 #include "mainwindow.h"
 
+#include "actionfactory.h"
 #include "animationpolicy.h"
+#include "app/core/enginetasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
-#include "app/core/uploadstore.h"
 #include "appicon.h"
 #include "busyspinner.h"
 #include "desktopnotifier.h"
+#include "fileimporter.h"
+#include "finishnotices.h"
 #include "launcherentry.h"
 #include "newtaskdialog.h"
 #include "settingsdialog.h"
+#include "taskactiongroup.h"
 #include "taskdelegate.h"
 #include "taskdetailpane.h"
 #include "taskfiltermodel.h"
@@ -24,12 +28,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
-#include <QDir>
-#include <QFile>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -46,23 +45,28 @@
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_settings(std::make_unique<UiSettings>()),
+MainWindow::MainWindow(TaskEngine &engine, TaskSource *shown, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine),
+      m_engineSource(shown ? nullptr : std::make_unique<EngineTaskSource>(engine)),
+      m_source(shown ? *shown : *m_engineSource), m_settings(std::make_unique<UiSettings>()),
       m_model(new TaskListModel(this)), m_filter(new TaskFilterModel(this)),
       m_delegate(new TaskDelegate(this)), m_notifier(new DesktopNotifier(this)),
       m_launcher(new LauncherEntry(u"io.github.headway.Headway.desktop"_s, this))
 {
     setWindowTitle(tr("Headway"));
     setWindowIcon(AppIcon::icon());
+    m_model->setObjectName(u"taskModel"_s);
+    m_filter->setObjectName(u"taskFilter"_s);
     m_filter->setSourceModel(m_model);
 
-    createActions();
     auto *central = new QWidget(this);
     auto *cv = new QVBoxLayout(central);
     cv->setContentsMargins(0, 0, 0, 0);
     m_tabs = new QTabWidget(central);
+    m_tabs->setObjectName(u"tabs"_s);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(createTaskPage(), tr("&Tasks"));
+    createActions();
     m_webPlaceholder
         = new QLabel(tr("The web page is not available: the server is not running."), m_tabs);
     static_cast<QLabel *>(m_webPlaceholder)->setAlignment(Qt::AlignCenter);
@@ -70,6 +74,7 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
     cv->addWidget(m_tabs);
     setCentralWidget(central);
     m_toasts = new ToastStack(central);
+    m_toasts->setObjectName(u"toasts"_s);
     createMenus();
 
     m_status = new QLabel(this);
@@ -87,6 +92,11 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
     connect(m_tray, &TrayIcon::activated, this, &MainWindow::toggleWindow);
     m_tray->setVisible(true);
     m_notifier->setEnabled(m_settings->notifications());
+
+    m_notices = new FinishNotices(m_model, m_toasts, m_notifier, *m_settings, this);
+    m_notices->setObjectName(u"finishNotices"_s);
+    m_notices->setPageShowsNotices([this] { return m_web && m_tabs->currentWidget() == m_web; });
+    connect(m_notices, &FinishNotices::showRequested, this, &MainWindow::showTask);
 
     m_animTimer.setInterval(50);
     connect(&m_animTimer, &QTimer::timeout, this, [this] {
@@ -116,7 +126,6 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
         } else {
             m_aggregateDirty = true;
         }
-        updateActions();
         updateAnimation();
     });
     connect(m_model, &TaskListModel::dataChanged, this,
@@ -125,12 +134,8 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
                 if (row >= tl.row() && row <= br.row())
                     updateDetail();
             });
-    connect(m_model, &TaskListModel::taskFinished, this,
-            [this](const TaskSnapshot &task, TaskState) { onTaskFinished(task); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        updateActions();
-        updateDetail();
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateDetail);
 
     m_confirmQuit = [this](int active) {
         return QMessageBox::question(
@@ -142,8 +147,7 @@ MainWindow::MainWindow(TaskEngine &engine, QWidget *parent)
             == QMessageBox::Yes;
     };
 
-    m_model->attach(engine, 30);
-    updateActions();
+    m_model->attach(m_source, 30);
     updateAggregate();
     const QFontMetrics fm = fontMetrics();
     resize(fm.averageCharWidth() * 150, fm.height() * 40);
@@ -166,35 +170,13 @@ void MainWindow::createActions()
 {
     const auto make = [this](const QString &text, const QString &name, const QKeySequence &key,
                              QStyle::StandardPixmap icon, const QString &themeIcon) {
-        auto *a = new QAction(QIcon::fromTheme(themeIcon, style()->standardIcon(icon)), text, this);
-        a->setObjectName(name);
-        if (!key.isEmpty())
-            a->setShortcut(key);
-        a->setToolTip(key.isEmpty() ? a->text().remove(u'&')
-                                    : tr("%1 (%2)").arg(a->text().remove(u'&'),
-                                                        key.toString(QKeySequence::NativeText)));
-        return a;
+        return makeAction(this, this, text, name, key, icon, themeIcon);
     };
     m_newAct = make(tr("&New task…"), u"actionNewTask"_s, QKeySequence::New, QStyle::SP_FileIcon,
                     u"document-new"_s);
-    m_importAct = make(tr("&Import file…"), u"actionImportFile"_s, QKeySequence(u"Ctrl+I"_s),
-                       QStyle::SP_DialogOpenButton, u"document-import"_s);
-    m_importAct->setEnabled(false); // until setUploadDir()
-    m_cancelAct = make(tr("&Cancel"), u"actionCancel"_s, QKeySequence(u"Ctrl+."_s),
-                       QStyle::SP_BrowserStop, u"process-stop"_s);
-    m_pauseAct = make(tr("&Pause"), u"actionPause"_s, QKeySequence(u"Ctrl+P"_s),
-                      QStyle::SP_MediaPause, u"media-playback-pause"_s);
-    m_resumeAct = make(tr("Res&ume"), u"actionResume"_s, QKeySequence(u"Ctrl+R"_s),
-                       QStyle::SP_MediaPlay, u"media-playback-start"_s);
-    m_retryAct = make(tr("Re&try"), u"actionRetry"_s, QKeySequence(u"Ctrl+Shift+R"_s),
-                      QStyle::SP_BrowserReload, u"view-refresh"_s);
-    m_removeAct = make(tr("Re&move"), u"actionRemove"_s, QKeySequence::Delete, QStyle::SP_TrashIcon,
-                       u"edit-delete"_s);
-    m_clearAct
-        = make(tr("Remove &finished"), u"actionClearFinished"_s, QKeySequence(u"Ctrl+Shift+Del"_s),
-               QStyle::SP_DialogResetButton, u"edit-clear-all"_s);
     m_browserAct = make(tr("Open in &browser"), u"actionOpenInBrowser"_s, QKeySequence(u"Ctrl+B"_s),
                         QStyle::SP_DesktopIcon, u"internet-web-browser"_s);
+    m_browserAct->setEnabled(false); // until setBrowserUrl()
     m_settingsAct = make(tr("&Settings…"), u"actionSettings"_s, QKeySequence(u"Ctrl+,"_s),
                          QStyle::SP_FileDialogDetailedView, u"preferences-system"_s);
     m_quitAct = make(tr("&Quit"), u"actionQuit"_s, QKeySequence::Quit, QStyle::SP_DialogCloseButton,
@@ -204,59 +186,19 @@ void MainWindow::createActions()
     m_showAct = new QAction(tr("Show/hide window"), this);
     m_showAct->setObjectName(u"actionShowWindow"_s);
 
+    m_taskActions = new TaskActionGroup(m_engine, m_model, m_view, this);
+    m_taskActions->setObjectName(u"taskActions"_s);
+    connect(m_taskActions, &TaskActionGroup::failed, this, &MainWindow::reportError);
+    connect(m_taskActions, &TaskActionGroup::selectRequested, this, &MainWindow::selectTask);
+    m_importer = new FileImporter(m_engine, this);
+    m_importer->setObjectName(u"fileImporter"_s);
+    connect(m_importer, &FileImporter::failed, this, &MainWindow::reportError);
+    // The Added event arrives queued; select the row once it is there.
+    connect(m_importer, &FileImporter::imported, this, [this](const QString &id) {
+        QTimer::singleShot(100, this, [this, id] { selectTask(id); });
+    });
+
     connect(m_newAct, &QAction::triggered, this, &MainWindow::showNewTaskDialog);
-    connect(m_importAct, &QAction::triggered, this, &MainWindow::showImportDialog);
-    connect(m_cancelAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskAction::Cancel, [this](const QString &id) {
-            if (const EngineError e = m_engine.cancel(id))
-                reportError(tr("Could not cancel"), e.message);
-        });
-    });
-    connect(m_pauseAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskAction::Pause, [this](const QString &id) {
-            if (const EngineError e = m_engine.pause(id))
-                reportError(tr("Could not pause"), e.message);
-        });
-    });
-    connect(m_resumeAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskAction::Resume, [this](const QString &id) {
-            if (const EngineError e = m_engine.resume(id))
-                reportError(tr("Could not resume"), e.message);
-        });
-    });
-    connect(m_retryAct, &QAction::triggered, this, [this] {
-        forEachSelected(TaskAction::Retry, [this](const QString &id) {
-            if (const EngineError e = m_engine.retry(id))
-                reportError(tr("Could not retry"), e.message);
-        });
-    });
-    connect(m_removeAct, &QAction::triggered, this, [this] {
-        // The row that takes the removed ones' place stays selected, so the details stay.
-        int last = -1;
-        int first = m_filter->rowCount();
-        for (const QModelIndex &i : m_view->selectionModel()->selectedIndexes()) {
-            last = std::max(last, i.row());
-            first = std::min(first, i.row());
-        }
-        QString next;
-        for (int row : { last + 1, first - 1 }) {
-            const QModelIndex i = m_filter->index(row, 0);
-            if (i.isValid() && !m_view->selectionModel()->isSelected(i)) {
-                next = i.data(TaskListModel::IdRole).toString();
-                break;
-            }
-        }
-        bool removed = false;
-        forEachSelected(TaskAction::Remove, [this, &removed](const QString &id) {
-            if (const EngineError e = m_engine.remove(id))
-                reportError(tr("Could not remove"), e.message);
-            else
-                removed = true;
-        });
-        if (removed && !next.isEmpty())
-            selectTask(next);
-    });
-    connect(m_clearAct, &QAction::triggered, this, [this] { m_engine.removeFinished(); });
     connect(m_browserAct, &QAction::triggered, this, [this] {
         if (m_browserUrl.isValid())
             QDesktopServices::openUrl(m_browserUrl);
@@ -268,20 +210,34 @@ void MainWindow::createActions()
 
 void MainWindow::createMenus()
 {
+    QAction *importAct = m_importer->action();
+    QAction *clearAct = m_taskActions->clearFinished();
+    const auto perTask = [this](std::initializer_list<TaskAction> actions) {
+        QList<QAction *> list;
+        for (TaskAction a : actions)
+            list.append(m_taskActions->action(a));
+        return list;
+    };
+    // Menu order, and the toolbar's (Pause and Resume where media players have them).
+    const QList<QAction *> menuOrder
+        = perTask({ TaskAction::Cancel, TaskAction::Pause, TaskAction::Resume, TaskAction::Retry,
+                    TaskAction::Remove });
+    const QList<QAction *> barOrder
+        = perTask({ TaskAction::Pause, TaskAction::Resume, TaskAction::Cancel, TaskAction::Retry,
+                    TaskAction::Remove });
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newAct);
-    file->addAction(m_importAct);
+    file->addAction(importAct);
     file->addSeparator();
     file->addAction(m_browserAct);
     file->addAction(m_settingsAct);
     file->addSeparator();
     file->addAction(m_quitAct);
     QMenu *task = menuBar()->addMenu(tr("T&ask"));
-    for (QAction *a : { m_cancelAct, m_pauseAct, m_resumeAct, m_retryAct, m_removeAct })
-        task->addAction(a);
+    task->addActions(menuOrder);
     task->addSeparator();
-    task->addAction(m_importAct);
-    task->addAction(m_clearAct);
+    task->addAction(importAct);
+    task->addAction(clearAct);
 
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
@@ -290,18 +246,16 @@ void MainWindow::createMenus()
     // they needed ~1,020 px and "Open in browser" went into the overflow menu).
     bar->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
     bar->addAction(m_newAct);
-    bar->addAction(m_importAct);
+    bar->addAction(importAct);
     bar->addSeparator();
-    for (QAction *a : { m_pauseAct, m_resumeAct, m_cancelAct, m_retryAct, m_removeAct })
-        bar->addAction(a);
+    bar->addActions(barOrder);
     bar->addSeparator();
-    bar->addAction(m_clearAct);
+    bar->addAction(clearAct);
     bar->addAction(m_browserAct);
 
     // The same task actions on the list's context menu.
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    for (QAction *a : { m_pauseAct, m_resumeAct, m_cancelAct, m_retryAct, m_removeAct })
-        m_view->addAction(a);
+    m_view->addActions(barOrder);
 }
 
 QWidget *MainWindow::createTaskPage()
@@ -357,6 +311,7 @@ QWidget *MainWindow::createTaskPage()
     auto *split = new QSplitter(Qt::Horizontal, page);
     split->setObjectName(u"taskSplitter"_s);
     m_view = new QListView(split);
+    m_view->setObjectName(u"taskList"_s);
     m_view->setAccessibleName(tr("Tasks"));
     m_view->setModel(m_filter);
     m_view->setItemDelegate(m_delegate);
@@ -376,6 +331,7 @@ QWidget *MainWindow::createTaskPage()
     auto *hintLayout = new QVBoxLayout(m_view->viewport());
     hintLayout->addWidget(hint, 0, Qt::AlignCenter);
     m_detail = new TaskDetailPane(split);
+    m_detail->setObjectName(u"taskDetail"_s);
     split->addWidget(m_view);
     split->addWidget(m_detail);
     split->setStretchFactor(0, 3);
@@ -389,6 +345,7 @@ void MainWindow::setWebPage(const QUrl &baseUrl, const QString &token)
 {
     if (!m_web) {
         m_web = new WebTab(m_tabs);
+        m_web->setObjectName(u"webTab"_s);
         const int index = m_tabs->indexOf(m_webPlaceholder);
         m_tabs->removeTab(index);
         m_webPlaceholder->deleteLater();
@@ -408,15 +365,12 @@ void MainWindow::setWebPage(const QUrl &baseUrl, const QString &token)
 void MainWindow::setBrowserUrl(const QUrl &urlWithToken)
 {
     m_browserUrl = urlWithToken;
-    updateActions();
+    m_browserAct->setEnabled(m_browserUrl.isValid());
 }
 
 QStringList MainWindow::selectedIds() const
 {
-    QStringList ids;
-    for (const QModelIndex &i : m_view->selectionModel()->selectedIndexes())
-        ids.append(i.data(TaskListModel::IdRole).toString());
-    return ids;
+    return m_taskActions->selectedIds();
 }
 
 bool MainWindow::selectTask(const QString &id)
@@ -435,35 +389,6 @@ bool MainWindow::selectTask(const QString &id)
     m_view->selectionModel()->setCurrentIndex(proxy, QItemSelectionModel::ClearAndSelect);
     m_view->scrollTo(proxy);
     return true;
-}
-
-void MainWindow::forEachSelected(TaskAction action,
-                                 const std::function<void(const QString &)> &apply)
-{
-    for (const QString &id : selectedIds()) {
-        const TaskSnapshot *t = m_model->snapshot(id);
-        if (t && t->actions.testFlag(action))
-            apply(id);
-    }
-}
-
-void MainWindow::updateActions()
-{
-    // The engine says what each task allows (TaskSnapshot::actions): any selected task will do.
-    TaskActions allowed;
-    for (const QString &id : selectedIds()) {
-        if (const TaskSnapshot *t = m_model->snapshot(id))
-            allowed |= t->actions;
-    }
-    m_cancelAct->setEnabled(allowed.testFlag(TaskAction::Cancel));
-    m_pauseAct->setEnabled(allowed.testFlag(TaskAction::Pause));
-    m_resumeAct->setEnabled(allowed.testFlag(TaskAction::Resume));
-    m_retryAct->setEnabled(allowed.testFlag(TaskAction::Retry));
-    m_removeAct->setEnabled(allowed.testFlag(TaskAction::Remove));
-    // Remove finished keeps interrupted tasks (the engine does): nothing else, nothing to remove.
-    m_clearAct->setEnabled(m_model->finishedCount() > m_model->interruptedCount());
-    m_browserAct->setEnabled(m_browserUrl.isValid());
-    m_importAct->setEnabled(!m_uploadDir.isEmpty());
 }
 
 void MainWindow::updateDetail()
@@ -513,73 +438,20 @@ void MainWindow::updateAnimation()
         m_animTimer.stop();
 }
 
-void MainWindow::onTaskFinished(const TaskSnapshot &task)
+void MainWindow::showTask(const QString &id)
 {
-    if (task.state != TaskState::Succeeded && task.state != TaskState::Failed)
-        return; // canceled by the user, interrupted by a shutdown: no news
-    if (m_finishedBatch.isEmpty())
-        QMetaObject::invokeMethod(this, &MainWindow::showFinishedToasts, Qt::QueuedConnection);
-    m_finishedBatch.append(task);
-}
-
-void MainWindow::showFinishedToasts()
-{
-    const QList<TaskSnapshot> batch = std::exchange(m_finishedBatch, {});
-    constexpr int kMaxSingleToasts = 3;
-    if (batch.size() > kMaxSingleToasts) {
-        int failed = 0;
-        QString target = batch.last().id;
-        for (const TaskSnapshot &t : batch) {
-            if (t.state == TaskState::Failed) {
-                if (failed++ == 0)
-                    target = t.id; // "Show" leads to the first failure
-            }
-        }
-        showFinishedNotice(failed ? Toast::Kind::Error : Toast::Kind::Success,
-                           tr("%n task(s) finished", nullptr, int(batch.size())),
-                           failed ? tr("%n failed.", nullptr, failed) : tr("All succeeded."),
-                           target);
-        return;
-    }
-    for (const TaskSnapshot &task : batch)
-        showFinishedToast(task);
-}
-
-void MainWindow::showFinishedToast(const TaskSnapshot &task)
-{
-    QString text = task.title;
-    if (task.state == TaskState::Succeeded) {
-        showFinishedNotice(Toast::Kind::Success, tr("Task succeeded"), text, task.id);
-    } else if (task.state == TaskState::Failed) {
-        if (task.error)
-            text += u": "_s + task.error->message;
-        showFinishedNotice(Toast::Kind::Error, tr("Task failed"), text, task.id);
-    } // canceled by the user, interrupted by a shutdown: no news
-}
-
-void MainWindow::showFinishedNotice(Toast::Kind kind, const QString &title, const QString &text,
-                                    const QString &target)
-{
-    if (!isActiveWindow() && m_settings->notifications())
-        m_notifier->notify(title, text, kind == Toast::Kind::Error);
-    // The page in the Web tab shows its own notices: one per event, not ours over the page's.
-    if (m_web && m_tabs->currentWidget() == m_web)
-        return;
-    Toast *toast = m_toasts->showToast(kind, title, text, tr("Show"));
-    connect(toast, &Toast::actionTriggered, this, [this, target] {
-        if (isHidden())
-            show();
-        raise();
-        activateWindow();
-        selectTask(target);
-    });
+    if (isHidden())
+        show();
+    raise();
+    activateWindow();
+    selectTask(id);
 }
 
 void MainWindow::offerInterruptedTasks()
 {
-    // Ask the engine: called right after show(), before the model has had its first events.
+    // Ask the source: called right after show(), before the model has had its first events.
     QStringList ids;
-    for (const TaskSnapshot &t : m_engine.tasks()) {
+    for (const TaskSnapshot &t : m_source.tasks()) {
         if (t.state == TaskState::Interrupted)
             ids.append(t.id);
     }
@@ -592,7 +464,7 @@ void MainWindow::offerInterruptedTasks()
     auto pending = std::make_shared<QStringList>(ids);
     const auto update = [this, toast, pending] {
         pending->removeIf([this](const QString &id) {
-            const std::optional<TaskSnapshot> t = m_engine.task(id);
+            const std::optional<TaskSnapshot> t = m_source.task(id);
             return !t || t->state != TaskState::Interrupted;
         });
         const int n = int(pending->size());
@@ -634,75 +506,7 @@ void MainWindow::showNewTaskDialog()
 
 void MainWindow::setUploadDir(const QString &dir)
 {
-    m_uploadDir = dir.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-    m_importAct->setEnabled(!m_uploadDir.isEmpty());
-}
-
-void MainWindow::showImportDialog()
-{
-    if (m_uploadDir.isEmpty())
-        return;
-    // Non-blocking, like the other dialogs: the list keeps updating while it is open.
-    auto *dialog = new QFileDialog(this, tr("Import file"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) {
-        const QString id = importFile(file);
-        if (!id.isEmpty())
-            QTimer::singleShot(100, this, [this, id] { selectTask(id); });
-    });
-    dialog->open();
-}
-
-QString MainWindow::importFile(const QString &path)
-{
-    if (m_uploadDir.isEmpty()) {
-        reportError(tr("Could not import"), tr("No upload folder is set."));
-        return {};
-    }
-    const QFileInfo source(path);
-    if (!source.isFile()) {
-        reportError(tr("Could not import"), tr("%1 is not a file.").arg(path));
-        return {};
-    }
-    // The name is taken at once (an empty file, created exclusively) with the upload folder's
-    // one naming rule, "name (1).tar.gz": a tus upload finishing meanwhile under the same name
-    // takes the next one instead of being overwritten by the copy.
-    UploadError error;
-    const std::optional<QString> reserved
-        = UploadStore(m_uploadDir).reserve(source.fileName(), &error);
-    if (!reserved) {
-        reportError(tr("Could not import"), error.message);
-        return {};
-    }
-    const QString target = *reserved;
-    const QString name = source.fileName();
-
-    const QJsonArray steps {
-        QJsonObject { { u"label"_s, tr("Copy") },
-                      { u"type"_s, u"copy"_s },
-                      { u"params"_s,
-                        // The file is ours (reserved above), so the copy may replace it, as a
-                        // retry after an interrupted Verify must replace the finished first copy.
-                        QJsonObject { { u"source"_s, source.absoluteFilePath() },
-                                      { u"destination"_s, target },
-                                      { u"overwrite"_s, true } } } },
-        QJsonObject { { u"label"_s, tr("Verify") },
-                      { u"type"_s, u"checksum"_s },
-                      { u"params"_s,
-                        QJsonObject { { u"path"_s, target }, { u"algorithm"_s, u"sha256"_s } } } },
-    };
-    TaskSpec spec;
-    spec.type = u"pipeline"_s;
-    spec.title = tr("Import %1").arg(name);
-    spec.params = QJsonObject { { u"steps"_s, steps } };
-    const Result<TaskSnapshot> submitted = m_engine.submit(spec);
-    if (!submitted) {
-        QFile::remove(target); // the empty file that held the name
-        reportError(tr("Could not import"), submitted.error().message);
-        return {};
-    }
-    return submitted.value().id;
+    m_importer->setUploadDir(dir);
 }
 
 void MainWindow::showSettings()

@@ -11,6 +11,8 @@
 
 class BusySpinner;
 class DesktopNotifier;
+class FileImporter;
+class FinishNotices;
 class LauncherEntry;
 class QAction;
 class QComboBox;
@@ -18,10 +20,12 @@ class QLabel;
 class QListView;
 class QMenu;
 class QTabWidget;
+class TaskActionGroup;
 class TaskDelegate;
 class TaskDetailPane;
 class TaskEngine;
 class TaskFilterModel;
+class TaskSource;
 class TaskListModel;
 class ToastStack;
 class TrayIcon;
@@ -29,8 +33,11 @@ class UiSettings;
 class WebTab;
 
 // The main window: the task list (model/view with a painting delegate, filters and sorting), the
-// detail pane, actions in menus and a toolbar (enabled only when legal for the selection), the
-// web tab, toasts, the tray icon, desktop notifications and launcher progress. It drives the
+// detail pane, menus and a toolbar, the web tab, toasts, the tray icon, desktop notifications and
+// launcher progress. Its parts live in their own classes (TaskActionGroup: the task commands;
+// FinishNotices: news of finished tasks; FileImporter: "Import file…"); the window wires them.
+// Every part has an object name (taskModel, taskFilter, taskList, taskDetail, toasts, tabs,
+// webTab, the actions' action*), which is how tests and screenshots find them. It drives the
 // engine only through its public API and never quits by itself: it emits quitRequested().
 class MainWindow final : public QMainWindow
 {
@@ -38,7 +45,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(TaskEngine &engine, QWidget *parent = nullptr);
+    // The views show `shown` (null: the engine's own tasks); the commands go to the engine.
+    explicit MainWindow(TaskEngine &engine, TaskSource *shown = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The web tab: the page of the in-process server; the token travels in an Authorization
@@ -51,33 +59,10 @@ public:
     // Where "Import file…" copies files (<data-dir>/uploads, the same folder as uploads over
     // the server); unset or empty: the action is disabled.
     void setUploadDir(const QString &dir);
-    QString uploadDir() const { return m_uploadDir; }
-    // Submits the import pipeline (Copy into the upload folder, then Verify its SHA-256) for
-    // `path` without asking; "Import file…" calls it after its file dialog. Returns the new
-    // task's id, or an empty string after showing an error toast.
-    QString importFile(const QString &path);
 
-    // For tests and screenshots.
-    TaskListModel *taskModel() const { return m_model; }
-    TaskFilterModel *filterModel() const { return m_filter; }
-    QListView *taskView() const { return m_view; }
-    TaskDetailPane *detailPane() const { return m_detail; }
-    ToastStack *toastStack() const { return m_toasts; }
-    WebTab *webTab() const { return m_web; }
-    QTabWidget *tabs() const { return m_tabs; }
-    QAction *newTaskAction() const { return m_newAct; }
-    QAction *importAction() const { return m_importAct; }
-    QAction *cancelAction() const { return m_cancelAct; }
-    QAction *pauseAction() const { return m_pauseAct; }
-    QAction *resumeAction() const { return m_resumeAct; }
-    QAction *retryAction() const { return m_retryAct; }
-    QAction *removeAction() const { return m_removeAct; }
-    QAction *clearFinishedAction() const { return m_clearAct; }
-    QAction *openInBrowserAction() const { return m_browserAct; }
-    QAction *settingsAction() const { return m_settingsAct; }
-    QAction *quitAction() const { return m_quitAct; }
+    // Shows the task (switching to the Tasks tab, clearing filters that hide it); false: no
+    // such task in the list (yet).
     bool selectTask(const QString &id);
-    QStringList selectedIds() const;
     // The confirmation asked before quitting with active tasks; replaced by tests.
     void setQuitConfirmation(std::function<bool(int activeTasks)> confirm)
     {
@@ -102,24 +87,20 @@ private:
     void createActions();
     void createMenus();
     QWidget *createTaskPage();
-    void updateActions();
     void updateDetail();
     void updateAggregate();
     void updateAnimation();
-    void onTaskFinished(const TaskSnapshot &task);
-    void showFinishedToasts();
-    void showFinishedToast(const TaskSnapshot &task);
-    void showFinishedNotice(Toast::Kind kind, const QString &title, const QString &text,
-                            const QString &target);
+    void showTask(const QString &id); // brings the window forward too
     void requestQuit();
     void showNewTaskDialog();
-    void showImportDialog();
     void showSettings();
     void toggleWindow();
-    void forEachSelected(TaskAction action, const std::function<void(const QString &)> &apply);
+    QStringList selectedIds() const;
     void reportError(const QString &what, const QString &message);
 
     TaskEngine &m_engine;
+    std::unique_ptr<TaskSource> m_engineSource; // when no other source is shown
+    TaskSource &m_source;
     std::unique_ptr<UiSettings> m_settings;
     TaskListModel *m_model;
     TaskFilterModel *m_filter;
@@ -139,25 +120,17 @@ private:
     TrayIcon *m_tray = nullptr;
     DesktopNotifier *m_notifier = nullptr;
     LauncherEntry *m_launcher = nullptr;
-    // Tasks that finished in the current batch of engine events: a few get a toast each,
-    // many get one summary toast (200 toasts at once stalled the GUI for 30 ms).
-    QList<TaskSnapshot> m_finishedBatch;
+    TaskActionGroup *m_taskActions = nullptr;
+    FinishNotices *m_notices = nullptr;
+    FileImporter *m_importer = nullptr;
     QTimer m_animTimer;
     QTimer m_aggregateTimer;
     QUrl m_browserUrl;
-    QString m_uploadDir;
     std::function<bool(int)> m_confirmQuit;
     bool m_quitting = false;
     bool m_aggregateDirty = false;
 
     QAction *m_newAct = nullptr;
-    QAction *m_importAct = nullptr;
-    QAction *m_cancelAct = nullptr;
-    QAction *m_pauseAct = nullptr;
-    QAction *m_resumeAct = nullptr;
-    QAction *m_retryAct = nullptr;
-    QAction *m_removeAct = nullptr;
-    QAction *m_clearAct = nullptr;
     QAction *m_browserAct = nullptr;
     QAction *m_settingsAct = nullptr;
     QAction *m_quitAct = nullptr;

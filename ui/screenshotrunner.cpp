@@ -1,6 +1,7 @@
 #include "screenshotrunner.h"
 
 #include "animationpolicy.h"
+#include "app/core/statictasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
@@ -452,25 +453,39 @@ bool render(const Scenario &s, const QDir &out,
     const QDateTime now = s.now;
     frozen.clock = [now] { return now; };
     TaskEngine engine(registry, frozen);
-    for (const TaskSnapshot &t : s.tasks)
-        engine.inject(t);
+    // The page is served by a real server over an engine, so only it needs the tasks injected;
+    // the window reads the scenario's tasks from a read-only source, and its engine (for the
+    // New task dialog and the commands) holds none.
+    if (s.views.contains(u"page"_s)) {
+        for (const TaskSnapshot &t : s.tasks)
+            engine.inject(t);
+    }
+    StaticTaskSource shown(s.tasks, registry);
 
-    MainWindow window(engine);
+    MainWindow window(engine, &shown);
     window.resize(s.window);
     window.show();
+    // The window's parts by their object names (it has no accessors for tests or captures).
+    const auto *model = window.findChild<TaskListModel *>(u"taskModel"_s);
+    auto *toasts = window.findChild<ToastStack *>(u"toasts"_s);
+    auto *detail = window.findChild<TaskDetailPane *>(u"taskDetail"_s);
+    if (!model || !toasts || !detail) {
+        printError(tr("%1: the window lacks a named part.").arg(s.name));
+        return false;
+    }
     // The tasks arrive as queued tracker events: wait for all of them, within a bound.
     QElapsedTimer timer;
     timer.start();
-    while (window.taskModel()->rowCount() < s.tasks.size() && timer.elapsed() < 5000)
+    while (model->rowCount() < s.tasks.size() && timer.elapsed() < 5000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    if (window.taskModel()->rowCount() < s.tasks.size()) {
+    if (model->rowCount() < s.tasks.size()) {
         printError(tr("%1: the window did not receive every task.").arg(s.name));
         return false;
     }
     if (!s.select.isEmpty())
         window.selectTask(s.select);
     for (const ToastSpec &t : s.toasts) {
-        Toast *toast = window.toastStack()->showToast(t.kind, t.title, t.text, t.action);
+        Toast *toast = toasts->showToast(t.kind, t.title, t.text, t.action);
         toast->setTimeout(0); // a toast never goes away mid-capture
     }
     // The status line refreshes on a 250 ms single shot: let it fire.
@@ -494,11 +509,11 @@ bool render(const Scenario &s, const QDir &out,
         if (view == u"main-window")
             widget = &window;
         else if (view == u"detail-pane")
-            widget = window.detailPane();
+            widget = detail;
         else if (view == u"step-indicator")
-            widget = window.detailPane()->stepIndicator();
+            widget = detail->stepIndicator();
         else if (view == u"toast")
-            widget = window.toastStack();
+            widget = toasts;
         if (!widget || !widget->isVisible() || widget->size().isEmpty()) {
             printError(tr("%1: the %2 view is not visible in this scenario.").arg(s.name, view));
             ok = false;
@@ -508,7 +523,7 @@ bool render(const Scenario &s, const QDir &out,
             = widget->grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
         ok = save(image, out.filePath(u"%1-%2.png"_s.arg(s.name, view))) && ok;
     }
-    window.toastStack()->clear();
+    toasts->clear();
     window.hide();
     return ok;
 }

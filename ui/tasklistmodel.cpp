@@ -1,6 +1,7 @@
 #include "tasklistmodel.h"
 
 #include "app/core/taskengine.h"
+#include "app/core/tasksource.h"
 #include "app/core/tasktracker.h"
 #include "taskformat.h"
 
@@ -36,6 +37,11 @@ TaskListModel::~TaskListModel() = default;
 void TaskListModel::attach(TaskEngine &engine, int maxUpdatesPerSecond)
 {
     engine.addTracker(m_tracker.get(), maxUpdatesPerSecond);
+}
+
+void TaskListModel::attach(TaskSource &source, int maxUpdatesPerSecond)
+{
+    source.addTracker(m_tracker.get(), maxUpdatesPerSecond);
 }
 
 int TaskListModel::rowCount(const QModelIndex &parent) const

@@ -11,6 +11,7 @@
 #include <memory>
 
 class TaskEngine;
+class TaskSource;
 class TaskTracker;
 
 // The engine's tasks as a list model for the widgets. It owns a TaskTracker: the engine sends
@@ -52,6 +53,8 @@ public:
 
     // Registers the model's tracker with the engine (which sends Added events for its tasks).
     void attach(TaskEngine &engine, int maxUpdatesPerSecond = 30);
+    // The same with any read-only source (a screenshot scenario's fixed tasks).
+    void attach(TaskSource &source, int maxUpdatesPerSecond = 30);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -38,6 +38,8 @@ public:
     int timeout() const { return m_timeoutMs; }
     int remainingMs() const;
     bool isPaused() const { return m_paused; }
+    // The timeout is counting down (shown, not paused, not 0).
+    bool isCountingDown() const { return m_timer.isActive(); }
 
     // Pause or resume the countdown (hover does it too).
     void pauseTimeout();

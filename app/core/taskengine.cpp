@@ -1,6 +1,7 @@
 #include "taskengine.h"
 
 #include "enginetask.h"
+#include "taskcapabilities.h"
 #include "tasktracker.h"
 #include "tasktyperegistry.h"
 #include "workerpool.h"
@@ -27,13 +28,6 @@ EngineError illegal(const TaskSnapshot &task, const QString &action)
              {} };
 }
 
-TaskCapabilities capabilitiesOf(const TaskType *type, bool external)
-{
-    TaskCapabilities c = type ? type->capabilities : TaskCapabilities {};
-    if (external)
-        c.pausable = false; // its runner is elsewhere: nothing here could hold it
-    return c;
-}
 } // namespace
 
 TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, QObject *parent)
@@ -132,7 +126,7 @@ Result<TaskSnapshot> TaskEngine::submit(const TaskSpec &spec)
     s.created = now();
     s.state = TaskState::Queued;
     task->external = !type->create;
-    task->capabilities = capabilitiesOf(type, task->external);
+    task->capabilities = taskCapabilities(type, task->external);
     task->estimateSpeed = !task->external || type->engineEstimatesSpeed;
     addTask(task);
     enqueue(*task);
@@ -469,7 +463,7 @@ TaskEvents TaskEngine::restore(const QList<TaskSnapshot> &tasks)
         task->snapshot = snapshot;
         const TaskType *type = m_registry.find(snapshot.type);
         task->external = type && !type->create;
-        task->capabilities = capabilitiesOf(type, task->external);
+        task->capabilities = taskCapabilities(type, task->external);
         TaskSnapshot &s = task->snapshot;
         bool requeue = false;
         bool modified = false;
@@ -521,7 +515,7 @@ void TaskEngine::inject(const TaskSnapshot &snapshot)
     task->frozen = true;
     const TaskType *type = m_registry.find(task->snapshot.type);
     task->external = type && !type->create;
-    task->capabilities = capabilitiesOf(type, task->external);
+    task->capabilities = taskCapabilities(type, task->external);
     if (m_tasks.contains(task->snapshot.id)) {
         EngineTask *existing = find(task->snapshot.id);
         const TaskState previous = existing->snapshot.state;
@@ -560,9 +554,10 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         s.progress = *update.progress;
         progressChanged = true;
     }
+    bool outputChanged = false;
     if (!update.output.isEmpty()) {
         TaskContext::appendToTail(s.output, s.outputStderr, update.output);
-        progressChanged = true;
+        outputChanged = true;
     }
     if (update.state && *update.state != s.state) {
         const TaskState to = *update.state;
@@ -586,7 +581,9 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         transition(*task, to);
         return {};
     }
-    if (progressChanged)
+    if (outputChanged)
+        m_trackers.markOutputDirty(task->snapshot.id); // progress too, for every tracker
+    if (progressChanged || outputChanged)
         markDirty(*task);
     return {};
 }
@@ -614,7 +611,7 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     auto task = std::make_shared<EngineTask>();
     task->snapshot = snapshot;
     task->external = true;
-    task->capabilities = capabilitiesOf(m_registry.find(snapshot.type), true);
+    task->capabilities = taskCapabilities(m_registry.find(snapshot.type), true);
     addTask(task);
     snapshot.actions = task->snapshot.actions;
     if (snapshot.state == TaskState::Running || snapshot.state == TaskState::Paused)
@@ -622,7 +619,8 @@ TaskSnapshot TaskEngine::adoptExternal(TaskSnapshot snapshot)
     return snapshot;
 }
 
-void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, bool replayExisting)
+void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, bool replayExisting,
+                            int outputPerSecond)
 {
     QList<TaskEvent> existing;
     if (replayExisting) {
@@ -632,7 +630,7 @@ void TaskEngine::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, bool 
             existing.append({ TaskEvent::Kind::Added, s, s.state });
         }
     }
-    m_trackers.add(tracker, maxUpdatesPerSecond, existing);
+    m_trackers.add(tracker, maxUpdatesPerSecond, existing, outputPerSecond);
 }
 
 void TaskEngine::removeTracker(TaskTracker *tracker)
@@ -673,9 +671,14 @@ void TaskEngine::sampleTask(EngineTask &task, qint64 nowMs)
     p.steps = smp.steps;
     if (task.cancelDeadlineMs < 0)
         p.message = smp.message;
+    const bool outputChanged
+        = task.snapshot.output != smp.output || task.snapshot.outputStderr != smp.outputStderr;
     task.snapshot.output = smp.output;
     task.snapshot.outputStderr = smp.outputStderr;
-    m_trackers.markDirty(task.snapshot.id);
+    if (outputChanged)
+        m_trackers.markOutputDirty(task.snapshot.id);
+    else
+        m_trackers.markDirty(task.snapshot.id);
     Q_UNUSED(nowMs)
 }
 

@@ -81,7 +81,10 @@ public:
     // The tracker is told of changes in its own thread, progress at most
     // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already,
     // unless replayExisting is false (the store they were restored from has them).
-    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30, bool replayExisting = true);
+    // outputPerSecond 0: output in every progress event; above 0: progress events without
+    // output, and a changed output at most that often (TrackerHub::add).
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond = 30, bool replayExisting = true,
+                    int outputPerSecond = 0);
     void removeTracker(TaskTracker *tracker);
 
     // External tasks: tasks of `type` are started by the driver instead of a worker; the

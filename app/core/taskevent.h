@@ -17,6 +17,10 @@ struct TaskEvent
     Kind kind = Kind::Progress;
     TaskSnapshot task;
     TaskState previousState = TaskState::Queued; // for StateChanged
+    // False: task.output and task.outputStderr were left out of this Progress event (the
+    // tracker takes output at its own slower rate; see TrackerHub::add). True in every other
+    // event, and in the Progress event that tells a tracker its task's output changed.
+    bool withOutput = true;
 };
 
 using TaskEvents = QList<TaskEvent>;

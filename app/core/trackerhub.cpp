@@ -16,11 +16,13 @@ TrackerHub::~TrackerHub()
 }
 
 void TrackerHub::add(TaskTracker *tracker, int maxUpdatesPerSecond,
-                     const QList<TaskEvent> &existing)
+                     const QList<TaskEvent> &existing, int outputPerSecond)
 {
     auto *entry = new Entry;
     entry->tracker = tracker;
     entry->intervalMs = std::max(1, 1000 / std::max(1, maxUpdatesPerSecond));
+    if (outputPerSecond > 0)
+        entry->outputIntervalMs = std::max(1, 1000 / outputPerSecond);
     flushState(); // built before this tracker came: not for it
     m_entries.append(entry);
     connect(tracker, &QObject::destroyed, this, [this, tracker] { remove(tracker); });
@@ -81,10 +83,20 @@ void TrackerHub::markDirty(const QString &id)
         e->dirty.insert(id);
 }
 
+void TrackerHub::markOutputDirty(const QString &id)
+{
+    for (Entry *e : std::as_const(m_entries)) {
+        e->dirty.insert(id);
+        if (e->outputIntervalMs > 0)
+            e->outputDirty.insert(id);
+    }
+}
+
 bool TrackerHub::hasDirty() const
 {
-    return std::any_of(m_entries.cbegin(), m_entries.cend(),
-                       [](const Entry *e) { return !e->dirty.isEmpty(); });
+    return std::any_of(m_entries.cbegin(), m_entries.cend(), [](const Entry *e) {
+        return !e->dirty.isEmpty() || !e->outputDirty.isEmpty();
+    });
 }
 
 void TrackerHub::flushProgress(qint64 nowMs, bool force)
@@ -98,15 +110,35 @@ void TrackerHub::flushProgress(qint64 nowMs, bool force)
 void TrackerHub::flushEntry(Entry &entry, qint64 nowMs)
 {
     entry.lastFlushMs = nowMs;
-    if (entry.dirty.isEmpty() || !entry.tracker)
+    if (!entry.tracker)
+        return;
+    const bool separateOutput = entry.outputIntervalMs > 0;
+    const bool outputDue = separateOutput && !entry.outputDirty.isEmpty()
+        && (entry.lastOutputMs < 0 || nowMs - entry.lastOutputMs >= entry.outputIntervalMs);
+    // A task whose output waits for its turn is not told again until then.
+    QSet<QString> ids = std::exchange(entry.dirty, {});
+    if (outputDue)
+        ids.unite(entry.outputDirty);
+    if (ids.isEmpty())
         return;
     QList<TaskEvent> events;
-    events.reserve(entry.dirty.size());
-    for (const QString &id : std::as_const(entry.dirty)) {
-        if (const TaskSnapshot *task = m_lookup(id))
-            events.append({ TaskEvent::Kind::Progress, *task, task->state });
+    events.reserve(ids.size());
+    for (const QString &id : std::as_const(ids)) {
+        const TaskSnapshot *task = m_lookup(id);
+        if (!task) {
+            entry.outputDirty.remove(id);
+            continue;
+        }
+        TaskEvent event { TaskEvent::Kind::Progress, *task, task->state };
+        if (separateOutput && !(outputDue && entry.outputDirty.remove(id))) {
+            event.withOutput = false;
+            event.task.output.clear();
+            event.task.outputStderr.clear();
+        }
+        events.append(std::move(event));
     }
-    entry.dirty.clear();
+    if (outputDue)
+        entry.lastOutputMs = nowMs;
     if (!events.isEmpty())
         deliver(entry.tracker, events);
 }

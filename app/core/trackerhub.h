@@ -31,8 +31,12 @@ public:
     ~TrackerHub() override;
 
     // The pending batch goes out first (to the others), then `existing` (what is there now)
-    // to the new tracker alone: it never sees an event twice.
-    void add(TaskTracker *tracker, int maxUpdatesPerSecond, const QList<TaskEvent> &existing);
+    // to the new tracker alone: it never sees an event twice. outputPerSecond 0: a task's
+    // output (up to 64 KiB) rides in every progress event; above 0, progress events leave it
+    // out (withOutput false) and a changed output is told at most that often, in a progress
+    // event with withOutput true (the store: progress often, output once a second).
+    void add(TaskTracker *tracker, int maxUpdatesPerSecond, const QList<TaskEvent> &existing,
+             int outputPerSecond = 0);
     void remove(TaskTracker *tracker);
     int count() const { return int(m_entries.size()); }
     // The shortest interval any tracker asks for (DefaultIntervalMs without trackers).
@@ -44,6 +48,9 @@ public:
     void flushState();
     // A task's progress (or actions) changed: every tracker hears of it at its next flush.
     void markDirty(const QString &id);
+    // A task's output changed (its progress too, as far as trackers are concerned): trackers
+    // that take output separately hear of it at their output rate.
+    void markOutputDirty(const QString &id);
     bool hasDirty() const;
     // Tells each tracker whose interval has passed at nowMs (all of them with force) the
     // tasks that changed since it was last told.
@@ -59,6 +66,9 @@ private:
         int intervalMs = DefaultIntervalMs;
         qint64 lastFlushMs = 0;
         QSet<QString> dirty;
+        int outputIntervalMs = 0; // 0: output in every progress event
+        qint64 lastOutputMs = -1; // never yet: the first change is told at once
+        QSet<QString> outputDirty; // only with outputIntervalMs > 0
     };
 
     void scheduleFlush();

@@ -12,14 +12,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message numerus="yes">
-        <source>%n task(s) are still running or queued. If you quit now they stop and are offered for retry at the next start.</source>
-        <translation>
-            <numerusform>%n task is still running or queued. If you quit now it stops and is offered for retry at the next start.</numerusform>
-            <numerusform>%n tasks are still running or queued. If you quit now they stop and are offered for retry at the next start.</numerusform>
-        </translation>
-    </message>
+    <name>FinishNotices</name>
     <message numerus="yes">
         <source>%n task(s) finished</source>
         <translation>
@@ -32,6 +25,16 @@
         <translation>
             <numerusform>%n failed.</numerusform>
             <numerusform>%n failed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n task(s) are still running or queued. If you quit now they stop and are offered for retry at the next start.</source>
+        <translation>
+            <numerusform>%n task is still running or queued. If you quit now it stops and is offered for retry at the next start.</numerusform>
+            <numerusform>%n tasks are still running or queued. If you quit now they stop and are offered for retry at the next start.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

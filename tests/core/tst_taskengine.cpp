@@ -137,6 +137,7 @@ private Q_SLOTS:
     void injectNeverRuns();
     void externalTasks();
     void actionsFollowStateAndRunner();
+    void outputTravelsApartFromProgress();
 
 private:
     TaskSnapshot submit(const QJsonObject &params = {}, int priority = 0, int maxRetries = 0,
@@ -703,3 +704,58 @@ void tst_TaskEngine::actionsFollowStateAndRunner()
 
 QTEST_GUILESS_MAIN(tst_TaskEngine)
 #include "tst_taskengine.moc"
+
+void tst_TaskEngine::outputTravelsApartFromProgress()
+{
+    // A tracker that takes output at its own rate gets lean progress events (no output) and
+    // every output change in the end; a tracker that did not ask gets output as before.
+    m_registry->add(remoteType());
+    FakeDriver driver;
+    m_engine->setExternalDriver(u"remote"_s, &driver);
+    const Result<TaskSnapshot> r = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
+    QVERIFY(r);
+    const QString id = r->id;
+    QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
+    RecordingTracker lean;
+    m_engine->addTracker(&lean, 30, true, 1);
+    const auto lastWithOutput = [&lean, &id] {
+        const QList<TaskEvent> events = lean.events(id);
+        for (auto it = events.crbegin(); it != events.crend(); ++it) {
+            if (it->kind == TaskEvent::Kind::Progress && it->withOutput)
+                return it->task.output;
+        }
+        return QString();
+    };
+
+    QVERIFY(!m_engine->updateExternal(id, { {}, {}, {}, {}, u"hello\n"_s }));
+    QTRY_COMPARE(lastWithOutput(), u"hello\n"_s);
+    QTRY_VERIFY(!m_engine->task(id)->output.isEmpty());
+    TaskProgress p;
+    p.percent = 40;
+    QVERIFY(!m_engine->updateExternal(id, { {}, p, {}, {}, {} }));
+    QTRY_VERIFY(lean.progressCount(id) >= 2);
+    const TaskEvent progressOnly = lean.events(id).constLast();
+    QCOMPARE(progressOnly.task.progress.percent, std::optional<double>(40));
+    QVERIFY(!progressOnly.withOutput); // the output did not change: not sent again
+    QVERIFY(progressOnly.task.output.isEmpty());
+
+    QVERIFY(!m_engine->updateExternal(id, { {}, {}, {}, {}, u"world\n"_s }));
+    QTRY_COMPARE(lastWithOutput(), u"hello\nworld\n"_s); // within its second
+    for (const TaskEvent &e : lean.events(id)) {
+        if (e.kind == TaskEvent::Kind::Progress && !e.withOutput)
+            QVERIFY(e.task.output.isEmpty());
+    }
+    // The test's own tracker (added at init, no output rate) gets output with progress.
+    const auto fullOutputTold = [this, &id] {
+        for (const TaskEvent &e : m_tracker->events(id)) {
+            if (e.kind == TaskEvent::Kind::Progress && e.withOutput
+                && e.task.output == u"hello\nworld\n"_s)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY(fullOutputTold());
+    for (const TaskEvent &e : m_tracker->events(id))
+        QVERIFY(e.withOutput);
+    m_engine->setExternalDriver(u"remote"_s, nullptr);
+}

@@ -103,6 +103,101 @@ private Q_SLOTS:
         QCOMPARE(*slow.batches.last().at(0).task.progress.percent, 100.0); // the latest
     }
 
+    void outputRidesWithProgressByDefault()
+    {
+        Recorder r;
+        m_hub->add(&r, 30, {});
+        m_tasks.insert(u"t"_s, snapshot(u"t"_s, TaskState::Running));
+        m_tasks[u"t"_s].output = u"line 1\n"_s;
+        m_hub->markOutputDirty(u"t"_s);
+        m_hub->flushProgress(100);
+        m_tasks[u"t"_s].progress.percent = 50;
+        m_hub->markDirty(u"t"_s);
+        m_hub->flushProgress(200);
+        deliver();
+        QCOMPARE(r.batches.size(), 2);
+        for (const TaskEvents &b : std::as_const(r.batches)) {
+            QVERIFY(b.at(0).withOutput);
+            QCOMPARE(b.at(0).task.output, u"line 1\n"_s);
+        }
+    }
+
+    void outputSeparateAtItsOwnRate()
+    {
+        // Progress 30/s, output at most once a second: 3 s of a command printing a line and
+        // moving on every 10 ms.
+        Recorder r;
+        m_hub->add(&r, 30, {}, 1);
+        m_tasks.insert(u"t"_s, snapshot(u"t"_s, TaskState::Running));
+        QList<qint64> toldOutputAt;
+        for (qint64 ms = 10; ms <= 3000; ms += 10) {
+            TaskSnapshot &t = m_tasks[u"t"_s];
+            t.progress.percent = double(ms) / 30.0;
+            t.output += u"line %1\n"_s.arg(ms);
+            t.outputStderr = { { 0, 4 } };
+            m_hub->markOutputDirty(u"t"_s);
+            const qsizetype before = r.batches.size();
+            m_hub->flushProgress(ms);
+            deliver();
+            if (r.batches.size() > before && r.batches.last().at(0).withOutput)
+                toldOutputAt.append(ms);
+        }
+        QCOMPARE(r.batches.size(), 75); // progress keeps its own rate
+        int without = 0;
+        for (const TaskEvents &b : std::as_const(r.batches)) {
+            QCOMPARE(b.size(), 1);
+            QCOMPARE(b.at(0).kind, TaskEvent::Kind::Progress);
+            if (!b.at(0).withOutput) {
+                ++without;
+                QVERIFY(b.at(0).task.output.isEmpty()); // lean: no 64 KiB riding along
+                QVERIFY(b.at(0).task.outputStderr.isEmpty());
+            } else {
+                QVERIFY(!b.at(0).task.output.isEmpty());
+                QCOMPARE(b.at(0).task.outputStderr.size(), 1);
+            }
+        }
+        // The first change at once, then at most one a second.
+        QCOMPARE(toldOutputAt, (QList<qint64> { 40, 1040, 2040 }));
+        QCOMPARE(without, 72);
+
+        // The last change is told once its second has passed, not at the next progress flush.
+        m_tasks[u"t"_s].output += u"last\n"_s;
+        m_hub->markOutputDirty(u"t"_s);
+        QVERIFY(m_hub->hasDirty());
+        m_hub->flushProgress(3010); // not yet this tracker's turn
+        deliver();
+        QVERIFY(!r.batches.last().at(0).task.output.endsWith(u"last\n"_s));
+        m_hub->flushProgress(3040); // output not due until 3040 ms
+        deliver();
+        QVERIFY(r.batches.last().at(0).withOutput);
+        QVERIFY(r.batches.last().at(0).task.output.endsWith(u"last\n"_s));
+        QVERIFY(!m_hub->hasDirty());
+    }
+
+    void pendingOutputIsNotRepeatedProgress()
+    {
+        // A task whose output waits for its second is not sent again and again meanwhile.
+        Recorder r;
+        m_hub->add(&r, 30, {}, 1);
+        m_tasks.insert(u"t"_s, snapshot(u"t"_s, TaskState::Running));
+        m_tasks[u"t"_s].output = u"a\n"_s;
+        m_hub->markOutputDirty(u"t"_s);
+        m_hub->flushProgress(100); // told at once
+        m_tasks[u"t"_s].output += u"b\n"_s;
+        m_hub->markOutputDirty(u"t"_s);
+        m_hub->flushProgress(200); // progress event without output
+        for (qint64 ms = 300; ms < 1100; ms += 100)
+            m_hub->flushProgress(ms); // nothing changed: nothing sent
+        deliver();
+        QCOMPARE(r.batches.size(), 2);
+        QVERIFY(r.batches.at(0).at(0).withOutput);
+        QVERIFY(!r.batches.at(1).at(0).withOutput);
+        m_hub->flushProgress(1100);
+        deliver();
+        QCOMPARE(r.batches.size(), 3);
+        QCOMPARE(r.batches.at(2).at(0).task.output, u"a\nb\n"_s);
+    }
+
     void nothingChangedNothingSent()
     {
         Recorder r;

@@ -88,13 +88,15 @@ bool ScreenshotScenario::capture(MainWindow &window, const QString &selectId, co
     // The tasks arrive as queued events: let them in, within a bound.
     QElapsedTimer timer;
     timer.start();
-    while (!selectId.isEmpty() && window.taskModel()->rowOf(selectId) < 0 && timer.elapsed() < 5000)
+    const auto *model = window.findChild<TaskListModel *>(u"taskModel"_s);
+    while (!selectId.isEmpty() && model && model->rowOf(selectId) < 0 && timer.elapsed() < 5000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     window.selectTask(selectId);
-    window.toastStack()->showToast(
-        Toast::Kind::Success, QCoreApplication::translate("ScreenshotScenario", "Task succeeded"),
-        QCoreApplication::translate("ScreenshotScenario", "Resize 240 images"),
-        QCoreApplication::translate("ScreenshotScenario", "Show"));
+    if (auto *toasts = window.findChild<ToastStack *>(u"toasts"_s))
+        toasts->showToast(Toast::Kind::Success,
+                          QCoreApplication::translate("ScreenshotScenario", "Task succeeded"),
+                          QCoreApplication::translate("ScreenshotScenario", "Resize 240 images"),
+                          QCoreApplication::translate("ScreenshotScenario", "Show"));
     for (int i = 0; i < 5; ++i)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     const QImage image = window.grab().toImage();

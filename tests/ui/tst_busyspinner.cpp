@@ -21,7 +21,9 @@ private Q_SLOTS:
         spinner.start();
         QVERIFY(spinner.isBusy());
         QVERIFY(!spinner.isSpinning());
+        QVERIFY(spinner.isPending());
         QTRY_VERIFY(spinner.isSpinning());
+        QVERIFY(!spinner.isPending());
         QVERIFY(t.elapsed() >= 140);
         QVERIFY(spinner.isVisible());
         spinner.stop();
@@ -36,8 +38,11 @@ private Q_SLOTS:
         host.show();
         spinner.setDelay(100);
         spinner.start();
+        QVERIFY(spinner.isPending());
         spinner.stop();
-        QTest::qWait(200);
+        // Nothing left that could show it later: the delay no longer counts down.
+        QVERIFY(!spinner.isPending());
+        QCoreApplication::processEvents();
         QVERIFY(!spinner.isSpinning());
         QVERIFY(!spinner.isVisible());
     }

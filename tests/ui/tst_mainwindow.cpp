@@ -4,6 +4,7 @@
 #include "app/core/uploadstore.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
+#include "ui/fileimporter.h"
 #include "ui/mainwindow.h"
 #include "ui/stepindicator.h"
 #include "ui/taskdetailpane.h"
@@ -32,6 +33,55 @@
 #include <QTest>
 #include <QToolBar>
 #include <QUuid>
+
+// The window's parts, found by their object names as any test or screenshot reaches them (the
+// window has no accessors for tests). A missing part fails the test that asks for it.
+template<class T> static T *part(const QObject &window, const QString &name)
+{
+    T *found = window.findChild<T *>(name);
+    if (!found)
+        qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+    return found;
+}
+static TaskListModel *taskModel(const QObject &w)
+{
+    return part<TaskListModel>(w, u"taskModel"_s);
+}
+static QListView *taskView(const QObject &w)
+{
+    return part<QListView>(w, u"taskList"_s);
+}
+static TaskDetailPane *detailPane(const QObject &w)
+{
+    return part<TaskDetailPane>(w, u"taskDetail"_s);
+}
+static ToastStack *toastStack(const QObject &w)
+{
+    return part<ToastStack>(w, u"toasts"_s);
+}
+static QTabWidget *tabs(const QObject &w)
+{
+    return part<QTabWidget>(w, u"tabs"_s);
+}
+static WebTab *webTab(const QObject &w)
+{
+    return part<WebTab>(w, u"webTab"_s);
+}
+static FileImporter *importer(const QObject &w)
+{
+    return part<FileImporter>(w, u"fileImporter"_s);
+}
+static QAction *action(const QObject &w, const QString &name)
+{
+    return part<QAction>(w, name);
+}
+static QStringList selectedIds(const QObject &w)
+{
+    QStringList ids;
+    for (const QModelIndex &i : taskView(w)->selectionModel()->selectedIndexes())
+        ids.append(i.data(TaskListModel::IdRole).toString());
+    return ids;
+}
 
 class tst_MainWindow : public QObject
 {
@@ -66,18 +116,18 @@ private Q_SLOTS:
             engine.inject(t);
             tasks.append(t);
         }
-        QTRY_COMPARE(w.taskModel()->rowCount(), 20);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 20);
         // All finish in one pass of the event loop (one batch of engine events).
         for (TaskSnapshot &t : tasks) {
             t.state = t.id == u"t7"_s ? TaskState::Failed : TaskState::Succeeded;
             engine.inject(t);
         }
-        QTRY_COMPARE(w.toastStack()->count(), 1);
-        Toast *toast = w.toastStack()->toasts().first();
+        QTRY_COMPARE(toastStack(w)->count(), 1);
+        Toast *toast = toastStack(w)->toasts().first();
         QCOMPARE(toast->kind(), Toast::Kind::Error);
         QVERIFY2(toast->title().contains(u"20"_s), qPrintable(toast->title()));
         Q_EMIT toast->actionTriggered();
-        QCOMPARE(w.selectedIds(), QStringList { u"t7"_s }); // "Show" leads to the failure
+        QCOMPARE(selectedIds(w), QStringList { u"t7"_s }); // "Show" leads to the failure
     }
     void externalTaskOffersCancelNotPause()
     {
@@ -101,10 +151,68 @@ private Q_SLOTS:
         t.state = TaskState::Running;
         engine.inject(t);
         QTRY_VERIFY(w.selectTask(t.id));
-        QTRY_VERIFY(w.cancelAction()->isEnabled());
-        QVERIFY(!w.pauseAction()->isEnabled());
-        QVERIFY(!w.resumeAction()->isEnabled());
-        QVERIFY(!w.retryAction()->isEnabled());
+        QTRY_VERIFY(action(w, u"actionCancel"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionPause"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionResume"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionRetry"_s)->isEnabled());
+    }
+    void partsHaveNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("className");
+        const QList<std::pair<const char *, const char *>> parts {
+            { "taskModel", "TaskListModel" },     { "taskFilter", "TaskFilterModel" },
+            { "taskList", "QListView" },          { "taskDetail", "TaskDetailPane" },
+            { "toasts", "ToastStack" },           { "tabs", "QTabWidget" },
+            { "taskActions", "TaskActionGroup" }, { "finishNotices", "FinishNotices" },
+            { "fileImporter", "FileImporter" },   { "actionNewTask", "QAction" },
+            { "actionImportFile", "QAction" },    { "actionCancel", "QAction" },
+            { "actionPause", "QAction" },         { "actionResume", "QAction" },
+            { "actionRetry", "QAction" },         { "actionRemove", "QAction" },
+            { "actionClearFinished", "QAction" }, { "actionOpenInBrowser", "QAction" },
+            { "actionSettings", "QAction" },      { "actionQuit", "QAction" },
+            { "actionShowWindow", "QAction" },
+        };
+        for (const auto &[name, className] : parts)
+            QTest::newRow(name) << QString::fromLatin1(name) << QString::fromLatin1(className);
+    }
+    void partsHaveNames()
+    {
+        // Tests and screenshots reach the window's parts by object name, one of each.
+        QFETCH(QString, name);
+        QFETCH(QString, className);
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        const QList<QObject *> found = w.findChildren<QObject *>(name);
+        QCOMPARE(found.size(), 1);
+        QVERIFY2(found.first()->inherits(qPrintable(className)),
+                 found.first()->metaObject()->className());
+    }
+    void taskActionsInMenusToolbarAndContextMenu()
+    {
+        // One QAction per command wherever it is offered: enabling it once covers all places.
+        TaskTypeRegistry registry;
+        registerTestTypes(registry);
+        TaskEngine engine(registry, idleOptions());
+        MainWindow w(engine);
+        auto *bar = part<QToolBar>(w, u"mainToolBar"_s);
+        for (const QString &name : { u"actionCancel"_s, u"actionPause"_s, u"actionResume"_s,
+                                     u"actionRetry"_s, u"actionRemove"_s }) {
+            QAction *a = action(w, name);
+            QVERIFY2(bar->actions().contains(a), qPrintable(name));
+            QVERIFY2(taskView(w)->actions().contains(a), qPrintable(name));
+            QVERIFY2(!a->isEnabled(), qPrintable(name)); // nothing selected
+        }
+        QVERIFY(bar->actions().contains(action(w, u"actionClearFinished"_s)));
+        QVERIFY(!action(w, u"actionClearFinished"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionImportFile"_s)->isEnabled()); // no upload folder
+        w.setUploadDir(m_dir.path());
+        QVERIFY(action(w, u"actionImportFile"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionOpenInBrowser"_s)->isEnabled());
+        w.setBrowserUrl(QUrl(u"http://127.0.0.1:1/?token=x"_s));
+        QVERIFY(action(w, u"actionOpenInBrowser"_s)->isEnabled());
     }
     void initTestCase()
     {
@@ -129,15 +237,15 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
 
         // Nothing selected: only global actions.
-        QVERIFY(w.newTaskAction()->isEnabled());
-        QVERIFY(!w.cancelAction()->isEnabled());
-        QVERIFY(!w.pauseAction()->isEnabled());
-        QVERIFY(!w.resumeAction()->isEnabled());
-        QVERIFY(!w.retryAction()->isEnabled());
-        QVERIFY(!w.removeAction()->isEnabled());
-        QVERIFY(!w.clearFinishedAction()->isEnabled());
-        QVERIFY(!w.openInBrowserAction()->isEnabled());
-        QCOMPARE(w.newTaskAction()->shortcut(), QKeySequence(QKeySequence::New));
+        QVERIFY(action(w, u"actionNewTask"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionCancel"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionPause"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionResume"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionRetry"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionRemove"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionClearFinished"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionOpenInBrowser"_s)->isEnabled());
+        QCOMPARE(action(w, u"actionNewTask"_s)->shortcut(), QKeySequence(QKeySequence::New));
 
         TaskSpec spec;
         spec.type = u"demo"_s;
@@ -147,42 +255,42 @@ private Q_SLOTS:
         QVERIFY(r.ok());
         const QString id = r->id;
         QTRY_VERIFY(w.selectTask(id));
-        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Running);
-        QTRY_VERIFY(w.pauseAction()->isEnabled());
-        QVERIFY(w.cancelAction()->isEnabled());
-        QVERIFY(!w.resumeAction()->isEnabled());
-        QVERIFY(!w.removeAction()->isEnabled());
-        QCOMPARE(w.detailPane()->taskId(), id);
+        QTRY_COMPARE(taskModel(w)->snapshot(id)->state, TaskState::Running);
+        QTRY_VERIFY(action(w, u"actionPause"_s)->isEnabled());
+        QVERIFY(action(w, u"actionCancel"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionResume"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionRemove"_s)->isEnabled());
+        QCOMPARE(detailPane(w)->taskId(), id);
 
-        w.pauseAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Paused);
-        QTRY_VERIFY(w.resumeAction()->isEnabled());
-        QVERIFY(!w.pauseAction()->isEnabled());
-        QVERIFY(w.cancelAction()->isEnabled());
-        w.resumeAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Running);
+        action(w, u"actionPause"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->snapshot(id)->state, TaskState::Paused);
+        QTRY_VERIFY(action(w, u"actionResume"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionPause"_s)->isEnabled());
+        QVERIFY(action(w, u"actionCancel"_s)->isEnabled());
+        action(w, u"actionResume"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->snapshot(id)->state, TaskState::Running);
 
         // The end: a success toast whose "Show" selects the task; remove becomes legal.
-        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->snapshot(id)->state, TaskState::Succeeded, 15000);
-        QTRY_COMPARE(w.toastStack()->count(), 1);
-        Toast *toast = w.toastStack()->toasts().first();
+        QTRY_COMPARE_WITH_TIMEOUT(taskModel(w)->snapshot(id)->state, TaskState::Succeeded, 15000);
+        QTRY_COMPARE(toastStack(w)->count(), 1);
+        Toast *toast = toastStack(w)->toasts().first();
         QCOMPARE(toast->kind(), Toast::Kind::Success);
         QVERIFY(toast->text().contains(u"Demo run"_s));
-        w.taskView()->clearSelection();
-        QVERIFY(w.selectedIds().isEmpty());
+        taskView(w)->clearSelection();
+        QVERIFY(selectedIds(w).isEmpty());
         Q_EMIT toast->actionTriggered();
-        QCOMPARE(w.selectedIds(), QStringList { id });
-        QTRY_VERIFY(w.removeAction()->isEnabled());
-        QVERIFY(!w.cancelAction()->isEnabled());
-        QVERIFY(!w.pauseAction()->isEnabled());
-        QVERIFY(!w.retryAction()->isEnabled()); // succeeded is not retryable
-        QVERIFY(w.clearFinishedAction()->isEnabled());
-        QVERIFY(w.detailPane()->resultText().contains(u"Task completed!"_s));
+        QCOMPARE(selectedIds(w), QStringList { id });
+        QTRY_VERIFY(action(w, u"actionRemove"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionCancel"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionPause"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionRetry"_s)->isEnabled()); // succeeded is not retryable
+        QVERIFY(action(w, u"actionClearFinished"_s)->isEnabled());
+        QVERIFY(detailPane(w)->resultText().contains(u"Task completed!"_s));
 
-        w.removeAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->rowCount(), 0);
-        QVERIFY(!w.removeAction()->isEnabled());
-        QVERIFY(!w.clearFinishedAction()->isEnabled());
+        action(w, u"actionRemove"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->rowCount(), 0);
+        QVERIFY(!action(w, u"actionRemove"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionClearFinished"_s)->isEnabled());
     }
 
     void failureToastAndRetry()
@@ -197,16 +305,16 @@ private Q_SLOTS:
         spec.params
             = QJsonObject { { u"steps"_s, 2 }, { u"delay_ms"_s, 10 }, { u"fail_at_step"_s, 2 } };
         const QString id = engine.submit(spec)->id;
-        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
-                                      && w.taskModel()->snapshot(id)->state == TaskState::Failed,
+        QTRY_COMPARE_WITH_TIMEOUT(taskModel(w)->rowOf(id) >= 0
+                                      && taskModel(w)->snapshot(id)->state == TaskState::Failed,
                                   true, 10000);
-        QTRY_COMPARE(w.toastStack()->count(), 1);
-        QCOMPARE(w.toastStack()->toasts().first()->kind(), Toast::Kind::Error);
+        QTRY_COMPARE(toastStack(w)->count(), 1);
+        QCOMPARE(toastStack(w)->toasts().first()->kind(), Toast::Kind::Error);
         QVERIFY(w.selectTask(id));
-        QVERIFY(w.retryAction()->isEnabled());
-        QVERIFY(w.removeAction()->isEnabled());
-        w.retryAction()->trigger();
-        QTRY_VERIFY(w.taskModel()->snapshot(id)->attempt == 2);
+        QVERIFY(action(w, u"actionRetry"_s)->isEnabled());
+        QVERIFY(action(w, u"actionRemove"_s)->isEnabled());
+        action(w, u"actionRetry"_s)->trigger();
+        QTRY_VERIFY(taskModel(w)->snapshot(id)->attempt == 2);
     }
 
     void cancelQueued()
@@ -221,12 +329,12 @@ private Q_SLOTS:
         spec.type = u"demo"_s;
         const QString id = engine.submit(spec)->id;
         QTRY_VERIFY(w.selectTask(id));
-        QVERIFY(w.cancelAction()->isEnabled());
-        QVERIFY(!w.pauseAction()->isEnabled()); // queued -> paused is not a transition
-        w.cancelAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->snapshot(id)->state, TaskState::Canceled);
-        QTRY_VERIFY(w.retryAction()->isEnabled());
-        QCOMPARE(w.toastStack()->count(), 0); // canceling is no news
+        QVERIFY(action(w, u"actionCancel"_s)->isEnabled());
+        QVERIFY(!action(w, u"actionPause"_s)->isEnabled()); // queued -> paused is not a transition
+        action(w, u"actionCancel"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->snapshot(id)->state, TaskState::Canceled);
+        QTRY_VERIFY(action(w, u"actionRetry"_s)->isEnabled());
+        QCOMPARE(toastStack(w)->count(), 0); // canceling is no news
     }
 
     void quitAsksWhenTasksRun()
@@ -244,18 +352,18 @@ private Q_SLOTS:
             ++asked;
             return active == 1 && answer;
         });
-        w.quitAction()->trigger();
+        action(w, u"actionQuit"_s)->trigger();
         QCOMPARE(asked, 0); // nothing runs: no question
         QCOMPARE(quit.size(), 1);
 
         TaskSpec spec;
         spec.type = u"demo"_s;
         engine.submit(spec);
-        w.quitAction()->trigger();
+        action(w, u"actionQuit"_s)->trigger();
         QCOMPARE(asked, 1);
         QCOMPARE(quit.size(), 1); // declined
         answer = true;
-        w.quitAction()->trigger();
+        action(w, u"actionQuit"_s)->trigger();
         QCOMPARE(quit.size(), 2);
     }
 
@@ -265,9 +373,9 @@ private Q_SLOTS:
         registerTestTypes(registry);
         TaskEngine engine(registry);
         MainWindow w(engine);
-        QVERIFY(!w.openInBrowserAction()->isEnabled());
+        QVERIFY(!action(w, u"actionOpenInBrowser"_s)->isEnabled());
         w.setBrowserUrl(QUrl(u"http://127.0.0.1:1234/?token=abc"_s));
-        QVERIFY(w.openInBrowserAction()->isEnabled());
+        QVERIFY(action(w, u"actionOpenInBrowser"_s)->isEnabled());
     }
 
     // At the default size every toolbar button shows, "Open in browser" included: none hides
@@ -283,7 +391,7 @@ private Q_SLOTS:
         auto *bar = w.findChild<QToolBar *>(u"mainToolBar"_s);
         QVERIFY(bar);
         QVERIFY2(w.width() >= 880 && w.width() <= 920, qPrintable(QString::number(w.width())));
-        QWidget *browser = bar->widgetForAction(w.openInBrowserAction());
+        QWidget *browser = bar->widgetForAction(action(w, u"actionOpenInBrowser"_s));
         QVERIFY(browser);
         QTRY_VERIFY2(browser->isVisible(), "Open in browser is in the overflow menu");
         for (QAction *a : bar->actions()) {
@@ -307,8 +415,8 @@ private Q_SLOTS:
         newer.created = older.created.addSecs(60);
         engine.inject(older);
         engine.inject(newer);
-        QTRY_COMPARE(w.taskView()->model()->rowCount(), 2);
-        QCOMPARE(w.taskView()->model()->index(0, 0).data(TaskListModel::TitleRole).toString(),
+        QTRY_COMPARE(taskView(w)->model()->rowCount(), 2);
+        QCOMPARE(taskView(w)->model()->index(0, 0).data(TaskListModel::TitleRole).toString(),
                  u"newer"_s);
         QComboBox *sort = nullptr;
         for (QComboBox *c : w.findChildren<QComboBox *>())
@@ -339,15 +447,15 @@ private Q_SLOTS:
         engine.restore({ t });
         MainWindow w(engine);
         w.show();
-        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
-        QCOMPARE(w.taskModel()->snapshot(0)->state, TaskState::Interrupted);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 1);
+        QCOMPARE(taskModel(w)->snapshot(0)->state, TaskState::Interrupted);
         w.offerInterruptedTasks();
-        QCOMPARE(w.toastStack()->count(), 1);
-        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toastStack(w)->count(), 1);
+        Toast *toast = toastStack(w)->toasts().first();
         QCOMPARE(toast->kind(), Toast::Kind::Warning);
         QCOMPARE(toast->actionLabel(), u"Retry"_s); // one task: "Retry", several: "Retry all"
         Q_EMIT toast->actionTriggered();
-        QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
+        QTRY_COMPARE(taskModel(w)->snapshot(0)->state, TaskState::Queued);
     }
 
     // As the application does it: offered right after show(), before the event loop has run
@@ -363,13 +471,13 @@ private Q_SLOTS:
         MainWindow w(engine);
         w.show();
         w.offerInterruptedTasks();
-        QCOMPARE(w.toastStack()->count(), 1);
-        QCOMPARE(w.toastStack()->toasts().first()->title(), u"1 task interrupted"_s);
+        QCOMPARE(toastStack(w)->count(), 1);
+        QCOMPARE(toastStack(w)->toasts().first()->title(), u"1 task interrupted"_s);
         // The status bar shows it on its own, not among the finished ones.
         auto *status = w.findChild<QLabel *>(u"statusSummary"_s);
         QVERIFY(status);
         QTRY_COMPARE(status->text(), u"1 interrupted"_s);
-        Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
+        Q_EMIT toastStack(w)->toasts().first()->actionTriggered();
         QCOMPARE(engine.tasks().first().state, TaskState::Queued);
     }
 
@@ -435,15 +543,15 @@ private Q_SLOTS:
             engine.inject(t);
             ids.append(t.id);
         }
-        QTRY_COMPARE(w.taskModel()->rowCount(), 3);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 3);
         QVERIFY(w.selectTask(ids.at(1)));
-        w.removeAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(0) });
-        QCOMPARE(w.detailPane()->taskId(), ids.at(0));
-        w.removeAction()->trigger(); // the last row: the one before takes its place
-        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
-        QCOMPARE(w.selectedIds(), QStringList { ids.at(2) });
+        action(w, u"actionRemove"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->rowCount(), 2);
+        QCOMPARE(selectedIds(w), QStringList { ids.at(0) });
+        QCOMPARE(detailPane(w)->taskId(), ids.at(0));
+        action(w, u"actionRemove"_s)->trigger(); // the last row: the one before takes its place
+        QTRY_COMPARE(taskModel(w)->rowCount(), 1);
+        QCOMPARE(selectedIds(w), QStringList { ids.at(2) });
     }
 
     // With the Web tab in front, the page's toasts are the only ones: none of ours over them.
@@ -455,26 +563,26 @@ private Q_SLOTS:
         MainWindow w(engine);
         w.show();
         w.setWebPage(QUrl(u"data:text/html,<h1>Headway</h1>"_s), u"token"_s);
-        QSignalSpy loaded(w.webTab(), &WebTab::loadFinished);
+        QSignalSpy loaded(webTab(w), &WebTab::loadFinished);
         QTRY_COMPARE(loaded.size(), 1);
-        w.tabs()->setCurrentWidget(w.webTab());
+        tabs(w)->setCurrentWidget(webTab(w));
         TaskSnapshot t = makeSnapshot(u"quiet"_s, TaskState::Running, 50);
         engine.inject(t);
-        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 1);
         t.state = TaskState::Succeeded;
         engine.inject(t);
-        QTRY_COMPARE(w.taskModel()->snapshot(t.id)->state, TaskState::Succeeded);
+        QTRY_COMPARE(taskModel(w)->snapshot(t.id)->state, TaskState::Succeeded);
         QCoreApplication::sendPostedEvents(); // the batch of finish notices
-        QCOMPARE(w.toastStack()->count(), 0);
+        QCOMPARE(toastStack(w)->count(), 0);
 
-        w.tabs()->setCurrentIndex(0); // the task list: our toasts again
+        tabs(w)->setCurrentIndex(0); // the task list: our toasts again
         TaskSnapshot u = makeSnapshot(u"heard"_s, TaskState::Running, 50);
         engine.inject(u);
-        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 2);
         u.state = TaskState::Succeeded;
         engine.inject(u);
-        QTRY_COMPARE(w.toastStack()->count(), 1);
-        QVERIFY(w.toastStack()->toasts().first()->text().contains(u"heard"_s));
+        QTRY_COMPARE(toastStack(w)->count(), 1);
+        QVERIFY(toastStack(w)->toasts().first()->text().contains(u"heard"_s));
     }
 
     // Remove finished keeps the interrupted tasks; the notice follows its tasks as they go.
@@ -489,24 +597,24 @@ private Q_SLOTS:
         MainWindow w(engine);
         w.show();
         w.offerInterruptedTasks();
-        QCOMPARE(w.toastStack()->count(), 1);
-        Toast *toast = w.toastStack()->toasts().first();
+        QCOMPARE(toastStack(w)->count(), 1);
+        Toast *toast = toastStack(w)->toasts().first();
         QCOMPARE(toast->title(), u"2 tasks interrupted"_s);
-        QTRY_COMPARE(w.taskModel()->rowCount(), 3);
-        QTRY_VERIFY(w.clearFinishedAction()->isEnabled());
-        w.clearFinishedAction()->trigger();
-        QTRY_COMPARE(w.taskModel()->rowCount(), 2);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 3);
+        QTRY_VERIFY(action(w, u"actionClearFinished"_s)->isEnabled());
+        action(w, u"actionClearFinished"_s)->trigger();
+        QTRY_COMPARE(taskModel(w)->rowCount(), 2);
         QCOMPARE(engine.task(a.id)->state, TaskState::Interrupted);
         QCOMPARE(engine.task(b.id)->state, TaskState::Interrupted);
-        QTRY_VERIFY(!w.clearFinishedAction()->isEnabled()); // nothing left to clear
-        QCOMPARE(w.toastStack()->count(), 1);
+        QTRY_VERIFY(!action(w, u"actionClearFinished"_s)->isEnabled()); // nothing left to clear
+        QCOMPARE(toastStack(w)->count(), 1);
         QCOMPARE(toast->title(), u"2 tasks interrupted"_s);
 
         QVERIFY(!engine.remove(a.id)); // one goes: the notice says so
         QTRY_COMPARE(toast->title(), u"1 task interrupted"_s);
         QCOMPARE(toast->actionLabel(), u"Retry"_s);
         QVERIFY(!engine.remove(b.id)); // the last goes: the notice closes
-        QTRY_COMPARE(w.toastStack()->count(), 0);
+        QTRY_COMPARE(toastStack(w)->count(), 0);
     }
 
     // "Import file…": a Copy -> Verify pipeline into the upload folder, with the real task types.
@@ -530,32 +638,32 @@ private Q_SLOTS:
         TaskEngine engine(registry);
         MainWindow w(engine);
         w.show();
-        QVERIFY(!w.importAction()->isEnabled()); // no upload folder yet
-        QCOMPARE(w.importAction()->shortcut(), QKeySequence(u"Ctrl+I"_s));
-        QVERIFY(w.importFile(source).isEmpty()); // refused, with a toast
-        QTRY_COMPARE(w.toastStack()->count(), 1);
+        QVERIFY(!action(w, u"actionImportFile"_s)->isEnabled()); // no upload folder yet
+        QCOMPARE(action(w, u"actionImportFile"_s)->shortcut(), QKeySequence(u"Ctrl+I"_s));
+        QVERIFY(importer(w)->importFile(source).isEmpty()); // refused, with a toast
+        QTRY_COMPARE(toastStack(w)->count(), 1);
 
         const QString uploads = dir.filePath(u"data/uploads"_s); // not there yet: made on import
         w.setUploadDir(uploads);
-        QVERIFY(w.importAction()->isEnabled());
+        QVERIFY(action(w, u"actionImportFile"_s)->isEnabled());
 
         QStringList ids;
         for (int i = 0; i < 2; ++i) { // the second import of the same name gets "photo (1).raw"
-            const QString id = w.importFile(source);
+            const QString id = importer(w)->importFile(source);
             QVERIFY(!id.isEmpty());
-            QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
-                                          && w.taskModel()->snapshot(id)->state
+            QTRY_COMPARE_WITH_TIMEOUT(taskModel(w)->rowOf(id) >= 0
+                                          && taskModel(w)->snapshot(id)->state
                                               == TaskState::Succeeded,
                                       true, 20000);
             ids.append(id);
         }
-        const TaskSnapshot *t = w.taskModel()->snapshot(ids.first());
+        const TaskSnapshot *t = taskModel(w)->snapshot(ids.first());
         QCOMPARE(t->type, u"pipeline"_s);
         QCOMPARE(t->title, u"Import photo.raw"_s);
         const QJsonArray steps = t->result.toObject().value(u"steps"_s).toArray();
         QCOMPARE(steps.size(), 2);
         QCOMPARE(steps.at(1).toObject().value(u"digest"_s).toString(), expected);
-        QCOMPARE(w.taskModel()
+        QCOMPARE(taskModel(w)
                      ->snapshot(ids.last())
                      ->result.toObject()
                      .value(u"steps"_s)
@@ -575,12 +683,12 @@ private Q_SLOTS:
         }
 
         // Bad input: a clear error toast, no task.
-        const int before = w.taskModel()->rowCount();
-        QVERIFY(w.importFile(dir.filePath(u"missing.bin"_s)).isEmpty());
-        QVERIFY(w.importFile(dir.path()).isEmpty()); // a directory
-        QCOMPARE(w.taskModel()->rowCount(), before);
+        const int before = taskModel(w)->rowCount();
+        QVERIFY(importer(w)->importFile(dir.filePath(u"missing.bin"_s)).isEmpty());
+        QVERIFY(importer(w)->importFile(dir.path()).isEmpty()); // a directory
+        QCOMPARE(taskModel(w)->rowCount(), before);
         w.setUploadDir(QString());
-        QVERIFY(!w.importAction()->isEnabled());
+        QVERIFY(!action(w, u"actionImportFile"_s)->isEnabled());
     }
 
     // Import takes its name at once: an upload finishing under the same name while the copy
@@ -603,7 +711,7 @@ private Q_SLOTS:
         const QString uploads = dir.filePath(u"uploads"_s);
         w.setUploadDir(uploads);
 
-        const QString id = w.importFile(source);
+        const QString id = importer(w)->importFile(source);
         QVERIFY(!id.isEmpty());
         // A tus upload of the same name completes before the import's copy has run.
         UploadStore store(uploads);
@@ -615,8 +723,8 @@ private Q_SLOTS:
         QVERIFY2(placed, qPrintable(error.message));
         QCOMPARE(QFileInfo(*placed).fileName(), u"backup (1).tar.gz"_s);
 
-        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(id) >= 0
-                                      && w.taskModel()->snapshot(id)->state == TaskState::Succeeded,
+        QTRY_COMPARE_WITH_TIMEOUT(taskModel(w)->rowOf(id) >= 0
+                                      && taskModel(w)->snapshot(id)->state == TaskState::Succeeded,
                                   true, 20000);
         QFile imported(QDir(uploads).filePath(u"backup.tar.gz"_s));
         QVERIFY(imported.open(QIODevice::ReadOnly));
@@ -626,10 +734,10 @@ private Q_SLOTS:
         QCOMPARE(uploaded.readAll(), QByteArray("upload"));
 
         // A second import of the name takes the next free number after both.
-        const QString again = w.importFile(source);
+        const QString again = importer(w)->importFile(source);
         QVERIFY(!again.isEmpty());
-        QTRY_COMPARE_WITH_TIMEOUT(w.taskModel()->rowOf(again) >= 0
-                                      && w.taskModel()->snapshot(again)->state
+        QTRY_COMPARE_WITH_TIMEOUT(taskModel(w)->rowOf(again) >= 0
+                                      && taskModel(w)->snapshot(again)->state
                                           == TaskState::Succeeded,
                                   true, 20000);
         QCOMPARE(
@@ -650,12 +758,12 @@ private Q_SLOTS:
         engine.restore({ t });
         MainWindow w(engine);
         w.show();
-        QTRY_COMPARE(w.taskModel()->rowCount(), 1);
-        QCOMPARE(w.taskModel()->snapshot(0)->state, TaskState::Interrupted);
+        QTRY_COMPARE(taskModel(w)->rowCount(), 1);
+        QCOMPARE(taskModel(w)->snapshot(0)->state, TaskState::Interrupted);
         w.offerInterruptedTasks();
-        QCOMPARE(w.toastStack()->count(), 1);
-        Q_EMIT w.toastStack()->toasts().first()->actionTriggered();
-        QTRY_COMPARE(w.taskModel()->snapshot(0)->state, TaskState::Queued);
+        QCOMPARE(toastStack(w)->count(), 1);
+        Q_EMIT toastStack(w)->toasts().first()->actionTriggered();
+        QTRY_COMPARE(taskModel(w)->snapshot(0)->state, TaskState::Queued);
     }
 
     // 10,000 tasks: a batch updating every one of them is handled in one go (one insert, one
@@ -679,15 +787,15 @@ private Q_SLOTS:
             tasks.last().created = tasks.last().created.addSecs(i);
             add.append(taskEvent(TaskEvent::Kind::Added, tasks.last()));
         }
-        QSignalSpy inserted(w.taskModel(), &QAbstractItemModel::rowsInserted);
-        QSignalSpy changed(w.taskModel(), &QAbstractItemModel::dataChanged);
-        QSignalSpy reset(w.taskModel(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(taskModel(w), &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(taskModel(w), &QAbstractItemModel::dataChanged);
+        QSignalSpy reset(taskModel(w), &QAbstractItemModel::modelReset);
         QElapsedTimer timer;
         timer.start();
-        w.taskModel()->applyEvents(add);
+        taskModel(w)->applyEvents(add);
         QCoreApplication::processEvents();
         const qint64 addMs = timer.elapsed();
-        QCOMPARE(w.taskView()->model()->rowCount(), n);
+        QCOMPARE(taskView(w)->model()->rowCount(), n);
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(changed.count(), 0);
         TaskEvents progress;
@@ -699,8 +807,8 @@ private Q_SLOTS:
         for (int round = 0; round < 5; ++round) {
             timer.restart();
             changed.clear();
-            w.taskModel()->applyEvents(progress);
-            w.taskView()->viewport()->repaint();
+            taskModel(w)->applyEvents(progress);
+            taskView(w)->viewport()->repaint();
             worst = std::max(worst, timer.elapsed());
             QCOMPARE(changed.count(), 1); // one contiguous run of rows, one signal
             QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 0);
@@ -708,7 +816,7 @@ private Q_SLOTS:
         }
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(reset.count(), 0);
-        QCOMPARE(w.taskModel()->snapshot(tasks.last().id)->progress.percent, 50.0);
+        QCOMPARE(taskModel(w)->snapshot(tasks.last().id)->progress.percent, 50.0);
         qInfo("10,000 tasks: insert %lld ms, worst full update + repaint %lld ms", addMs, worst);
     }
 
@@ -758,11 +866,11 @@ private Q_SLOTS:
         const QString out = QDir(dir).filePath(file);
         QVERIFY2(ScreenshotScenario::capture(w, selected, out), qPrintable(out));
         QVERIFY(!AnimationPolicy::enabled());
-        QCOMPARE(w.taskModel()->rowCount(), 7);
-        QCOMPARE(w.selectedIds(), QStringList { selected });
-        QVERIFY(w.detailPane()->stepIndicator()->isVisible());
-        QCOMPARE(w.detailPane()->stepIndicator()->stepState(1), StepIndicator::StepState::Active);
-        QCOMPARE(w.toastStack()->count(), 1);
+        QCOMPARE(taskModel(w)->rowCount(), 7);
+        QCOMPARE(selectedIds(w), QStringList { selected });
+        QVERIFY(detailPane(w)->stepIndicator()->isVisible());
+        QCOMPARE(detailPane(w)->stepIndicator()->stepState(1), StepIndicator::StepState::Active);
+        QCOMPARE(toastStack(w)->count(), 1);
         QVERIFY(!QImage(out).isNull());
         qInfo("screenshot: %s", qPrintable(out));
         AnimationPolicy::setEnabled(true);

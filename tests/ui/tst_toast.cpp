@@ -63,9 +63,15 @@ private Q_SLOTS:
         t->setTimeout(150);
         QSignalSpy dismissed(t, &Toast::dismissed);
         t->show();
+        QVERIFY(t->isCountingDown());
         t->pauseTimeout(); // what entering does
         QVERIFY(t->isPaused());
-        QTest::qWait(300);
+        // Paused: no timer left that could dismiss it, and the time left stands still.
+        QVERIFY(!t->isCountingDown());
+        const int left = t->remainingMs();
+        QVERIFY(left > 0);
+        QCoreApplication::processEvents();
+        QCOMPARE(t->remainingMs(), left);
         QCOMPARE(dismissed.size(), 0);
         t->resumeTimeout(); // leaving: at least 1.5 s more
         QVERIFY(t->remainingMs() >= 1000);

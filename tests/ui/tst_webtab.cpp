@@ -133,17 +133,19 @@ private Q_SLOTS:
         TaskEngine engine(registry);
         MainWindow w(engine);
         w.show();
-        QVERIFY(!w.webTab());
-        QCOMPARE(w.tabs()->count(), 2);
+        auto *tabs = w.findChild<QTabWidget *>(u"tabs"_s);
+        QVERIFY(tabs);
+        QVERIFY(!w.findChild<WebTab *>(u"webTab"_s));
+        QCOMPARE(tabs->count(), 2);
         w.setWebPage(base, u"tok"_s);
-        QVERIFY(w.webTab());
-        QCOMPARE(w.tabs()->count(), 2);
-        QCOMPARE(w.tabs()->widget(1), w.webTab());
-        QSignalSpy loaded(w.webTab(), &WebTab::loadFinished);
+        auto *web = w.findChild<WebTab *>(u"webTab"_s);
+        QVERIFY(web);
+        QCOMPARE(tabs->count(), 2);
+        QCOMPARE(tabs->widget(1), web);
+        QSignalSpy loaded(web, &WebTab::loadFinished);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
-        QCOMPARE(
-            run(w.webTab()->page(), u"document.getElementById('auth').textContent"_s).toString(),
-            u"yes"_s);
+        QCOMPARE(run(web->page(), u"document.getElementById('auth').textContent"_s).toString(),
+                 u"yes"_s);
     }
 };
 

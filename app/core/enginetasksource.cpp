@@ -1,0 +1,23 @@
+#include "enginetasksource.h"
+
+#include "taskengine.h"
+
+QList<TaskSnapshot> EngineTaskSource::tasks() const
+{
+    return m_engine.tasks();
+}
+
+std::optional<TaskSnapshot> EngineTaskSource::task(const QString &id) const
+{
+    return m_engine.task(id);
+}
+
+void EngineTaskSource::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+{
+    m_engine.addTracker(tracker, maxUpdatesPerSecond);
+}
+
+void EngineTaskSource::removeTracker(TaskTracker *tracker)
+{
+    m_engine.removeTracker(tracker);
+}

@@ -1,0 +1,3 @@
+#include "tasksource.h"
+
+TaskSource::~TaskSource() = default;
