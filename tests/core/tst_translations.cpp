@@ -25,7 +25,7 @@ private Q_SLOTS:
         QTest::newRow("two interrupted")
             << u"MainWindow"_s << u"%n task(s) interrupted"_s << 2 << u"2 tasks interrupted"_s;
         QTest::newRow("zero finished")
-            << u"MainWindow"_s << u"%n task(s) finished"_s << 0 << u"0 tasks finished"_s;
+            << u"FinishNotices"_s << u"%n task(s) finished"_s << 0 << u"0 tasks finished"_s;
         QTest::newRow("one core") << u"SettingsDialog"_s << u"Automatic (%n core(s))"_s << 1
                                   << u"Automatic (1 core)"_s;
         QTest::newRow("tray") << u"TrayIcon"_s << u"Headway: %n task(s) running"_s << 3

@@ -302,10 +302,14 @@ describe('the page', () => {
             const sameRow = firstRow === document.querySelector(`[data-id="${followed}"]`);
             const percent = firstRow.querySelector('[role=progressbar]').getAttribute('aria-valuenow');
             // The last row (the oldest) is drawn once scrolled to, with its latest progress.
-            window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' });
-            await frame();
-            await frame();
-            const last = document.querySelector('[data-id="synthetic-0"] [role=progressbar]');
+            // The scroll event, then the window's redraw, each wait for a frame: wait for the row.
+            let last = null;
+            for (let i = 0; i < 600 && !last; ++i) {
+                // Again each time: measured rows may change the list's height.
+                window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' });
+                await frame();
+                last = document.querySelector('[data-id="synthetic-0"] [role=progressbar]');
+            }
             return {
                 rows: drawn,
                 sameRow,
