@@ -51,6 +51,10 @@ TaskEngine::TaskEngine(const TaskTypeRegistry &registry, EngineOptions options, 
 TaskEngine::~TaskEngine()
 {
     shutdown();
+    // A queued task's attempt points back at its task (TaskAttempt::task): break that cycle
+    // so both are freed (LeakSanitizer). A worker still holding an attempt keeps its own.
+    for (const auto &task : std::as_const(m_tasks))
+        task->attempt.reset();
 }
 
 QDateTime TaskEngine::now() const

@@ -82,7 +82,7 @@ GuardedSocket::GuardedSocket(std::shared_ptr<const HttpGuardOptions> options, QO
     // runs before QHttpServer's readyRead slot and sees bytes before they are buffered.
     m_readConnection = connect(this, &QIODevice::readyRead, this, &GuardedSocket::onReadyRead);
     connect(this, &QIODevice::bytesWritten, this, &GuardedSocket::onBytesWritten);
-    connect(this, &QAbstractSocket::disconnected, this, [this] {
+    m_disconnectedConnection = connect(this, &QAbstractSocket::disconnected, this, [this] {
         m_timer.stop();
         m_scheduled = -1;
     });
@@ -94,8 +94,12 @@ GuardedSocket::GuardedSocket(std::shared_ptr<const HttpGuardOptions> options, QO
 GuardedSocket::~GuardedSocket()
 {
     // ~QAbstractSocket emits disconnected() after our members (m_timer) are gone: our own
-    // slots must not run then (UBSan: member call on a destroyed QTimer).
-    disconnect(this, nullptr, this, nullptr);
+    // slots must not run then (UBSan: member call on a destroyed QTimer). Only ours: QHttpServer
+    // frees its per-connection request from a lambda on this socket too.
+    disconnect(m_disconnectedConnection);
+    disconnect(m_readConnection);
+    disconnect(this, &QIODevice::bytesWritten, this, &GuardedSocket::onBytesWritten);
+    disconnect(m_afterConnection);
 }
 
 void GuardedSocket::setLongLived(bool longLived)

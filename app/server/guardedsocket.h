@@ -101,6 +101,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     QMetaObject::Connection m_readConnection;
+    QMetaObject::Connection m_disconnectedConnection;
     QMetaObject::Connection m_afterConnection;
     qint64 m_scannedBytes = 0;
     // Bytes at the front of the read buffer that were scanned but QHttpServer has not read:
