@@ -3,8 +3,7 @@
 #include "taskcapabilities.h"
 #include "tasktracker.h"
 #include "tasktyperegistry.h"
-
-#include <QPointer>
+#include "trackerhub.h"
 
 StaticTaskSource::StaticTaskSource(QList<TaskSnapshot> tasks, const TaskTypeRegistry &registry)
     : m_tasks(std::move(tasks))
@@ -33,15 +32,7 @@ void StaticTaskSource::addTracker(TaskTracker *tracker, int /*maxUpdatesPerSecon
     events.reserve(m_tasks.size());
     for (const TaskSnapshot &t : std::as_const(m_tasks))
         events.append({ TaskEvent::Kind::Added, t, t.state });
-    // Queued, as the engine delivers: a tracker added in a constructor is ready when it comes.
-    QPointer<TaskTracker> guard(tracker);
-    QMetaObject::invokeMethod(
-        tracker,
-        [guard, events] {
-            if (guard)
-                guard->tasksChanged(events);
-        },
-        Qt::QueuedConnection);
+    TrackerHub::deliver(tracker, events); // queued, as the engine delivers
 }
 
 void StaticTaskSource::removeTracker(TaskTracker * /*tracker*/)

@@ -41,6 +41,9 @@ public:
     int count() const { return int(m_entries.size()); }
     // The shortest interval any tracker asks for (DefaultIntervalMs without trackers).
     int fastestIntervalMs() const;
+    // Queued to the tracker's thread, dropped if the tracker is gone by then (every source
+    // delivers this way: a tracker added in a constructor is ready when its events come).
+    static void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
 
     // A state event (added, state changed, removed): batched until this event-loop pass ends
     // or flushState() is called.
@@ -72,7 +75,6 @@ private:
     };
 
     void scheduleFlush();
-    void deliver(TaskTracker *tracker, const QList<TaskEvent> &events);
     void flushEntry(Entry &entry, qint64 nowMs);
 
     Lookup m_lookup;

@@ -4,6 +4,7 @@
 // peer goes.
 #include "app/server/sseclient.h"
 #include "app/server/synchub.h"
+#include "progressevents.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,16 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-TaskEvents progress(const QString &id, double percent)
-{
-    TaskEvent e;
-    e.kind = TaskEvent::Kind::Progress;
-    e.task.id = id;
-    e.task.state = TaskState::Running;
-    e.task.progress.percent = percent;
-    return { e };
-}
-
 struct Event
 {
     qint64 id = -1;
@@ -85,7 +76,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_server.listen(QHostAddress::LocalHost, 0));
-        m_hub.tasksChanged(progress(u"a"_s, 10));
+        m_hub.tasksChanged(progressEvents(u"a"_s, 10));
     }
 
     void headThenSnapshotThenChanges()
@@ -102,7 +93,7 @@ private Q_SLOTS:
         QCOMPARE(snapshot.id, m_hub.rid());
         QCOMPARE(snapshot.data.value(u"type"_s).toString(), u"snapshot"_s);
 
-        m_hub.tasksChanged(progress(u"b"_s, 20));
+        m_hub.tasksChanged(progressEvents(u"b"_s, 20));
         QTRY_COMPARE(events(m_stream).size(), 2);
         const Event changes = events(m_stream).at(1);
         QCOMPARE(changes.id, m_hub.rid());
@@ -114,7 +105,7 @@ private Q_SLOTS:
     void resumesAfterLastEventId()
     {
         const qint64 seen = m_hub.rid();
-        m_hub.tasksChanged(progress(u"c"_s, 30));
+        m_hub.tasksChanged(progressEvents(u"c"_s, 30));
         const std::unique_ptr<SseClient> client = connectClient(seen);
         QVERIFY(client);
         QTRY_COMPARE(events(m_stream).size(), 1);

@@ -3,6 +3,7 @@
 // bad_json, binary frames refused, pings; closed() when the peer goes.
 #include "app/server/synchub.h"
 #include "app/server/websocketclient.h"
+#include "progressevents.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,16 +15,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-TaskEvents progress(const QString &id, double percent)
-{
-    TaskEvent e;
-    e.kind = TaskEvent::Kind::Progress;
-    e.task.id = id;
-    e.task.state = TaskState::Running;
-    e.task.progress.percent = percent;
-    return { e };
-}
-
 QJsonObject parse(const QString &message)
 {
     return QJsonDocument::fromJson(message.toUtf8()).object();
@@ -54,7 +45,7 @@ private Q_SLOTS:
     {
         m_received.clear();
         m_commands.clear();
-        m_hub.tasksChanged(progress(u"a"_s, 10));
+        m_hub.tasksChanged(progressEvents(u"a"_s, 10));
         m_server = std::make_unique<QWebSocketServer>(u"test"_s, QWebSocketServer::NonSecureMode);
         QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
         QSignalSpy pending(m_server.get(), &QWebSocketServer::newConnection);
@@ -85,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(snapshot.value(u"type"_s).toString(), u"snapshot"_s);
         QCOMPARE(snapshot.value(u"full_update"_s).toBool(), true);
         QVERIFY(snapshot.value(u"tasks"_s).toArray().size() >= 1);
-        m_hub.tasksChanged(progress(u"b"_s, 20));
+        m_hub.tasksChanged(progressEvents(u"b"_s, 20));
         const QJsonObject changes = next(1);
         QCOMPARE(changes.value(u"type"_s).toString(), u"changes"_s);
         QCOMPARE(changes.value(u"rid"_s).toInteger(), m_hub.rid());
