@@ -1,7 +1,6 @@
 #include "taskstorewriter.h"
 
 #include <QJsonDocument>
-#include <QMutexLocker>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -42,15 +41,15 @@ TaskStoreWriter::~TaskStoreWriter()
 bool TaskStoreWriter::startWriting(QString *errorMessage)
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock lock(m_mutex);
         m_stopRequested = false;
         m_startResult.reset();
         m_running = true;
     }
     start();
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     while (!m_startResult)
-        m_batchDone.wait(&m_mutex);
+        m_batchDone.wait(lock);
     if (!*m_startResult && errorMessage)
         *errorMessage = m_startError;
     const bool ok = *m_startResult;
@@ -64,7 +63,7 @@ void TaskStoreWriter::enqueue(const TaskEvents &events)
 {
     if (events.isEmpty())
         return;
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (!m_running || m_stopRequested)
         return;
     for (const TaskEvent &event : events) {
@@ -85,43 +84,43 @@ void TaskStoreWriter::enqueue(const TaskEvents &events)
     }
     m_stats.events += events.size();
     ++m_handedOver;
-    m_wakeWriter.wakeOne();
+    m_wakeWriter.notify_one();
 }
 
 void TaskStoreWriter::flush()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     const quint64 target = m_handedOver;
     while (m_running && m_written < target)
-        m_batchDone.wait(&m_mutex);
+        m_batchDone.wait(lock);
 }
 
 void TaskStoreWriter::stop()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock lock(m_mutex);
         if (!m_running)
             return;
         m_stopRequested = true;
-        m_wakeWriter.wakeOne();
+        m_wakeWriter.notify_one();
     }
     wait();
 }
 
 TaskStoreWriter::Stats TaskStoreWriter::stats() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return m_stats;
 }
 
 void TaskStoreWriter::reportStarted(bool ok, const QString &error)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_startResult = ok;
     m_startError = error;
     if (!ok)
         m_running = false;
-    m_batchDone.wakeAll();
+    m_batchDone.notify_all();
 }
 
 void TaskStoreWriter::run()
@@ -163,9 +162,9 @@ void TaskStoreWriter::run()
             QList<PendingWrite> batch;
             quint64 generation = 0;
             {
-                QMutexLocker lock(&m_mutex);
+                std::unique_lock lock(m_mutex);
                 while (m_pending.isEmpty() && !m_stopRequested)
-                    m_wakeWriter.wait(&m_mutex);
+                    m_wakeWriter.wait(lock);
                 if (m_pending.isEmpty())
                     break; // stop requested and everything written
                 batch.swap(m_pending);
@@ -214,7 +213,7 @@ void TaskStoreWriter::run()
             }
 
             {
-                QMutexLocker lock(&m_mutex);
+                std::unique_lock lock(m_mutex);
                 m_written = generation;
                 if (error.isEmpty()) {
                     ++m_stats.batches;
@@ -223,7 +222,7 @@ void TaskStoreWriter::run()
                 } else {
                     ++m_stats.failures;
                 }
-                m_batchDone.wakeAll();
+                m_batchDone.notify_all();
             }
             if (!error.isEmpty()) {
                 // The batch is dropped rather than retried forever; the next batches still
@@ -240,7 +239,7 @@ void TaskStoreWriter::run()
     }
     QSqlDatabase::removeDatabase(m_connectionName);
 
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_running = false;
-    m_batchDone.wakeAll();
+    m_batchDone.notify_all();
 }

@@ -4,11 +4,11 @@
 
 #include <QHash>
 #include <QList>
-#include <QMutex>
 #include <QString>
 #include <QThread>
-#include <QWaitCondition>
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 
 // The one thread that writes the task store (qBittorrent's DB writer idea): it owns its own
@@ -66,9 +66,9 @@ private:
     const QString m_filePath;
     const QString m_connectionName;
 
-    mutable QMutex m_mutex;
-    QWaitCondition m_wakeWriter; // work arrived or stop requested
-    QWaitCondition m_batchDone; // a batch was committed, or the thread started/ended
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wakeWriter; // work arrived or stop requested
+    std::condition_variable m_batchDone; // a batch was committed, or the thread started/ended
     QList<PendingWrite> m_pending; // first-seen order, so new rows keep their creation order
     QHash<QString, qsizetype> m_pendingIndex; // id -> index in m_pending
     quint64 m_handedOver = 0; // generation of the last enqueue()

@@ -4,7 +4,6 @@
 
 #include <QDeadlineTimer>
 #include <QMetaObject>
-#include <QMutexLocker>
 
 #include <exception>
 
@@ -34,21 +33,21 @@ WorkerPool::~WorkerPool()
 
 void WorkerPool::enqueue(std::shared_ptr<TaskAttempt> attempt)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     const auto key = std::make_pair(-attempt->priority, attempt->sequence);
     m_queue.emplace(key, std::move(attempt));
-    m_wake.wakeOne();
+    m_wake.notify_one();
 }
 
 bool WorkerPool::takeBack(const std::shared_ptr<TaskAttempt> &attempt)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return m_queue.erase(std::make_pair(-attempt->priority, attempt->sequence)) > 0;
 }
 
 void WorkerPool::setConcurrency(int concurrency)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopping)
         return;
     m_concurrency = std::max(1, concurrency);
@@ -58,18 +57,18 @@ void WorkerPool::setConcurrency(int concurrency)
         m_threads.append(worker);
         worker->start();
     }
-    m_wake.wakeAll();
+    m_wake.notify_all();
 }
 
 int WorkerPool::concurrency() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return m_concurrency;
 }
 
 QList<WorkerPool::Report> WorkerPool::takeReports()
 {
-    QMutexLocker lock(&m_reportMutex);
+    std::unique_lock lock(m_reportMutex);
     return std::exchange(m_reports, {});
 }
 
@@ -77,7 +76,7 @@ void WorkerPool::report(Report r)
 {
     bool first = false;
     {
-        QMutexLocker lock(&m_reportMutex);
+        std::unique_lock lock(m_reportMutex);
         first = m_reports.isEmpty();
         m_reports.append(std::move(r));
     }
@@ -94,9 +93,9 @@ void WorkerPool::workerLoop()
     for (;;) {
         std::shared_ptr<TaskAttempt> attempt;
         {
-            QMutexLocker lock(&m_mutex);
+            std::unique_lock lock(m_mutex);
             while (!m_stopping && (m_queue.empty() || m_running >= m_concurrency))
-                m_wake.wait(&m_mutex);
+                m_wake.wait(lock);
             if (m_stopping)
                 return;
             auto it = m_queue.begin();
@@ -114,9 +113,9 @@ void WorkerPool::workerLoop()
             attempt->outcome = TaskOutcome::failure(u"internal_error"_s, u"Unknown exception"_s);
         }
         {
-            QMutexLocker lock(&m_mutex);
+            std::unique_lock lock(m_mutex);
             --m_running;
-            m_wake.wakeOne();
+            m_wake.notify_one();
             if (m_stopping)
                 return; // the engine is going away: nobody to tell
         }
@@ -127,10 +126,10 @@ void WorkerPool::workerLoop()
 bool WorkerPool::stop(int timeoutMs)
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock lock(m_mutex);
         m_stopping = true;
         m_queue.clear();
-        m_wake.wakeAll();
+        m_wake.notify_all();
     }
     const QDeadlineTimer deadline(timeoutMs);
     bool allStopped = true;

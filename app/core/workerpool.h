@@ -3,13 +3,13 @@
 #include "enginetask.h"
 
 #include <QList>
-#include <QMutex>
 #include <QObject>
 #include <QThread>
-#include <QWaitCondition>
 
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 
 class TaskEngine;
 
@@ -46,14 +46,14 @@ private:
     void report(Report r);
 
     TaskEngine *m_engine;
-    mutable QMutex m_mutex;
-    QWaitCondition m_wake;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
     std::map<std::pair<int, quint64>, std::shared_ptr<TaskAttempt>> m_queue; // (-priority, seq)
     QList<QThread *> m_threads;
     int m_concurrency = 1;
     int m_running = 0;
     bool m_stopping = false;
 
-    QMutex m_reportMutex;
+    std::mutex m_reportMutex;
     QList<Report> m_reports;
 };
