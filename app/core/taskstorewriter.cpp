@@ -1,6 +1,9 @@
 #include "taskstorewriter.h"
 
+#include "tsanhandover.h"
+
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -54,8 +57,10 @@ bool TaskStoreWriter::startWriting(QString *errorMessage)
         *errorMessage = m_startError;
     const bool ok = *m_startResult;
     lock.unlock();
-    if (!ok)
+    if (!ok) {
         wait();
+        TsanHandover::acquire(this);
+    }
     return ok;
 }
 
@@ -105,6 +110,7 @@ void TaskStoreWriter::stop()
         m_wakeWriter.notify_one();
     }
     wait();
+    TsanHandover::acquire(this); // the thread released it as it ended
 }
 
 TaskStoreWriter::Stats TaskStoreWriter::stats() const
@@ -125,6 +131,8 @@ void TaskStoreWriter::reportStarted(bool ok, const QString &error)
 
 void TaskStoreWriter::run()
 {
+    // Last of all, however run() ends: the joiner (wait()) acquires it.
+    const auto joined = qScopeGuard([this] { TsanHandover::release(this); });
     // The connection is created, used and destroyed in this thread only (a Qt Sql rule).
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);

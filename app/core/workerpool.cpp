@@ -1,6 +1,7 @@
 #include "workerpool.h"
 
 #include "taskengine.h"
+#include "tsanhandover.h"
 
 #include <QDeadlineTimer>
 #include <QMetaObject>
@@ -15,7 +16,11 @@ public:
     explicit Worker(WorkerPool *pool) : m_pool(pool) { setObjectName(u"headway-worker"_s); }
 
 protected:
-    void run() override { m_pool->workerLoop(); }
+    void run() override
+    {
+        m_pool->workerLoop();
+        TsanHandover::release(this); // joined by stop()
+    }
 
 private:
     WorkerPool *m_pool;
@@ -135,6 +140,7 @@ bool WorkerPool::stop(int timeoutMs)
     bool allStopped = true;
     for (QThread *t : std::as_const(m_threads)) {
         if (t->wait(deadline)) {
+            TsanHandover::acquire(t);
             delete t;
         } else {
             // A task that ignores cancellation cannot be killed safely: leave its thread to
