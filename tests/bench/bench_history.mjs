@@ -18,6 +18,19 @@ import { launchBrowser } from '../web/browser/harness.mjs';
 import { startHeadway } from '../web/headway.mjs';
 import { rssKb } from '../web/files.mjs';
 
+// RSS once it stops moving: samples 50 ms apart until two agree within 256 KiB (at most 100).
+async function settledRssMiB(pid) {
+    let last = rssKb(pid);
+    for (let i = 0; i < 100; ++i) {
+        await new Promise((r) => setTimeout(r, 50));
+        const now = rssKb(pid);
+        if (Math.abs(now - last) <= 256)
+            return now / 1024;
+        last = now;
+    }
+    return last / 1024;
+}
+
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
     const i = args.indexOf(name);
@@ -76,8 +89,7 @@ try {
             const body = await res.json();
             answering.push(performance.now() - t0);
             assert.equal(body.total, N, 'the API lists every stored task');
-            await new Promise((r) => setTimeout(r, 300)); // what start-up queued has run
-            rssStart.push(rssKb(server.pid) / 1024);
+            rssStart.push(await settledRssMiB(server.pid)); // after what start-up queued has run
 
             const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
             const page = await context.newPage();
@@ -91,8 +103,7 @@ try {
             }, want, { timeout: 60000, polling: 'raf' });
             render.push(performance.now() - t0);
             rowsDrawn = await page.evaluate(() => document.querySelectorAll('#tasks li.hw-task').length);
-            await new Promise((r) => setTimeout(r, 300));
-            rssPage.push(rssKb(server.pid) / 1024);
+            rssPage.push(await settledRssMiB(server.pid));
             await context.close();
         } finally {
             await server.stop();
