@@ -12,9 +12,8 @@
 // vfork-like clone goes to libtsan as a fork-like one (the child gets its own copy of the memory
 // and Qt's child code, written for either, reports a failed exec through its pipe as with
 // fork). Thread-creating clones pass unchanged.
-#include <sched.h>
-
 #include <cstdarg>
+#include <sched.h>
 
 extern "C" int __interceptor_clone(int (*fn)(void *), void *stack, int flags, void *arg,
                                    int *parentTid, void *tls, int *childTid);
