@@ -5,6 +5,7 @@
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/tsanpostgate.h"
 #include "app/core/uploadstore.h"
 
 #include <QDir>
@@ -14,10 +15,10 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUuid>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -65,8 +66,8 @@ UploadDriver::~UploadDriver()
             u->rehash->cancel = true;
     }
     // Also the flushes of finished files: a quit right after an upload leaves it on the disk.
-    for (QFuture<void> &job : m_workers)
-        job.waitForFinished();
+    for (std::future<void> &job : m_workers)
+        job.wait();
     // Only our own registration: another manager may have taken the type over since.
     if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
         m_engine.setExternalDriver(TypeName, nullptr);
@@ -238,7 +239,7 @@ void UploadDriver::startRehash(Upload &upload)
     }
     rehash->target = upload.info.offset;
     const QString id = upload.info.id;
-    rehash->future = QtConcurrent::run([this, id, rehash] {
+    addWorker(std::async(std::launch::async, [this, id, rehash] {
         QFile file(rehash->path);
         if (!file.open(QIODevice::ReadOnly) || !file.seek(rehash->hashed)) {
             rehash->error = file.errorString();
@@ -257,16 +258,24 @@ void UploadDriver::startRehash(Upload &upload)
                 rehash->hashed += n;
             }
         }
+        static TsanPostGate gate; // from the worker to this object's thread
+        const auto posting = gate.post();
         QMetaObject::invokeMethod(
-            this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
-    });
-    addWorker(rehash->future);
+            this,
+            [this, id, rehash] {
+                gate.pass();
+                rehashDone(id, rehash);
+            },
+            Qt::QueuedConnection);
+    }));
 }
 
-void UploadDriver::addWorker(QFuture<void> job)
+void UploadDriver::addWorker(std::future<void> job)
 {
-    m_workers.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
-    m_workers.append(std::move(job));
+    std::erase_if(m_workers, [](const std::future<void> &f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    m_workers.push_back(std::move(job));
 }
 
 // A worker finished (rehash) or, with rehash null, a restored upload needs no hashing.
@@ -520,7 +529,7 @@ void UploadDriver::complete(Upload &upload, UploadError *error)
     // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
     // fsync here took as long as the disk needs for the whole file (seconds for a large one
     // on a slow disk), all of it with the event loop, and so the window, stalled.
-    addWorker(QtConcurrent::run([target] {
+    addWorker(std::async(std::launch::async, [target] {
         QFile file(target);
         if (file.open(QIODevice::ReadOnly))
             ::fsync(file.handle());

@@ -10,7 +10,6 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -20,8 +19,10 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class TaskEngine;
 
@@ -110,7 +111,6 @@ private:
         std::atomic<qint64> target { 0 }; // bytes on disk that may be read (set by the writer)
         std::atomic<bool> cancel { false };
         QString error;
-        QFuture<void> future;
     };
 
     struct Upload
@@ -158,6 +158,8 @@ private:
     // outruns receiving, and each queued chunk is a request body kept alive (RSS).
     BackgroundHasher m_hasher { ChunkLimit };
     // Re-hashing restored uploads and flushing finished files; the destructor waits for them.
-    void addWorker(QFuture<void> job);
-    QList<QFuture<void>> m_workers;
+    // Threads of their own (std::async), not Qt's thread pool: ThreadSanitizer sees their start
+    // and their end, while the pool's own locks are inside Debian's uninstrumented Qt.
+    void addWorker(std::future<void> job);
+    std::vector<std::future<void>> m_workers;
 };
