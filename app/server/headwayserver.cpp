@@ -88,7 +88,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
-    m_engine.addTracker(m_hub.get(), 30);
+    // Progress 30 times a second, a command's output (what the feeds summarize) once.
+    m_engine.addTracker(m_hub.get(), 30, true, 1);
     m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
 
     m_front->setHandler([this](const QHttpServerRequest &request, QTcpSocket *socket) {
