@@ -592,6 +592,25 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
     return {};
 }
 
+EngineError TaskEngine::endExternal(const QString &id, TaskState to, std::optional<TaskError> error)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    TaskSnapshot &s = task->snapshot;
+    // A queued task that ends other than canceled ran without being seen (finishAttempt).
+    const bool viaRunning = s.state == TaskState::Queued && to != TaskState::Canceled;
+    if (!task->external || !isFinished(to) || !(isTransitionAllowed(s.state, to) || viaRunning))
+        return illegal(s, taskStateName(to));
+    if (to == TaskState::Succeeded) {
+        s.progress.percent = 100.0;
+        s.progress.eta = 0.0;
+    }
+    finishAttempt(*task, to, to == TaskState::Succeeded ? std::nullopt : std::move(error),
+                  Retry::Never);
+    return {};
+}
+
 void TaskEngine::markDirty(EngineTask &task)
 {
     m_trackers.markDirty(task.snapshot.id);

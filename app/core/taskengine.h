@@ -93,6 +93,10 @@ public:
     void setExternalDriver(const QString &type, ExternalTaskDriver *driver);
     ExternalTaskDriver *externalDriver(const QString &type) const { return m_drivers.value(type); }
     EngineError updateExternal(const QString &id, const ExternalUpdate &update);
+    // Ends an external task now, as its driver decides: from any active state, or from
+    // interrupted to failed or canceled (it will not resume: an upload whose partial file is
+    // gone). No retry, no new attempt, no call back into the driver.
+    EngineError endExternal(const QString &id, TaskState to, std::optional<TaskError> error);
     TaskSnapshot adoptExternal(TaskSnapshot task);
 
     void setConcurrency(int workers);
