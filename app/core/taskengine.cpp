@@ -151,7 +151,7 @@ void TaskEngine::addTask(std::shared_ptr<EngineTask> task)
 
 void TaskEngine::enqueue(EngineTask &task)
 {
-    if (task.frozen || m_shutDown)
+    if (m_shutDown)
         return;
     if (task.external) {
         if (ExternalTaskDriver *driver = m_drivers.value(task.snapshot.type))
@@ -508,29 +508,6 @@ TaskEvents TaskEngine::restore(const QList<TaskSnapshot> &tasks)
             enqueue(*raw);
     }
     return changed;
-}
-
-void TaskEngine::inject(const TaskSnapshot &snapshot)
-{
-    auto task = std::make_shared<EngineTask>();
-    task->snapshot = snapshot;
-    if (task->snapshot.id.isEmpty())
-        task->snapshot.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    task->frozen = true;
-    const TaskType *type = m_registry.find(task->snapshot.type);
-    task->external = type && !type->create;
-    task->capabilities = taskCapabilities(type, task->external);
-    if (m_tasks.contains(task->snapshot.id)) {
-        EngineTask *existing = find(task->snapshot.id);
-        const TaskState previous = existing->snapshot.state;
-        existing->snapshot = task->snapshot;
-        existing->frozen = true;
-        existing->capabilities = task->capabilities;
-        refreshActions(*existing);
-        emitEvent({ TaskEvent::Kind::StateChanged, existing->snapshot, previous });
-        return;
-    }
-    addTask(std::move(task));
 }
 
 void TaskEngine::setExternalDriver(const QString &type, ExternalTaskDriver *driver)

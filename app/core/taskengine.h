@@ -34,8 +34,8 @@ struct EngineOptions
     int cancelGraceMs = 3000; // how long a canceled task may take before it is abandoned
     QString dataDir; // handed to tasks (TaskContext::dataDir)
     std::function<QDateTime()>
-        clock; // UTC now; empty = the system clock (tests/screenshots fix it)
-    bool runTasks = true; // false: nothing is ever started (deterministic screenshots)
+        clock; // UTC now; empty = the system clock (tests and screenshots fix it)
+    bool runTasks = true; // false: no worker ever starts a task (tests: states stay put)
     double etaWarmupSeconds = 1.0; // no ETA before this much running time
 };
 
@@ -75,8 +75,6 @@ public:
     // StateChanged event for each task this changed, so that a store added afterwards with
     // replayExisting = false writes those and not the whole history again.
     TaskEvents restore(const QList<TaskSnapshot> &tasks);
-    // Puts a task in exactly as given and never runs it (screenshots, tests of views).
-    void inject(const TaskSnapshot &task);
 
     // The tracker is told of changes in its own thread, progress at most
     // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already,

@@ -134,7 +134,6 @@ private Q_SLOTS:
     void addTrackerAfterRestore();
     void removeFinishedKeepsInterrupted();
     void shutdownInterrupts();
-    void injectNeverRuns();
     void externalTasks();
     void endExternal_data();
     void endExternal();
@@ -591,20 +590,6 @@ void tst_TaskEngine::shutdownInterrupts()
     QCOMPARE(m_tracker->states(t.id).last(), TaskState::Interrupted); // delivered synchronously
     QCOMPARE(m_engine->submit(TaskSpec { u"probe"_s, {}, {}, 0, 0, 1000, 0 }).error().code,
              u"shutting_down"_s);
-}
-
-void tst_TaskEngine::injectNeverRuns()
-{
-    TaskSnapshot s;
-    s.id = u"fixed"_s;
-    s.type = u"probe"_s;
-    s.title = u"Frozen"_s;
-    s.state = TaskState::Running;
-    s.progress.percent = 40;
-    m_engine->inject(s);
-    QTRY_COMPARE(m_tracker->events(u"fixed"_s).size(), 1);
-    QCOMPARE(m_engine->task(u"fixed"_s)->progress.percent, std::optional<double>(40));
-    QVERIFY(m_probe->startOrder.isEmpty());
 }
 
 namespace {
