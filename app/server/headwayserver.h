@@ -17,6 +17,7 @@
 #include <optional>
 
 class AuthRateLimiter;
+class TaskSource;
 class EngineIoServer;
 class HttpFrontend;
 class PlainPage;
@@ -45,6 +46,9 @@ struct ServerOptions
     QStringList allowedHosts; // extra Host names besides localhost/127.0.0.1/[::1]
     // An unfinished upload with no data for this long is removed (its task fails "expired").
     std::chrono::milliseconds uploadExpiry { std::chrono::hours(24) };
+    // What the change feeds (sync, WebSocket, SSE, Socket.IO) show; null: the engine's tasks.
+    // `headway screenshot` shows a scenario's tasks (a StaticTaskSource) on the page this way.
+    TaskSource *feed = nullptr;
 };
 
 // The local HTTP server: the REST API, incremental sync, WebSocket and Server-Sent Events

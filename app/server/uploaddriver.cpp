@@ -321,8 +321,7 @@ bool UploadDriver::taskGone(const Upload &upload) const
 }
 
 // An interrupted task (a restored upload) goes back to running through a retry, which hands
-// it to startTask(). Done when its sender sends data again, and before it ends any other way
-// (an interrupted task may not go to failed or canceled directly).
+// it to startTask(). Done when its sender sends data again.
 void UploadDriver::resumeTask(Upload &upload)
 {
     if (upload.info.taskId.isEmpty() || !m_engineAlive)
@@ -335,10 +334,16 @@ void UploadDriver::resumeTask(Upload &upload)
 // An "upload" task with no upload behind it cannot run: only its sender can start it again.
 void UploadDriver::failNotResumable(const QString &taskId, const QString &message)
 {
-    ExternalUpdate update;
-    update.state = TaskState::Failed;
-    update.error = TaskError { u"not_resumable"_s, message, {} };
-    m_engine.updateExternal(taskId, update);
+    endTask(taskId, TaskState::Failed, TaskError { u"not_resumable"_s, message, {} });
+}
+
+// Ends the task in whatever state it is, interrupted included, with no retry in between; the
+// engine refuses (and nothing happens) when a user ended or removed it meanwhile.
+void UploadDriver::endTask(const QString &taskId, TaskState state, TaskError error)
+{
+    if (taskId.isEmpty() || !m_engineAlive)
+        return;
+    m_engine.endExternal(taskId, state, std::move(error));
 }
 
 // Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
@@ -351,8 +356,6 @@ void UploadDriver::failUnresumable()
     const QList<TaskSnapshot> tasks = m_engine.tasks();
     for (const TaskSnapshot &task : tasks) {
         if (task.type != TypeName || task.state != TaskState::Interrupted || findByTask(task.id))
-            continue;
-        if (m_engine.retry(task.id))
             continue;
         failNotResumable(task.id,
                          tr("Headway stopped during this upload and its partial file was not kept: "
@@ -566,11 +569,7 @@ void UploadDriver::fail(Upload &upload, const QString &code, const QString &mess
 {
     const QString id = upload.info.id;
     removeFiles(upload);
-    resumeTask(upload); // an interrupted task cannot fail directly
-    ExternalUpdate update;
-    update.state = TaskState::Failed;
-    update.error = TaskError { code, message, {} };
-    updateTask(upload, update);
+    endTask(upload.info.taskId, TaskState::Failed, TaskError { code, message, {} });
     m_uploads.remove(id);
 }
 
@@ -616,12 +615,9 @@ UploadError UploadDriver::terminate(const QString &id)
     const std::shared_ptr<Upload> upload = *it;
     if (!upload->info.finished) {
         removeFiles(*upload);
-        resumeTask(*upload); // an interrupted task cannot be canceled directly
         m_uploads.remove(id);
-        ExternalUpdate update;
-        update.state = TaskState::Canceled;
-        update.error = TaskError { u"terminated"_s, tr("The uploader canceled the upload."), {} };
-        updateTask(*upload, update);
+        endTask(upload->info.taskId, TaskState::Canceled,
+                TaskError { u"terminated"_s, tr("The uploader canceled the upload."), {} });
     } else {
         m_uploads.remove(id);
     }

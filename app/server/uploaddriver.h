@@ -135,6 +135,7 @@ private:
     bool taskGone(const Upload &upload) const;
     void resumeTask(Upload &upload);
     void failUnresumable();
+    void endTask(const QString &taskId, TaskState state, TaskError error);
     void failNotResumable(const QString &taskId, const QString &message);
     TaskProgress progress(const Upload &upload, int step, const QString &message) const;
     void complete(Upload &upload, UploadError *error);
