@@ -16,6 +16,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -474,12 +475,17 @@ def scenario_slowclient(binary, tmp, seed):
         def rate(i, t0, t1):
             return sum(1 for t in stamps[i] if t0 <= t < t1) / max(t1 - t0, 1e-3)
 
+        befores = [rate(i, marks["a0"], marks["a1"]) for i in range(len(clients))]
+        # The rate before is the clients' median: a client whose reader fell behind on a busy
+        # machine catches up inside the first window and shows twice the server's rate there
+        # (seen: 43.4 messages/s beside 21.9), which no client keeps afterwards.
+        steady = statistics.median(befores)
         for i in range(len(clients)):
-            before, after = rate(i, marks["a0"], marks["a1"]), rate(i, marks["b0"], marks["b1"])
-            print("client %d: %.1f messages/s before the SIGSTOP, %.1f with the stopped client"
-                  % (i, before, after))
-            check(after >= 0.7 * before, "client %d slowed from %.1f to %.1f messages/s"
-                  % (i, before, after))
+            after = rate(i, marks["b0"], marks["b1"])
+            print("client %d: %.1f messages/s before the SIGSTOP (all clients' median %.1f), %.1f with the stopped client"
+                  % (i, befores[i], steady, after))
+            check(after >= 0.7 * steady, "client %d slowed from %.1f (median) to %.1f messages/s"
+                  % (i, steady, after))
         return 0
     finally:
         if sleeper.poll() is None:
