@@ -145,6 +145,12 @@ void GuardedSocket::onReadyRead()
     if (fresh <= 0)
         return;
     m_lastActivity = now();
+    // The guard may answer requests itself only where QHttpServer stands between requests
+    // too: no earlier byte left unread (a pipeline's rest) and none of a request half read.
+    bool answering = m_options->answer && !m_answersHeld && !m_longLived && fresh == available
+        && m_scanner.isIdle();
+    qsizetype answeredBytes = 0; // the leading bytes of `bytes` whose requests were answered
+    QByteArray answers;
 
     // Body payload needs counting, not reading: skip the copy for it.
     const qint64 opaque = std::min(fresh, m_scanner.opaqueBytesAhead());
@@ -181,6 +187,7 @@ void GuardedSocket::onReadyRead()
             const qint64 limit = m_options->bodyLimit ? m_options->bodyLimit(head.method, head.path)
                                                       : m_options->defaultBodyLimit;
             m_scanner.setBodyLimit(limit);
+            answering = answering && isPlainGet(head);
             if (m_scanner.awaitsBodyStart() && !m_continueQueued) {
                 // After QHttpServer's slot has run on these bytes, so any response it wrote
                 // for an earlier request goes out first.
@@ -191,6 +198,15 @@ void GuardedSocket::onReadyRead()
             break;
         }
         case HttpHeadScanner::Event::MessageComplete:
+            if (answering) {
+                QByteArray response;
+                answering = m_options->answer(m_scanner.head(), &response);
+                if (answering) {
+                    answers += response; // shares the cached bytes when it is the only one
+                    answeredBytes = bytes.size() - rest.size();
+                    ++m_answered;
+                }
+            }
             break;
         case HttpHeadScanner::Event::Upgrade:
             stepAside();
@@ -202,7 +218,25 @@ void GuardedSocket::onReadyRead()
         }
         }
     }
+    if (answeredBytes > 0) {
+        // QHttpServer's open read transaction, if any, holds nothing (see `answering`): end it,
+        // so the answered requests leave the buffer for good instead of being kept for it.
+        if (isTransactionStarted())
+            commitTransaction();
+        skip(answeredBytes);
+        if (m_afterConnection)
+            m_scannedUnread = available - answeredBytes;
+        write(answers);
+        flush(); // one write() now, not a write notifier's round trip
+    }
     armTimer();
+}
+
+bool GuardedSocket::isPlainGet(const HttpHeadScanner::Head &head)
+{
+    return head.method == "GET" && head.minorVersion == 1 && head.contentLength < 0 && !head.chunked
+        && !head.expectContinue && !head.connectionClose && !head.upgrade && !head.anyUpgrade
+        && !head.repeatedCredentials;
 }
 
 qint64 GuardedSocket::writeData(const char *data, qint64 len)

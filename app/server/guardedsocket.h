@@ -16,6 +16,7 @@ struct HttpGuardOptions
 {
     using BodyLimit = std::function<qint64(QByteArrayView method, QByteArrayView path)>;
     using Authorize = std::function<bool(const HttpHeadScanner::Head &head)>;
+    using Answer = std::function<bool(const HttpHeadScanner::Head &head, QByteArray *response)>;
 
     HttpHeadScanner::Limits scanner; // head size and header count (431), chunk line length
     // Largest body per request; unset = defaultBodyLimit for every route.
@@ -24,6 +25,13 @@ struct HttpGuardOptions
     // Asked for each request that announces a body, on its head: false = 401 and close before
     // a body byte is taken, so a client without the token holds no memory. Unset = all pass.
     Authorize authorizeBody;
+    // Asked for each plain GET (HTTP/1.1, no body, keep-alive, no upgrade) that arrives whole
+    // where QHttpServer has nothing of an earlier request pending: true with the complete
+    // response (status line, headers, body) and the guard writes it itself, consuming the
+    // request before QHttpServer parses it (the answer cache of the polling routes). Pipelined
+    // requests keep their order: the guard answers only a leading run of such requests and
+    // leaves the rest, in order, to QHttpServer. Unset = QHttpServer answers everything.
+    Answer answer;
     // Backstop for QAbstractSocket's buffer; every accepted request must fit in it (head and
     // framed body), so requests bigger than this get 413 even if bodyLimit allows them.
     qint64 readBufferSize = 16 * 1024 * 1024;
@@ -64,6 +72,11 @@ public:
     // no idle timeout for it. Head and body timeouts still apply to requests that follow.
     void setLongLived(bool longLived);
     bool isLongLived() const { return m_longLived; }
+    // A reply on this connection is written later (an Engine.IO long poll): the guard answers
+    // nothing itself from now on, so no answer overtakes it.
+    void holdAnswers() { m_answersHeld = true; }
+    // Requests the guard answered itself (HttpGuardOptions::answer).
+    qint64 answeredCount() const { return m_answered; }
 
     // Builds the guard's error response: JSON {"error":{"code","message"}}, Connection: close.
     static QByteArray errorResponse(int status, QByteArrayView code, const QString &message);
@@ -83,6 +96,8 @@ protected:
 
 private:
     void onReadyRead();
+    // A request the answer callback may see: see HttpGuardOptions::answer.
+    static bool isPlainGet(const HttpHeadScanner::Head &head);
     void afterHttpServerRead();
     void onBytesWritten();
     void onTimeout();
@@ -119,4 +134,6 @@ private:
     bool m_writeShutDown = false;
     bool m_longLived = false;
     bool m_upgradeAnswered = false;
+    bool m_answersHeld = false;
+    qint64 m_answered = 0;
 };

@@ -225,7 +225,7 @@ HttpHeadScanner::Event HttpHeadScanner::scan(QByteArrayView data, qsizetype *con
             m_remaining = 0;
             m_hostCount = 0;
             m_sawContentLength = m_sawTransferEncoding = false;
-            m_upgradeWebSocket = m_connectionUpgrade = false;
+            m_upgradeWebSocket = m_connectionUpgrade = m_cookieSeen = false;
             m_phase = Phase::RequestLine;
             [[fallthrough]];
         case Phase::RequestLine:
@@ -377,9 +377,15 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
         m_head.chunked = true;
     } else if (equalsNoCase(name, "host")) {
         ++m_hostCount;
+        m_head.host = value.toByteArray();
     } else if (equalsNoCase(name, "authorization")) {
+        m_head.repeatedCredentials |= !m_head.authorization.isNull();
         m_head.authorization = value.toByteArray();
+        if (m_head.authorization.isNull())
+            m_head.authorization = QByteArray(""); // seen, though empty
     } else if (equalsNoCase(name, "cookie")) {
+        m_head.repeatedCredentials |= m_cookieSeen;
+        m_cookieSeen = true;
         if (!m_head.cookie.isEmpty())
             m_head.cookie += "; ";
         m_head.cookie += value;
@@ -390,8 +396,9 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
         if (listContains(value, "close"))
             m_head.connectionClose = true;
         if (listContains(value, "upgrade"))
-            m_connectionUpgrade = true;
+            m_connectionUpgrade = m_head.anyUpgrade = true;
     } else if (equalsNoCase(name, "upgrade")) {
+        m_head.anyUpgrade = true;
         if (listContains(value, "websocket"))
             m_upgradeWebSocket = true;
     }

@@ -51,6 +51,11 @@ public:
         int headerCount = 0;
         QByteArray authorization; // kept so the guard can authenticate before any body
         QByteArray cookie; // several Cookie lines are joined with "; "
+        QByteArray host; // the Host value, trimmed (exactly one per HTTP/1.1 request)
+        // Seen for the answer cache, which serves only plain requests: an Authorization or
+        // Cookie line more than once, any Upgrade header or "Connection: upgrade".
+        bool repeatedCredentials = false;
+        bool anyUpgrade = false;
     };
 
     struct Failure
@@ -137,4 +142,5 @@ private:
     bool m_sawTransferEncoding = false;
     bool m_upgradeWebSocket = false;
     bool m_connectionUpgrade = false;
+    bool m_cookieSeen = false;
 };
