@@ -6,6 +6,7 @@
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
 #include "app/server/guardedtcpserver.h"
+#include "bodysink.h"
 #include "engineioserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
@@ -264,6 +265,10 @@ bool HeadwayServer::listen(QString *errorMessage)
             return answerFromCache(head, response);
         };
     }
+    // tus PATCH bodies go to the partial file as they arrive, never buffered whole.
+    guard.streamBody = [this](const HttpHeadScanner::Head &head, QByteArray *refusal) {
+        return openStream(head, refusal);
+    };
     auto *server = new GuardedTcpServer(guard, this);
     if (!server->listen(m_options.address, m_options.port)) {
         if (errorMessage) {
@@ -389,12 +394,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     const bool changesState
         = upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
     const QByteArray origin = request.value("origin");
-    // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
-    // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
-    const bool plainForm
-        = !upgrade && origin == "null" && rules.origin == RouteRules::Origin::SameOriginOrCsrfForm;
-    if (changesState && !origin.isEmpty() && !plainForm
-        && !m_policy->isOriginAllowed(origin, context.host)) {
+    if (!originAccepted(changesState, upgrade, origin, context.host, rules)) {
         return HttpReply::error(403, u"forbidden_origin"_s,
                                 tr("Requests that change something must come from this "
                                    "server's own pages."));
@@ -467,6 +467,56 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         return unauthorized(rules, tr("A token is needed: send Authorization: Bearer TOKEN."));
     }
     return route(context, upgrade);
+}
+
+bool HeadwayServer::originAccepted(bool changesState, bool upgrade, const QByteArray &origin,
+                                   const QByteArray &host, const RouteRules &rules) const
+{
+    // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
+    // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
+    const bool plainForm
+        = !upgrade && origin == "null" && rules.origin == RouteRules::Origin::SameOriginOrCsrfForm;
+    return !changesState || origin.isEmpty() || plainForm
+        || m_policy->isOriginAllowed(origin, host);
+}
+
+std::unique_ptr<BodySink> HeadwayServer::openStream(const HttpHeadScanner::Head &head,
+                                                    QByteArray *refusal)
+{
+    if (!m_uploads || head.target != head.path || !AnswerCache::isPlainTarget(head.target)
+        || head.minorVersion != 1 || head.repeatedCredentials)
+        return nullptr;
+    const std::optional<Method> method = Router::methodFromName(head.method);
+    if (!method)
+        return nullptr;
+    const QString path = QString::fromLatin1(head.path);
+    const Router::Match match = m_router->match(*method, path);
+    if (!match.route || !match.route->rules.streamedBody)
+        return nullptr;
+    // The headers read here must each come once: what QHttpServer makes of repeats is its own.
+    for (const QByteArrayView name :
+         { "origin", "tus-resumable", "content-type", "upload-offset", "upload-checksum" }) {
+        int count = 0;
+        for (const auto &field : head.fields)
+            count += field.first == name ? 1 : 0;
+        if (count > 1)
+            return nullptr;
+    }
+    // The front door's checks, with its own predicates, for a request that changes state:
+    // Host, Origin, then the owner's token or session (the guard let only a valid one send a
+    // body, so no wrong token is ever counted here). Any doubt: the normal path decides.
+    const RouteRules &rules = match.route->rules;
+    const QByteArray origin = head.field("origin").value_or(QByteArray());
+    if (rules.access != RouteRules::Access::Token || !m_policy->isHostAllowed(head.host)
+        || !originAccepted(true, false, origin, head.host, rules)
+        || !m_policy->isOwner(m_policy->credentials(head.authorization, head.cookie)))
+        return nullptr;
+    const QByteArray host = head.host;
+    return m_uploadApi->openStream(
+        match.args.value(u"id"_s),
+        [&head](QByteArrayView name) { return head.field(name).value_or(QByteArray()); },
+        head.contentLength,
+        [this, host](const HttpReply &reply) { return serializeReply(reply, host); }, refusal);
 }
 
 HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)

@@ -3,6 +3,7 @@
 #include "httpheadscanner.h"
 #include "httpreply.h"
 #include "loginlinks.h"
+#include "routerules.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -18,6 +19,7 @@
 #include <optional>
 
 class AnswerCache;
+class BodySink;
 class AuthRateLimiter;
 class EngineIoServer;
 class HttpFrontend;
@@ -105,6 +107,12 @@ private:
     // unchanged and the request carries the owner's token or session (what the front door
     // demands of these routes).
     bool answerFromCache(const HttpHeadScanner::Head &head, QByteArray *response);
+    // HttpGuardOptions::streamBody: a sink for a request of a RouteRules::streamedBody route
+    // that the front door's rules admit (UploadApi::openStream), else null.
+    std::unique_ptr<BodySink> openStream(const HttpHeadScanner::Head &head, QByteArray *refusal);
+    // A request that changes something must come from our own pages (or be a no-JS form).
+    bool originAccepted(bool changesState, bool upgrade, const QByteArray &origin,
+                        const QByteArray &host, const RouteRules &rules) const;
     void acceptWebSockets();
     void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);

@@ -351,6 +351,8 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
     if (!isFieldText(rawValue))
         return failBadRequest(tr("A header field value holds control characters."));
     const QByteArrayView value = rawValue.trimmed();
+    if (m_head.method != "GET")
+        m_head.fields.append({ name.toByteArray().toLower(), value.toByteArray() });
 
     if (equalsNoCase(name, "content-length")) {
         if (m_sawContentLength)
@@ -430,7 +432,7 @@ HttpHeadScanner::Event HttpHeadScanner::onHeadEnd()
     return Event::HeadComplete;
 }
 
-void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes)
+void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes, bool streamed)
 {
     if (m_phase != Phase::AwaitLimit)
         return;
@@ -445,7 +447,8 @@ void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes)
         return;
     }
     if (length > m_bodyLimit
-        || (m_limits.maxMessageBytes > 0 && length > m_limits.maxMessageBytes - m_messageBytes)) {
+        || (!streamed && m_limits.maxMessageBytes > 0
+            && length > m_limits.maxMessageBytes - m_messageBytes)) {
         failTooLarge();
         return;
     }

@@ -30,6 +30,10 @@ struct RouteRules
     // which the security headers name): the answer cache may replay it while that task is
     // unchanged (AnswerCache). Only for Access::Token routes.
     bool cachedPerTask = false;
+    // The transport guard may take a request here whole and hand its body, as it arrives, to
+    // the route's sink (a tus PATCH into the partial file, UploadApi::openStream) instead of
+    // QHttpServer buffering it; bodyLimit then bounds only the requests it leaves to Qt.
+    bool streamedBody = false;
 
     static RouteRules page()
     {
