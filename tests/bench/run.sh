@@ -175,7 +175,7 @@ fi
 UPLOAD_TXT="not run"
 UMIB=${UPLOAD_MIB:-1024}; [ -n "${QUICK:-}" ] && UMIB=64
 if [ -z "${SKIP_UPLOAD:-}" ] && [ -x "$BENCH/bench_upload" ]; then
-  log "bench_upload: $UMIB MiB over tus (8 MiB PATCH chunks) to headway --headless vs cp, same disk"
+  log "bench_upload: $UMIB MiB over tus (64 MiB PATCHes, streamed to the file) to headway --headless vs cp and SHA-256, same disk"
   # Its temporary files go next to the build (one disk); it removes them itself.
   (cd "$BUILD" && timeout 600 "$BENCH/bench_upload" --headway "$HEADWAY" --size-mib "$UMIB") \
     > "$TMP/upload.txt" 2> "$TMP/upload.err" || { FAILED=1; cat "$TMP/upload.err" >&2; }
@@ -261,7 +261,7 @@ echo "| ${PUSH_RUNS[*]} | $PUSH_MED | 1000 | $("$PY" -c "print('x%.3f' % (float(
 echo
 echo "last run: $PUSH_LAST"
 echo
-echo "### Upload (bench_upload: tus over loopback vs cp on the same disk; server peak RSS growth)"
+echo "### Upload (bench_upload: tus over loopback vs cp and SHA-256 on the same machine; goal and server peak RSS growth)"
 echo
 echo '```'
 echo "$UPLOAD_TXT"
