@@ -208,7 +208,8 @@ void GuardedSocket::onReadyRead()
                 return;
             }
             std::unique_ptr<BodySink> sink;
-            if (streaming && head.contentLength > 0 && !head.chunked && !head.upgrade) {
+            if (streaming && head.contentLength > 0 && !head.chunked && !head.upgrade
+                && !head.anyUpgrade) {
                 QByteArray refusal;
                 sink = m_options->streamBody(head, &refusal);
                 if (!sink && !refusal.isEmpty()) {
@@ -255,6 +256,10 @@ void GuardedSocket::onReadyRead()
                 write(response);
                 flush();
                 answering = false;
+                if (m_scanner.head().connectionClose) {
+                    disconnectFromHost(); // as the front door does for a client that asks
+                    return;
+                }
                 break;
             }
             if (answering) {

@@ -698,6 +698,22 @@ private Q_SLOTS:
         QTRY_COMPARE(m_engine->tasks().value(0).state, TaskState::Succeeded);
     }
 
+    void streamedPatchHonoursConnectionClose()
+    {
+        const QString path = create(100);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray received;
+        QObject context;
+        connect(&socket, &QIODevice::readyRead, &context, [&] { received += socket.readAll(); });
+        socket.write(patchHead(path, 0, 100, "Connection: close\r\n") + QByteArray(100, 'c'));
+        QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+        received += socket.readAll();
+        QVERIFY2(received.startsWith("HTTP/1.1 204"), received.constData());
+        QVERIFY(received.contains("Upload-Offset: 100\r\n"));
+    }
+
     void streamedPatchRefusedAsBuffered_data()
     {
         QTest::addColumn<qint64>("length");
