@@ -127,19 +127,21 @@ int Application::run(int argc, char *argv[])
 {
 #ifdef HEADWAY_HAVE_UI
     // `headway screenshot ...` pins platform, DPI and fonts before it creates its own QApplication.
-    // Its "page" view gets a server on any free port over the runner's frozen engine (ui/ never
-    // sees app/server); no data dir: a token for this run only, nothing written.
+    // Its "page" view gets a server on any free port whose feeds show the scenario's tasks (ui/
+    // never sees app/server); no data dir: a token for this run only, nothing written.
     if (argc > 1 && QByteArrayView(argv[1]) == "screenshot") {
-        return ScreenshotRunner::main(argc, argv, [](TaskEngine &engine, QString *error) {
-            ServerOptions options;
-            options.port = 0;
-            auto server = std::make_unique<HeadwayServer>(engine, options);
-            std::optional<ScreenshotRunner::PageServer> page;
-            if (server->listen(error))
-                page = ScreenshotRunner::PageServer { server->pageUrl(false), server->token(),
-                                                      std::move(server) };
-            return page;
-        });
+        return ScreenshotRunner::main(
+            argc, argv, [](TaskEngine &engine, TaskSource &shown, QString *error) {
+                ServerOptions options;
+                options.port = 0;
+                options.feed = &shown;
+                auto server = std::make_unique<HeadwayServer>(engine, options);
+                std::optional<ScreenshotRunner::PageServer> page;
+                if (server->listen(error))
+                    page = ScreenshotRunner::PageServer { server->pageUrl(false), server->token(),
+                                                          std::move(server) };
+                return page;
+            });
     }
 #endif
     if (argc > 1 && argv[1][0] != '-') {

@@ -5,8 +5,11 @@
 #include <QAccessible>
 #include <QPainter>
 
-BusySpinner::BusySpinner(QWidget *parent) : QWidget(parent)
+using namespace Qt::StringLiterals;
+
+BusySpinner::BusySpinner(QWidget *parent) : QWidget(parent), m_delay(this)
 {
+    m_delay.setObjectName(u"busyDelay"_s); // tests watch it: the spinner shows when it fires
     setAccessibleName(tr("Busy"));
     setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     QSizePolicy sp = sizePolicy();

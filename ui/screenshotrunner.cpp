@@ -265,9 +265,9 @@ QString readyScript(qsizetype tasks, const QSize &viewport)
         .arg(viewport.height());
 }
 
-// The page in the embedded view (WebTab, as in the window's Web tab), served over the frozen
-// engine: one image per width, DIR/<name>-page-<width>.png.
-bool capturePage(const Scenario &s, TaskEngine &engine,
+// The page in the embedded view (WebTab, as in the window's Web tab), served by a real server
+// whose feeds show the scenario's tasks: one image per width, DIR/<name>-page-<width>.png.
+bool capturePage(const Scenario &s, TaskEngine &engine, TaskSource &shown,
                  const ScreenshotRunner::PageServerFactory &factory, const QDir &out)
 {
     if (!factory) {
@@ -277,7 +277,7 @@ bool capturePage(const Scenario &s, TaskEngine &engine,
         return false;
     }
     QString error;
-    std::optional<ScreenshotRunner::PageServer> server = factory(engine, &error);
+    std::optional<ScreenshotRunner::PageServer> server = factory(engine, shown, &error);
     if (!server || !server->server) {
         printError(
             tr("%1: the web server for the \"page\" view did not start: %2").arg(s.name, error));
@@ -448,18 +448,13 @@ bool render(const Scenario &s, const QDir &out,
 
     TaskTypeRegistry registry;
     registerBuiltinTaskTypes(registry);
-    EngineOptions frozen;
-    frozen.runTasks = false;
+    EngineOptions idle;
+    idle.runTasks = false;
     const QDateTime now = s.now;
-    frozen.clock = [now] { return now; };
-    TaskEngine engine(registry, frozen);
-    // The page is served by a real server over an engine, so only it needs the tasks injected;
-    // the window reads the scenario's tasks from a read-only source, and its engine (for the
-    // New task dialog and the commands) holds none.
-    if (s.views.contains(u"page"_s)) {
-        for (const TaskSnapshot &t : s.tasks)
-            engine.inject(t);
-    }
+    idle.clock = [now] { return now; };
+    // The window and the page's server read the scenario's tasks from a read-only source; the
+    // engine (for the New task dialog, the commands and the server's task types) holds none.
+    TaskEngine engine(registry, idle);
     StaticTaskSource shown(s.tasks, registry);
 
     MainWindow window(engine, &shown);
@@ -494,7 +489,7 @@ bool render(const Scenario &s, const QDir &out,
     bool ok = true;
     for (const QString &view : s.views) {
         if (view == u"page") {
-            ok = capturePage(s, engine, pageServer, out) && ok;
+            ok = capturePage(s, engine, shown, pageServer, out) && ok;
             continue;
         }
         if (view == u"new-task-dialog") {

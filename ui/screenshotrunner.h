@@ -12,14 +12,17 @@
 
 class QObject;
 class TaskEngine;
+class TaskSource;
 
 // `headway screenshot --scenario FILE.json --out DIR`: renders scenario files (tasks with fixed
-// states injected into an engine that runs nothing and whose clock is fixed, a window size, a
+// states shown through a read-only StaticTaskSource, next to an engine that holds none, runs
+// nothing and whose clock is fixed, a window size, a
 // light or dark theme, a fixed font) and writes one PNG per view, DIR/<name>-<view>.png. It pins
 // everything that changes pixels between runs: platform (offscreen), scale factor, DPI, style,
 // palette, font, icon theme, locale, time zone, settings and animations. The "page" view shows
 // the web page in the embedded view (WebTab) at given widths; ui/ never sees the server, so the
-// composition root hands in a factory that serves the page over the runner's frozen engine.
+// composition root hands in a factory that serves the page with the scenario's tasks as its
+// change feeds (ServerOptions::feed), the engine holding none of them.
 class ScreenshotRunner final
 {
 public:
@@ -33,10 +36,10 @@ public:
         QString token;
         std::unique_ptr<QObject> server;
     };
-    // Starts a server on 127.0.0.1 (any free port) over the engine; nullopt with *error set
-    // when it cannot listen.
-    using PageServerFactory
-        = std::function<std::optional<PageServer>(TaskEngine &engine, QString *error)>;
+    // Starts a server on 127.0.0.1 (any free port) over the engine, its feeds showing `shown`;
+    // nullopt with *error set when it cannot listen.
+    using PageServerFactory = std::function<std::optional<PageServer>(
+        TaskEngine &engine, TaskSource &shown, QString *error)>;
 
     // The whole subcommand: argv[1] is "screenshot". Creates its own QApplication, so call it
     // before any QCoreApplication exists. Returns the process exit code (0 ok, 1 render/save

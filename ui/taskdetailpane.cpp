@@ -169,16 +169,6 @@ void TaskDetailPane::setOutput(const QString &text, const OutputTail::Spans &std
     m_output->setPlainText(shown);
 }
 
-QString TaskDetailPane::lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans)
-{
-    const QList<OutputTail::Line> lines = OutputTail::lines(output, stderrSpans);
-    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
-        if (it->fromStderr && !it->text.trimmed().isEmpty())
-            return it->text.trimmed();
-    }
-    return {};
-}
-
 QString TaskDetailPane::errorInWords(const TaskError &error, const QString &cause)
 {
     // What failed, then the facts a person reads (exit code, the failed step, the end of the
@@ -287,7 +277,7 @@ void TaskDetailPane::setTask(const std::optional<TaskSnapshot> &task)
     QString result;
     if (t.error) {
         m_resultLabel->setText(tr("Error:"));
-        result = errorInWords(*t.error, lastStderrLine(t.output, t.outputStderr));
+        result = errorInWords(*t.error, OutputTail::lastStderrLine(t.output, t.outputStderr));
     } else if (!t.result.isNull() && !t.result.isUndefined()) {
         m_resultLabel->setText(tr("Result:"));
         if (t.result.isObject())

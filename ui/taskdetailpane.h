@@ -37,8 +37,6 @@ public:
     // A task's error for people: the message, the failed step, exit code, the output's end.
     // cause: the last line the program wrote to stderr ("tar: Unexpected EOF in archive").
     static QString errorInWords(const TaskError &error, const QString &cause = {});
-    // The last non-empty stderr line of an output, the likely cause of a failure.
-    static QString lastStderrLine(const QString &output, const OutputTail::Spans &stderrSpans);
 
 private:
     void setOutput(const QString &text, const OutputTail::Spans &stderrSpans);

@@ -33,7 +33,6 @@ struct EngineTask
     qint64 retryAtMs = -1;
     bool timedOut = false;
     bool interrupting = false; // shutting down: end as interrupted
-    bool frozen = false; // injected: never runs
     bool external = false; // run by an ExternalTaskDriver
     bool dispatched = false; // a worker has taken the attempt
     TaskCapabilities capabilities; // from the type (and external: not pausable)

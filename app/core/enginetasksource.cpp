@@ -12,9 +12,10 @@ std::optional<TaskSnapshot> EngineTaskSource::task(const QString &id) const
     return m_engine.task(id);
 }
 
-void EngineTaskSource::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond)
+void EngineTaskSource::addTracker(TaskTracker *tracker, int maxUpdatesPerSecond,
+                                  int outputPerSecond)
 {
-    m_engine.addTracker(tracker, maxUpdatesPerSecond);
+    m_engine.addTracker(tracker, maxUpdatesPerSecond, true, outputPerSecond);
 }
 
 void EngineTaskSource::removeTracker(TaskTracker *tracker)

@@ -72,6 +72,24 @@ QList<OutputTail::Line> OutputTail::lines(const QString &text, const Spans &stde
     return out;
 }
 
+QString OutputTail::lastStderrLine(const QString &text, const Spans &stderrSpans)
+{
+    for (auto span = stderrSpans.crbegin(); span != stderrSpans.crend(); ++span) {
+        if (span->start < 0 || span->length <= 0 || span->start + span->length > text.size())
+            continue;
+        const QStringView part = QStringView(text).sliced(span->start, span->length);
+        qsizetype end = part.size();
+        while (end > 0) {
+            const qsizetype nl = part.lastIndexOf(u'\n', end - 1);
+            const QStringView line = part.sliced(nl + 1, end - nl - 1).trimmed();
+            if (!line.isEmpty())
+                return line.toString();
+            end = nl < 0 ? 0 : nl;
+        }
+    }
+    return {};
+}
+
 QJsonArray OutputTail::linesToJson(const QList<Line> &lines)
 {
     QJsonArray out;

@@ -28,6 +28,10 @@ public:
                        qsizetype maxChars);
     // The text line by line, a line also split where the stream changes (no newlines kept).
     static QList<Line> lines(const QString &text, const Spans &stderrSpans);
+    // The last non-empty line (trimmed) that came from stderr, the likely cause of a failure
+    // ("tar: Unexpected EOF"); empty when none. Reads the spans from the end, so it costs the
+    // last stderr part, not the whole text (the change feeds ship it with every task).
+    static QString lastStderrLine(const QString &text, const Spans &stderrSpans);
     // [{"stream": "stdout"|"stderr", "text": "..."}]: what GET /api/v1/tasks/ID/output lists.
     static QJsonArray linesToJson(const QList<Line> &lines);
     // [[start, length], ...] in the task's JSON ("output_stderr").

@@ -24,7 +24,8 @@ std::optional<TaskSnapshot> StaticTaskSource::task(const QString &id) const
     return std::nullopt;
 }
 
-void StaticTaskSource::addTracker(TaskTracker *tracker, int /*maxUpdatesPerSecond*/)
+void StaticTaskSource::addTracker(TaskTracker *tracker, int /*maxUpdatesPerSecond*/,
+                                  int /*outputPerSecond*/)
 {
     if (!tracker || m_tasks.isEmpty())
         return;

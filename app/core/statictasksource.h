@@ -14,7 +14,8 @@ public:
 
     QList<TaskSnapshot> tasks() const override { return m_tasks; }
     std::optional<TaskSnapshot> task(const QString &id) const override;
-    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond) override;
+    void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond,
+                    int outputPerSecond = 0) override;
     void removeTracker(TaskTracker *tracker) override;
 
 private:

@@ -1,7 +1,5 @@
 #include "taskcontext.h"
 
-#include <QMutexLocker>
-
 namespace {
 constexpr qsizetype kOutputTailChars = 64 * 1024;
 }
@@ -17,7 +15,7 @@ TaskContext::TaskContext(QJsonObject params) : m_params(std::move(params)) { }
 void TaskContext::setTotal(qint64 total, const QString &unit)
 {
     m_total.store(total, std::memory_order_relaxed);
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     if (m_unit != unit) {
         m_unit = unit;
         m_textVersion.fetch_add(1, std::memory_order_release);
@@ -26,14 +24,14 @@ void TaskContext::setTotal(qint64 total, const QString &unit)
 
 void TaskContext::setSteps(const QStringList &labels)
 {
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     m_steps = labels;
     m_textVersion.fetch_add(1, std::memory_order_release);
 }
 
 void TaskContext::setStep(int index)
 {
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     if (m_step != index) {
         m_step = index;
         m_textVersion.fetch_add(1, std::memory_order_release);
@@ -42,7 +40,7 @@ void TaskContext::setStep(int index)
 
 void TaskContext::setMessage(const QString &message)
 {
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     if (m_message != message) {
         m_message = message;
         m_textVersion.fetch_add(1, std::memory_order_release);
@@ -53,7 +51,7 @@ void TaskContext::appendOutput(QStringView text, bool fromStderr)
 {
     if (text.isEmpty())
         return;
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     appendToTail(m_output, m_outputStderr, text, fromStderr);
     m_textVersion.fetch_add(1, std::memory_order_release);
 }
@@ -64,10 +62,10 @@ bool TaskContext::checkpoint()
         return false;
     if (!m_pause.load(std::memory_order_acquire))
         return true;
-    QMutexLocker lock(&m_textMutex);
+    std::unique_lock lock(m_textMutex);
     while (m_pause.load(std::memory_order_acquire) && !m_cancel.load(std::memory_order_acquire)) {
         m_parked.store(true, std::memory_order_release);
-        m_resumed.wait(&m_textMutex);
+        m_resumed.wait(lock);
     }
     m_parked.store(false, std::memory_order_release);
     return !m_cancel.load(std::memory_order_acquire);
@@ -84,9 +82,9 @@ void TaskContext::setRange(double base, double span)
 
 void TaskContext::requestCancel()
 {
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     m_cancel.store(true, std::memory_order_release);
-    m_resumed.wakeAll();
+    m_resumed.notify_all();
 }
 
 void TaskContext::requestPause()
@@ -96,9 +94,9 @@ void TaskContext::requestPause()
 
 void TaskContext::requestResume()
 {
-    QMutexLocker lock(&m_textMutex);
+    const std::lock_guard lock(m_textMutex);
     m_pause.store(false, std::memory_order_release);
-    m_resumed.wakeAll();
+    m_resumed.notify_all();
 }
 
 bool TaskContext::sample(Sample &out) const
@@ -131,7 +129,7 @@ bool TaskContext::sample(Sample &out) const
     }
     const quint64 version = m_textVersion.load(std::memory_order_acquire);
     if (version != out.textVersion) {
-        QMutexLocker lock(&m_textMutex);
+        const std::lock_guard lock(m_textMutex);
         out.unit = m_unit;
         out.step = m_step;
         out.steps = m_steps;

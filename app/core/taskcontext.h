@@ -3,12 +3,12 @@
 #include "outputtail.h"
 
 #include <QJsonObject>
-#include <QMutex>
 #include <QString>
 #include <QStringList>
-#include <QWaitCondition>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 // The progress sink and control channel between one running task (on a worker thread) and the
 // engine. Reports must cost nanoseconds because a checksum loop reports per block: amounts are
@@ -92,8 +92,10 @@ private:
     int m_cancelGraceMs = 3000;
     QString m_dataDir;
 
-    mutable QMutex m_textMutex;
-    QWaitCondition m_resumed;
+    // std::mutex, not QMutex: Debian's Qt is not built with ThreadSanitizer, which then cannot
+    // follow a QWaitCondition wait (it releases the QMutex inside Qt).
+    mutable std::mutex m_textMutex;
+    std::condition_variable m_resumed;
     QString m_unit;
     QStringList m_steps;
     int m_step = -1;

@@ -151,7 +151,7 @@ void TaskEngine::addTask(std::shared_ptr<EngineTask> task)
 
 void TaskEngine::enqueue(EngineTask &task)
 {
-    if (task.frozen || m_shutDown)
+    if (m_shutDown)
         return;
     if (task.external) {
         if (ExternalTaskDriver *driver = m_drivers.value(task.snapshot.type))
@@ -510,29 +510,6 @@ TaskEvents TaskEngine::restore(const QList<TaskSnapshot> &tasks)
     return changed;
 }
 
-void TaskEngine::inject(const TaskSnapshot &snapshot)
-{
-    auto task = std::make_shared<EngineTask>();
-    task->snapshot = snapshot;
-    if (task->snapshot.id.isEmpty())
-        task->snapshot.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    task->frozen = true;
-    const TaskType *type = m_registry.find(task->snapshot.type);
-    task->external = type && !type->create;
-    task->capabilities = taskCapabilities(type, task->external);
-    if (m_tasks.contains(task->snapshot.id)) {
-        EngineTask *existing = find(task->snapshot.id);
-        const TaskState previous = existing->snapshot.state;
-        existing->snapshot = task->snapshot;
-        existing->frozen = true;
-        existing->capabilities = task->capabilities;
-        refreshActions(*existing);
-        emitEvent({ TaskEvent::Kind::StateChanged, existing->snapshot, previous });
-        return;
-    }
-    addTask(std::move(task));
-}
-
 void TaskEngine::setExternalDriver(const QString &type, ExternalTaskDriver *driver)
 {
     if (driver)
@@ -589,6 +566,25 @@ EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &
         m_trackers.markOutputDirty(task->snapshot.id); // progress too, for every tracker
     if (progressChanged || outputChanged)
         markDirty(*task);
+    return {};
+}
+
+EngineError TaskEngine::endExternal(const QString &id, TaskState to, std::optional<TaskError> error)
+{
+    EngineTask *task = find(id);
+    if (!task)
+        return EngineError::notFound(id);
+    TaskSnapshot &s = task->snapshot;
+    // A queued task that ends other than canceled ran without being seen (finishAttempt).
+    const bool viaRunning = s.state == TaskState::Queued && to != TaskState::Canceled;
+    if (!task->external || !isFinished(to) || !(isTransitionAllowed(s.state, to) || viaRunning))
+        return illegal(s, taskStateName(to));
+    if (to == TaskState::Succeeded) {
+        s.progress.percent = 100.0;
+        s.progress.eta = 0.0;
+    }
+    finishAttempt(*task, to, to == TaskState::Succeeded ? std::nullopt : std::move(error),
+                  Retry::Never);
     return {};
 }
 

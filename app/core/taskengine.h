@@ -34,8 +34,8 @@ struct EngineOptions
     int cancelGraceMs = 3000; // how long a canceled task may take before it is abandoned
     QString dataDir; // handed to tasks (TaskContext::dataDir)
     std::function<QDateTime()>
-        clock; // UTC now; empty = the system clock (tests/screenshots fix it)
-    bool runTasks = true; // false: nothing is ever started (deterministic screenshots)
+        clock; // UTC now; empty = the system clock (tests and screenshots fix it)
+    bool runTasks = true; // false: no worker ever starts a task (tests: states stay put)
     double etaWarmupSeconds = 1.0; // no ETA before this much running time
 };
 
@@ -75,8 +75,6 @@ public:
     // StateChanged event for each task this changed, so that a store added afterwards with
     // replayExisting = false writes those and not the whole history again.
     TaskEvents restore(const QList<TaskSnapshot> &tasks);
-    // Puts a task in exactly as given and never runs it (screenshots, tests of views).
-    void inject(const TaskSnapshot &task);
 
     // The tracker is told of changes in its own thread, progress at most
     // maxUpdatesPerSecond per task. It gets Added events for the tasks that exist already,
@@ -93,6 +91,10 @@ public:
     void setExternalDriver(const QString &type, ExternalTaskDriver *driver);
     ExternalTaskDriver *externalDriver(const QString &type) const { return m_drivers.value(type); }
     EngineError updateExternal(const QString &id, const ExternalUpdate &update);
+    // Ends an external task now, as its driver decides: from any active state, or from
+    // interrupted to failed or canceled (it will not resume: an upload whose partial file is
+    // gone). No retry, no new attempt, no call back into the driver.
+    EngineError endExternal(const QString &id, TaskState to, std::optional<TaskError> error);
     TaskSnapshot adoptExternal(TaskSnapshot task);
 
     void setConcurrency(int workers);

@@ -14,7 +14,7 @@ QDateTime parseIso(const QJsonValue &v)
 }
 } // namespace
 
-QJsonObject TaskSnapshot::toJson() const
+QJsonObject TaskSnapshot::toJson(Output outputIn) const
 {
     QJsonObject json {
         { u"id"_s, id },
@@ -36,6 +36,14 @@ QJsonObject TaskSnapshot::toJson() const
         { u"retry_at"_s, isoOrNull(retryAt) },
         { u"actions"_s, taskActionsToJson(actions) },
     };
+    if (outputIn == Output::Summary) {
+        if (!output.isEmpty())
+            json.insert(u"output_size"_s, qint64(output.size()));
+        if (const QString cause = OutputTail::lastStderrLine(output, outputStderr);
+            !cause.isEmpty())
+            json.insert(u"stderr_last_line"_s, cause);
+        return json;
+    }
     if (!output.isEmpty())
         json.insert(u"output"_s, output);
     if (!outputStderr.isEmpty())

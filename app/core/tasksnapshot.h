@@ -40,7 +40,11 @@ struct TaskSnapshot
     int timeoutMs = 0; // 0 = none
     QDateTime retryAt; // while retrying: when the next attempt is queued
 
-    // The one JSON representation everywhere (API, sync, WebSocket, SSE, store).
-    QJsonObject toJson() const;
+    // Whole: the task resource and the store, with "output" and "output_stderr". Summary: the
+    // change feeds (sync, WebSocket, SSE, Socket.IO), which leave the output (up to 64 KiB) to
+    // whoever asks (GET /api/v1/tasks/ID/output) and say only "output_size" (characters kept)
+    // and "stderr_last_line" (the likely cause of a failure), each when there is one.
+    enum class Output { Whole, Summary };
+    QJsonObject toJson(Output output = Output::Whole) const;
     static std::optional<TaskSnapshot> fromJson(const QJsonObject &json);
 };

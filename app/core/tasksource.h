@@ -23,7 +23,10 @@ public:
 
     virtual QList<TaskSnapshot> tasks() const = 0; // in creation order
     virtual std::optional<TaskSnapshot> task(const QString &id) const = 0;
-    // The tracker first gets an Added event for every task there is, then the changes.
-    virtual void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond) = 0;
+    // The tracker first gets an Added event for every task there is, then the changes:
+    // progress at most maxUpdatesPerSecond, output apart at most outputPerSecond (0: with
+    // progress), as TaskEngine::addTracker says.
+    virtual void addTracker(TaskTracker *tracker, int maxUpdatesPerSecond, int outputPerSecond = 0)
+        = 0;
     virtual void removeTracker(TaskTracker *tracker) = 0;
 };

@@ -67,8 +67,11 @@ bool isTransitionAllowed(TaskState from, TaskState to)
         return to == S::Queued || to == S::Canceled;
     case S::Failed:
     case S::Canceled:
-    case S::Interrupted:
         return to == S::Queued;
+    case S::Interrupted:
+        // Or ended for good by the driver of an external task that cannot resume (an upload
+        // whose partial file is gone), with no attempt in between (TaskEngine::endExternal).
+        return to == S::Queued || to == S::Failed || to == S::Canceled;
     case S::Succeeded:
         return false;
     }

@@ -2,6 +2,7 @@
 
 #include "taskengine.h"
 #include "tsanhandover.h"
+#include "tsanpostgate.h"
 
 #include <QDeadlineTimer>
 #include <QMetaObject>
@@ -87,9 +88,16 @@ void WorkerPool::report(Report r)
     }
     // One queued call per batch: the engine drains everything that arrived meanwhile.
     if (first) {
+        static TsanPostGate gate; // from a worker to the engine's thread
         TaskEngine *engine = m_engine;
+        const auto posting = gate.post();
         QMetaObject::invokeMethod(
-            engine, [engine] { engine->drainReports(); }, Qt::QueuedConnection);
+            engine,
+            [engine] {
+                gate.pass();
+                engine->drainReports();
+            },
+            Qt::QueuedConnection);
     }
 }
 

@@ -40,7 +40,7 @@ public:
     static constexpr int kExitCanceled = 3;
 
     void tasksChanged(const TaskEvents &events) override;
-    // Mirrors one snapshot of the pipeline task (the engine's events; screenshots inject one).
+    // Mirrors one snapshot of the pipeline task (the engine's events; screenshots hand one in).
     void apply(const TaskSnapshot &task);
 
 Q_SIGNALS:

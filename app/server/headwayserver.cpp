@@ -3,6 +3,7 @@
 #include "answercache.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
+#include "app/core/tasksource.h"
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
 #include "app/server/guardedtcpserver.h"
@@ -91,7 +92,11 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
     m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
-    m_engine.addTracker(m_hub.get(), 30);
+    // Progress 30 times a second, a command's output (what the feeds summarize) once.
+    if (m_options.feed)
+        m_options.feed->addTracker(m_hub.get(), 30, 1);
+    else
+        m_engine.addTracker(m_hub.get(), 30, true, 1);
     m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
 
     m_front->setHandler([this](const QHttpServerRequest &request, QTcpSocket *socket) {
@@ -168,7 +173,9 @@ UploadDriver *HeadwayServer::uploads() const
 
 HeadwayServer::~HeadwayServer()
 {
-    if (m_engineAlive)
+    if (m_options.feed)
+        m_options.feed->removeTracker(m_hub.get());
+    else if (m_engineAlive)
         m_engine.removeTracker(m_hub.get());
     for (const QPointer<PushClient> &client : std::as_const(m_pushClients))
         delete client.data();

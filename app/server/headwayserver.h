@@ -21,6 +21,7 @@
 class AnswerCache;
 class BodySink;
 class AuthRateLimiter;
+class TaskSource;
 class EngineIoServer;
 class HttpFrontend;
 class PlainPage;
@@ -52,6 +53,9 @@ struct ServerOptions
     // The transport guard answers polls of the hot routes from the answer cache (AnswerCache);
     // false: QHttpServer and the front door answer every request (tests compare the two).
     bool answerCache = true;
+    // What the change feeds (sync, WebSocket, SSE, Socket.IO) show; null: the engine's tasks.
+    // `headway screenshot` shows a scenario's tasks (a StaticTaskSource) on the page this way.
+    TaskSource *feed = nullptr;
 };
 
 // The local HTTP server: the REST API, incremental sync, WebSocket and Server-Sent Events

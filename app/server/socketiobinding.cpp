@@ -95,7 +95,7 @@ void SocketIoBinding::subscribe(const QJsonValue &what, bool follow, qint64 ackI
             m_followed.clear();
         else
             for (const TaskSnapshot &task : m_engine.tasks())
-                tasks.append(task.toJson());
+                tasks.append(task.toJson(TaskSnapshot::Output::Summary));
     }
     for (const QJsonValue &value : ids.toArray()) {
         const QString id = value.toString();
@@ -105,11 +105,11 @@ void SocketIoBinding::subscribe(const QJsonValue &what, bool follow, qint64 ackI
         }
         m_followed[id].rich = true;
         if (const auto task = m_engine.task(id))
-            tasks.append(task->toJson());
+            tasks.append(task->toJson(TaskSnapshot::Output::Summary));
     }
     QJsonObject reply { { u"ok"_s, true } };
     if (follow)
-        reply.insert(u"tasks"_s, tasks); // where they stand now; events follow each change
+        reply.insert(u"tasks"_s, tasks); // where they stand now (as the "task" events: summaries)
     m_connection->acknowledge(ackId, { reply });
 }
 

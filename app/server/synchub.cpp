@@ -19,7 +19,12 @@ SyncHub::SyncHub(QObject *parent)
 
 namespace {
 constexpr int kPreparePerPass = 100; // ~5 ms of serializing on this machine under load
+
+QByteArray serialized(const TaskSnapshot &task)
+{
+    return QJsonDocument(task.toJson(TaskSnapshot::Output::Summary)).toJson(QJsonDocument::Compact);
 }
+} // namespace
 
 void SyncHub::prepareSome()
 {
@@ -28,7 +33,7 @@ void SyncHub::prepareSome()
     for (; it != m_byOrder.end() && done < kPreparePerPass; ++it) {
         const Entry &entry = *m_tasks.constFind(it->second);
         if (entry.bytes.isEmpty()) {
-            entry.bytes = QJsonDocument(entry.snapshot.toJson()).toJson(QJsonDocument::Compact);
+            entry.bytes = serialized(entry.snapshot);
             ++done;
         }
     }
@@ -93,7 +98,19 @@ void SyncHub::tasksChanged(const TaskEvents &events)
                 }
             }
         }
+        // A progress event without output (the hub takes it once a second) keeps the output
+        // last told: the summary's size and last stderr line stay true meanwhile.
+        QString output;
+        OutputTail::Spans outputStderr;
+        if (!event.withOutput) {
+            output = std::move(it->snapshot.output);
+            outputStderr = std::move(it->snapshot.outputStderr);
+        }
         it->snapshot = event.task;
+        if (!event.withOutput) {
+            it->snapshot.output = std::move(output);
+            it->snapshot.outputStderr = std::move(outputStderr);
+        }
         it->bytes.clear();
         it->rid = rid;
         m_byRid.emplace(rid, id);
@@ -123,10 +140,10 @@ QJsonObject SyncHub::diffSince(qint64 since) const
     QJsonArray removed;
     if (full) {
         for (const auto &[order, id] : m_byOrder)
-            tasks.append(m_tasks.value(id).snapshot.toJson());
+            tasks.append(m_tasks.value(id).snapshot.toJson(TaskSnapshot::Output::Summary));
     } else {
         for (auto it = m_byRid.upper_bound(since); it != m_byRid.end(); ++it)
-            tasks.append(m_tasks.value(it->second).snapshot.toJson());
+            tasks.append(m_tasks.value(it->second).snapshot.toJson(TaskSnapshot::Output::Summary));
         for (auto it = m_removed.upper_bound(since); it != m_removed.end(); ++it)
             removed.append(it->second);
     }
@@ -147,7 +164,7 @@ QByteArray SyncHub::message(qint64 since) const
         return *it;
     // Written piece by piece rather than as one QJsonObject: a full update of 10,000 tasks as
     // a QJsonArray cost ~40 MB of short-lived objects (kept by the allocator as RSS) and most
-    // of the page's first render. Each task's JSON is still TaskSnapshot::toJson().
+    // of the page's first render. Each task's JSON is still TaskSnapshot::toJson(Summary).
     const bool full = since == 0;
     QByteArray bytes = "{\"full_update\":";
     bytes += full ? "true" : "false";
@@ -164,9 +181,7 @@ QByteArray SyncHub::message(qint64 since) const
         if (!first)
             bytes += ',';
         first = false;
-        bytes += entry.bytes.isEmpty()
-            ? QJsonDocument(entry.snapshot.toJson()).toJson(QJsonDocument::Compact)
-            : entry.bytes;
+        bytes += entry.bytes.isEmpty() ? serialized(entry.snapshot) : entry.bytes;
     };
     if (full) {
         for (const auto &[order, id] : m_byOrder)
@@ -195,8 +210,8 @@ QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
         && it->snapshot.attempt == live.attempt && it->snapshot.progress == live.progress
         && it->snapshot.output.size() == live.output.size() && it->snapshot.actions == live.actions;
     if (!current)
-        return QJsonDocument(live.toJson()).toJson(QJsonDocument::Compact);
+        return serialized(live);
     if (it->bytes.isEmpty())
-        it->bytes = QJsonDocument(it->snapshot.toJson()).toJson(QJsonDocument::Compact);
+        it->bytes = serialized(it->snapshot);
     return it->bytes;
 }

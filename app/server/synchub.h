@@ -15,6 +15,9 @@
 // the rid of its last change; removed ids are kept with their rid for a while. A poller or a
 // push client that has seen rid N gets exactly the tasks changed after N (latest snapshot
 // each) and the ids removed after N, so a slow client's backlog is merged, never queued.
+// The feeds carry each task's summary JSON (TaskSnapshot::Output::Summary): no command
+// output, only its size and last stderr line; the engine tells the hub a changed output at
+// most once a second (HeadwayServer adds it with outputPerSecond 1), progress 30 times.
 class SyncHub final : public TaskTracker
 {
     Q_OBJECT
@@ -36,9 +39,10 @@ public:
 
     void setMaxRemembered(int count) { m_maxRemembered = count; }
 
-    // The task's JSON, serialized once per change: polling one task is the hottest route and
-    // serializing dominated it. `live` is the engine's current snapshot; when the hub has not
-    // yet heard of its latest change (events arrive a tick later), it is serialized afresh.
+    // The task's summary JSON, serialized once per change: polling one task is the hottest
+    // route and serializing dominated it. `live` is the engine's current snapshot; when the
+    // hub has not yet heard of its latest change (events arrive a tick later), it is
+    // serialized afresh. For a task without output the summary is the whole task.
     QByteArray taskJson(const TaskSnapshot &live) const;
 
     // How many tasks have their JSON serialized already (tests).

@@ -246,7 +246,11 @@ HttpReply TaskApi::getTask(RequestContext &context)
     if (!task)
         return HttpReply::fromEngineError(EngineError::notFound(id));
     HttpReply reply;
-    reply.body = m_hub.taskJson(*task);
+    // The task resource is the whole task; the hub's cached summary is exactly that for a
+    // task that printed nothing, which is nearly every task polled.
+    reply.body = task->output.isEmpty()
+        ? m_hub.taskJson(*task)
+        : QJsonDocument(task->toJson()).toJson(QJsonDocument::Compact);
     reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
     return reply;
 }
@@ -273,7 +277,11 @@ HttpReply TaskApi::action(RequestContext &context, const QString &name)
     if (!task)
         return HttpReply::fromEngineError(EngineError::notFound(id));
     HttpReply reply;
-    reply.body = m_hub.taskJson(*task);
+    // The task resource is the whole task; the hub's cached summary is exactly that for a
+    // task that printed nothing, which is nearly every task polled.
+    reply.body = task->output.isEmpty()
+        ? m_hub.taskJson(*task)
+        : QJsonDocument(task->toJson()).toJson(QJsonDocument::Compact);
     reply.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
     return reply;
 }

@@ -5,6 +5,7 @@
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/core/tsanpostgate.h"
 #include "app/core/uploadstore.h"
 
 #include <QDir>
@@ -14,11 +15,11 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUuid>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <chrono>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -66,8 +67,8 @@ UploadDriver::~UploadDriver()
             u->rehash->cancel = true;
     }
     // Also the flushes of finished files: a quit right after an upload leaves it on the disk.
-    for (QFuture<void> &job : m_workers)
-        job.waitForFinished();
+    for (std::future<void> &job : m_workers)
+        job.wait();
     // Only our own registration: another manager may have taken the type over since.
     if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
         m_engine.setExternalDriver(TypeName, nullptr);
@@ -240,7 +241,7 @@ void UploadDriver::startRehash(Upload &upload)
     }
     rehash->target = upload.info.offset;
     const QString id = upload.info.id;
-    rehash->future = QtConcurrent::run([this, id, rehash] {
+    addWorker(std::async(std::launch::async, [this, id, rehash] {
         QFile file(rehash->path);
         if (!file.open(QIODevice::ReadOnly) || !file.seek(rehash->hashed)) {
             rehash->error = file.errorString();
@@ -259,16 +260,24 @@ void UploadDriver::startRehash(Upload &upload)
                 rehash->hashed += n;
             }
         }
+        static TsanPostGate gate; // from the worker to this object's thread
+        const auto posting = gate.post();
         QMetaObject::invokeMethod(
-            this, [this, id, rehash] { rehashDone(id, rehash); }, Qt::QueuedConnection);
-    });
-    addWorker(rehash->future);
+            this,
+            [this, id, rehash] {
+                gate.pass();
+                rehashDone(id, rehash);
+            },
+            Qt::QueuedConnection);
+    }));
 }
 
-void UploadDriver::addWorker(QFuture<void> job)
+void UploadDriver::addWorker(std::future<void> job)
 {
-    m_workers.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
-    m_workers.append(std::move(job));
+    std::erase_if(m_workers, [](const std::future<void> &f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    m_workers.push_back(std::move(job));
 }
 
 // A worker finished (rehash) or, with rehash null, a restored upload needs no hashing.
@@ -314,8 +323,7 @@ bool UploadDriver::taskGone(const Upload &upload) const
 }
 
 // An interrupted task (a restored upload) goes back to running through a retry, which hands
-// it to startTask(). Done when its sender sends data again, and before it ends any other way
-// (an interrupted task may not go to failed or canceled directly).
+// it to startTask(). Done when its sender sends data again.
 void UploadDriver::resumeTask(Upload &upload)
 {
     if (upload.info.taskId.isEmpty() || !m_engineAlive)
@@ -328,10 +336,16 @@ void UploadDriver::resumeTask(Upload &upload)
 // An "upload" task with no upload behind it cannot run: only its sender can start it again.
 void UploadDriver::failNotResumable(const QString &taskId, const QString &message)
 {
-    ExternalUpdate update;
-    update.state = TaskState::Failed;
-    update.error = TaskError { u"not_resumable"_s, message, {} };
-    m_engine.updateExternal(taskId, update);
+    endTask(taskId, TaskState::Failed, TaskError { u"not_resumable"_s, message, {} });
+}
+
+// Ends the task in whatever state it is, interrupted included, with no retry in between; the
+// engine refuses (and nothing happens) when a user ended or removed it meanwhile.
+void UploadDriver::endTask(const QString &taskId, TaskState state, TaskError error)
+{
+    if (taskId.isEmpty() || !m_engineAlive)
+        return;
+    m_engine.endExternal(taskId, state, std::move(error));
 }
 
 // Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
@@ -344,8 +358,6 @@ void UploadDriver::failUnresumable()
     const QList<TaskSnapshot> tasks = m_engine.tasks();
     for (const TaskSnapshot &task : tasks) {
         if (task.type != TypeName || task.state != TaskState::Interrupted || findByTask(task.id))
-            continue;
-        if (m_engine.retry(task.id))
             continue;
         failNotResumable(task.id,
                          tr("Headway stopped during this upload and its partial file was not kept: "
@@ -640,7 +652,7 @@ void UploadDriver::complete(Upload &upload, UploadError *error)
     // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
     // fsync here took as long as the disk needs for the whole file (seconds for a large one
     // on a slow disk), all of it with the event loop, and so the window, stalled.
-    addWorker(QtConcurrent::run([target] {
+    addWorker(std::async(std::launch::async, [target] {
         QFile file(target);
         if (file.open(QIODevice::ReadOnly))
             ::fsync(file.handle());
@@ -677,11 +689,7 @@ void UploadDriver::fail(Upload &upload, const QString &code, const QString &mess
 {
     const QString id = upload.info.id;
     removeFiles(upload);
-    resumeTask(upload); // an interrupted task cannot fail directly
-    ExternalUpdate update;
-    update.state = TaskState::Failed;
-    update.error = TaskError { code, message, {} };
-    updateTask(upload, update);
+    endTask(upload.info.taskId, TaskState::Failed, TaskError { code, message, {} });
     m_uploads.remove(id);
 }
 
@@ -727,12 +735,9 @@ UploadError UploadDriver::terminate(const QString &id)
     const std::shared_ptr<Upload> upload = *it;
     if (!upload->info.finished) {
         removeFiles(*upload);
-        resumeTask(*upload); // an interrupted task cannot be canceled directly
         m_uploads.remove(id);
-        ExternalUpdate update;
-        update.state = TaskState::Canceled;
-        update.error = TaskError { u"terminated"_s, tr("The uploader canceled the upload."), {} };
-        updateTask(*upload, update);
+        endTask(upload->info.taskId, TaskState::Canceled,
+                TaskError { u"terminated"_s, tr("The uploader canceled the upload."), {} });
     } else {
         m_uploads.remove(id);
     }

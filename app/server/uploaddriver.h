@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -21,8 +20,10 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class TaskEngine;
 
@@ -123,7 +124,6 @@ private:
         std::atomic<qint64> target { 0 }; // bytes on disk that may be read (set by the writer)
         std::atomic<bool> cancel { false };
         QString error;
-        QFuture<void> future;
     };
 
     struct Upload
@@ -150,6 +150,7 @@ private:
     bool taskGone(const Upload &upload) const;
     void resumeTask(Upload &upload);
     void failUnresumable();
+    void endTask(const QString &taskId, TaskState state, TaskError error);
     void failNotResumable(const QString &taskId, const QString &message);
     TaskProgress progress(const Upload &upload, int step, const QString &message) const;
     void complete(Upload &upload, UploadError *error);
@@ -176,6 +177,8 @@ private:
     // outruns receiving, and each queued chunk is a request body kept alive (RSS).
     BackgroundHasher m_hasher { ChunkLimit };
     // Re-hashing restored uploads and flushing finished files; the destructor waits for them.
-    void addWorker(QFuture<void> job);
-    QList<QFuture<void>> m_workers;
+    // Threads of their own (std::async), not Qt's thread pool: ThreadSanitizer sees their start
+    // and their end, while the pool's own locks are inside Debian's uninstrumented Qt.
+    void addWorker(std::future<void> job);
+    std::vector<std::future<void>> m_workers;
 };

@@ -17,15 +17,13 @@ public:
     void tasksChanged(const TaskEvents &batch) override { events += batch; }
 };
 
-TaskSnapshot task(const QString &id, TaskState state)
+// Takes the remote tasks and leaves them to the test, which drives them as a cluster would.
+class IdleDriver final : public ExternalTaskDriver
 {
-    TaskSnapshot s;
-    s.id = id;
-    s.type = u"remote"_s;
-    s.title = id;
-    s.state = state;
-    return s;
-}
+public:
+    void startTask(const TaskSnapshot &) override { }
+    void cancelTask(const TaskSnapshot &) override { }
+};
 } // namespace
 
 class tst_EngineTaskSource : public QObject
@@ -43,30 +41,37 @@ private Q_SLOTS:
         EngineOptions idle;
         idle.runTasks = false;
         TaskEngine engine(registry, idle);
-        engine.inject(task(u"a"_s, TaskState::Running));
+        // A task of a type no worker runs, driven the way its driver would.
+        IdleDriver driver;
+        engine.setExternalDriver(u"remote"_s, &driver);
+        const Result<TaskSnapshot> a = engine.submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
+        QVERIFY(a);
+        const QString id = a->id;
+        QVERIFY(!engine.updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
         EngineTaskSource source(engine);
         QCOMPARE(source.tasks().size(), 1);
-        QCOMPARE(source.task(u"a"_s)->state, TaskState::Running);
-        QVERIFY(source.task(u"a"_s)->actions.testFlag(TaskAction::Cancel)); // the engine's
+        QCOMPARE(source.task(id)->state, TaskState::Running);
+        QVERIFY(source.task(id)->actions.testFlag(TaskAction::Cancel)); // the engine's
         QVERIFY(!source.task(u"missing"_s));
 
         Recorder r;
         source.addTracker(&r, 30);
         QTRY_COMPARE(r.events.size(), 1); // what exists
         QCOMPARE(r.events.at(0).kind, TaskEvent::Kind::Added);
-        engine.inject(task(u"a"_s, TaskState::Failed));
+        QVERIFY(!engine.endExternal(id, TaskState::Failed, {}));
         QTRY_COMPARE(r.events.size(), 2); // and what changes
         QCOMPARE(r.events.at(1).kind, TaskEvent::Kind::StateChanged);
-        QCOMPARE(source.task(u"a"_s)->state, TaskState::Failed);
+        QCOMPARE(source.task(id)->state, TaskState::Failed);
 
         source.removeTracker(&r);
-        engine.inject(task(u"b"_s, TaskState::Queued));
+        QVERIFY(engine.submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 }));
         QTRY_COMPARE(source.tasks().size(), 2);
         Recorder other; // a tracker still added: the batch went out, not to the removed one
         source.addTracker(&other, 30);
         QTRY_COMPARE(other.events.size(), 2);
         QCoreApplication::processEvents();
         QCOMPARE(r.events.size(), 2);
+        engine.setExternalDriver(u"remote"_s, nullptr); // the driver goes first
     }
 };
 

@@ -50,6 +50,46 @@ private Q_SLOTS:
         QCOMPARE(describe(OutputTail::lines(text, spans)), expected);
     }
 
+    // The likely cause of a failure: the last non-empty line that came from stderr, whatever
+    // stdout printed after it (the change feeds ship it, the window's error box shows it).
+    void lastStderrLine_data()
+    {
+        QTest::addColumn<QStringList>("chunks");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("stdout after it")
+            << QStringList { u"Unpacking\n"_s, u"!tar: Unexpected EOF\n"_s, u"Cleaning up\n"_s }
+            << u"tar: Unexpected EOF"_s;
+        QTest::newRow("empty stderr lines skipped")
+            << QStringList { u"a\n"_s, u"!err1\nerr2\n\n  \n"_s, u"b\n"_s } << u"err2"_s;
+        QTest::newRow("an earlier stderr part")
+            << QStringList { u"!first\n"_s, u"out\n"_s, u"!\n"_s, u"more\n"_s } << u"first"_s;
+        QTest::newRow("trimmed, no newline at the end")
+            << QStringList { u"!  cannot open x  "_s } << u"cannot open x"_s;
+        QTest::newRow("only stdout") << QStringList { u"only stdout\n"_s } << QString();
+        QTest::newRow("nothing") << QStringList {} << QString();
+    }
+    void lastStderrLine()
+    {
+        QFETCH(QStringList, chunks);
+        QFETCH(QString, expected);
+        QString text;
+        OutputTail::Spans spans;
+        for (const QString &c : chunks) {
+            const bool err = c.startsWith(u'!');
+            OutputTail::append(text, spans, err ? QStringView(c).mid(1) : QStringView(c), err,
+                               1000);
+        }
+        QCOMPARE(OutputTail::lastStderrLine(text, spans), expected);
+        // The same as reading the lines from the end.
+        QString slow;
+        const QList<OutputTail::Line> lines = OutputTail::lines(text, spans);
+        for (auto it = lines.crbegin(); it != lines.crend() && slow.isEmpty(); ++it) {
+            if (it->fromStderr)
+                slow = it->text.trimmed();
+        }
+        QCOMPARE(OutputTail::lastStderrLine(text, spans), slow);
+    }
+
     // The tail keeps its last characters from a line start; the spans follow the cut.
     void cutMovesSpans()
     {

@@ -8,6 +8,7 @@
 #include "app/core/tasktracker.h"
 #include "app/core/tasktyperegistry.h"
 
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -41,12 +42,29 @@ TaskSnapshot task(const QString &id, const QString &type, TaskState state)
     return s;
 }
 
+// Takes the remote tasks and leaves them to the test, which drives them as a cluster would.
+class IdleDriver final : public ExternalTaskDriver
+{
+public:
+    void startTask(const TaskSnapshot &) override { }
+    void cancelTask(const TaskSnapshot &) override { }
+};
+
 void registerTypes(TaskTypeRegistry &registry)
 {
     TaskType demo; // runs in Headway's workers
     demo.name = u"demo"_s;
-    demo.schema = QJsonObject { { u"type"_s, u"object"_s } };
-    demo.create = [](const QJsonObject &) { return std::make_unique<DemoTask>(1, 0, 0); };
+    const QJsonObject integer { { u"type"_s, u"integer"_s } };
+    demo.schema = QJsonObject {
+        { u"type"_s, u"object"_s },
+        { u"properties"_s,
+          QJsonObject { { u"steps"_s, integer }, { u"delay"_s, integer }, { u"fail"_s, integer } } }
+    };
+    demo.create = [](const QJsonObject &p) {
+        return std::make_unique<DemoTask>(p.value(u"steps"_s).toInt(1),
+                                          p.value(u"delay"_s).toInt(0),
+                                          p.value(u"fail"_s).toInt(0));
+    };
     registry.add(std::move(demo));
     TaskType remote; // no factory: run by a driver elsewhere, never pausable
     remote.name = u"remote"_s;
@@ -120,14 +138,47 @@ private Q_SLOTS:
         const TaskSnapshot t = task(u"t"_s, type, state);
         StaticTaskSource source({ t }, registry);
 
-        EngineOptions idle;
-        idle.runTasks = false;
-        TaskEngine engine(registry, idle);
-        engine.inject(t);
+        // The same task brought to that state in a real engine, as it would get there.
+        IdleDriver driver;
+        EngineOptions options;
+        options.runTasks = type == u"remote"_s || state != TaskState::Queued;
+        TaskEngine engine(registry, options);
+        engine.setExternalDriver(u"remote"_s, &driver);
+        const auto unset = qScopeGuard([&] { engine.setExternalDriver(u"remote"_s, nullptr); });
+        QString id = t.id;
+        if (isFinished(state)) {
+            engine.restore({ t }); // the store's way in; interrupted stays so
+        } else if (type == u"remote"_s) {
+            const Result<TaskSnapshot> r = engine.submit(TaskSpec { type, {}, {}, 0, 0, 10, 0 });
+            QVERIFY(r);
+            id = r->id;
+            if (state != TaskState::Queued)
+                QVERIFY(!engine.updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
+            if (state == TaskState::Paused || state == TaskState::Retrying)
+                QVERIFY(!engine.updateExternal(id, { state, {}, {}, {}, {} }));
+        } else {
+            // Queued: nothing runs; running and paused: a long one; retrying: one failing at
+            // once with a retry an hour away.
+            const bool retrying = state == TaskState::Retrying;
+            const QJsonObject params = retrying
+                ? QJsonObject { { u"steps"_s, 1 }, { u"fail"_s, 1 } }
+                : QJsonObject { { u"steps"_s, 1000 }, { u"delay"_s, 1000 } };
+            const Result<TaskSnapshot> r
+                = engine.submit(TaskSpec { type, {}, params, 0, retrying ? 1 : 0, 3600000, 0 });
+            QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+            id = r->id;
+            if (state != TaskState::Queued)
+                QTRY_COMPARE(engine.task(id)->state,
+                             retrying ? TaskState::Retrying : TaskState::Running);
+            if (state == TaskState::Paused)
+                QVERIFY(!engine.pause(id));
+        }
+        QCOMPARE(engine.task(id)->state, state);
         EngineRecorder r;
         engine.addTracker(&r, 30);
-        QTRY_VERIFY(r.latest.contains(u"t"_s));
-        QCOMPARE(source.task(u"t"_s)->actions, r.latest.value(u"t"_s).actions);
+        QTRY_VERIFY(r.latest.contains(id) && r.latest.value(id).state == state);
+        QCOMPARE(source.task(u"t"_s)->actions, r.latest.value(id).actions);
+        QCOMPARE(source.task(u"t"_s)->actions, engine.task(id)->actions);
         if (type == u"remote"_s)
             QVERIFY(!source.task(u"t"_s)->actions.testFlag(TaskAction::Pause));
     }

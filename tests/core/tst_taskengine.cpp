@@ -134,8 +134,9 @@ private Q_SLOTS:
     void addTrackerAfterRestore();
     void removeFinishedKeepsInterrupted();
     void shutdownInterrupts();
-    void injectNeverRuns();
     void externalTasks();
+    void endExternal_data();
+    void endExternal();
     void actionsFollowStateAndRunner();
     void outputTravelsApartFromProgress();
 
@@ -591,20 +592,6 @@ void tst_TaskEngine::shutdownInterrupts()
              u"shutting_down"_s);
 }
 
-void tst_TaskEngine::injectNeverRuns()
-{
-    TaskSnapshot s;
-    s.id = u"fixed"_s;
-    s.type = u"probe"_s;
-    s.title = u"Frozen"_s;
-    s.state = TaskState::Running;
-    s.progress.percent = 40;
-    m_engine->inject(s);
-    QTRY_COMPARE(m_tracker->events(u"fixed"_s).size(), 1);
-    QCOMPARE(m_engine->task(u"fixed"_s)->progress.percent, std::optional<double>(40));
-    QVERIFY(m_probe->startOrder.isEmpty());
-}
-
 namespace {
 // Stands in for a cluster: records what the engine asked of it.
 // A type that no worker runs: its tasks are an ExternalTaskDriver's.
@@ -664,6 +651,91 @@ void tst_TaskEngine::externalTasks()
     const Result<TaskSnapshot> orphan
         = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 0, 10, 0 });
     QCOMPARE(m_engine->task(orphan->id)->error->code, u"no_driver"_s);
+}
+
+// A driver ends its task in whatever state it is (an upload whose partial file is gone fails
+// though interrupted), with no retry in between: no new attempt, no start, no state between.
+void tst_TaskEngine::endExternal_data()
+{
+    QTest::addColumn<TaskState>("from");
+    QTest::addColumn<TaskState>("to");
+    QTest::addColumn<bool>("allowed");
+    using S = TaskState;
+    QTest::newRow("queued to failed") << S::Queued << S::Failed << true;
+    QTest::newRow("queued to canceled") << S::Queued << S::Canceled << true;
+    QTest::newRow("running to succeeded") << S::Running << S::Succeeded << true;
+    QTest::newRow("running to failed") << S::Running << S::Failed << true;
+    QTest::newRow("running to canceled") << S::Running << S::Canceled << true;
+    QTest::newRow("retrying to canceled") << S::Retrying << S::Canceled << true;
+    QTest::newRow("retrying to failed") << S::Retrying << S::Failed << false;
+    QTest::newRow("interrupted to failed") << S::Interrupted << S::Failed << true;
+    QTest::newRow("interrupted to canceled") << S::Interrupted << S::Canceled << true;
+    QTest::newRow("interrupted to succeeded") << S::Interrupted << S::Succeeded << false;
+    QTest::newRow("failed to canceled") << S::Failed << S::Canceled << false;
+    QTest::newRow("running to paused: not an end") << S::Running << S::Paused << false;
+}
+
+void tst_TaskEngine::endExternal()
+{
+    QFETCH(TaskState, from);
+    QFETCH(TaskState, to);
+    QFETCH(bool, allowed);
+    m_registry->add(remoteType());
+    FakeDriver driver;
+    m_engine->setExternalDriver(u"remote"_s, &driver);
+    QString id;
+    if (from == TaskState::Interrupted) {
+        TaskSnapshot stored;
+        stored.id = u"stored-remote"_s;
+        stored.type = u"remote"_s;
+        stored.state = TaskState::Running; // the process stopped meanwhile
+        m_engine->restore({ stored });
+        id = stored.id;
+    } else {
+        const Result<TaskSnapshot> r
+            = m_engine->submit(TaskSpec { u"remote"_s, {}, {}, 0, 3, 10, 0 });
+        QVERIFY(r);
+        id = r->id;
+        if (from != TaskState::Queued)
+            QVERIFY(!m_engine->updateExternal(id, { TaskState::Running, {}, {}, {}, {} }));
+        if (from == TaskState::Retrying || from == TaskState::Failed)
+            QVERIFY(!m_engine->updateExternal(id, { from, {}, {}, {}, {} }));
+    }
+    QCOMPARE(m_engine->task(id)->state, from);
+    const int attempt = m_engine->task(id)->attempt;
+    const QStringList started = driver.started;
+    // What the tracker has heard so far (a restored task is not told: the store has it).
+    if (from != TaskState::Interrupted) {
+        QTRY_VERIFY(!m_tracker->events(id).isEmpty()
+                    && m_tracker->events(id).last().task.state == from);
+    }
+    const qsizetype seen = m_tracker->states(id).size();
+
+    const EngineError error
+        = m_engine->endExternal(id, to, TaskError { u"gone"_s, u"Gone."_s, {} });
+    QCOMPARE(!error, allowed);
+    if (!allowed) {
+        QCOMPARE(error.code, u"invalid_transition"_s);
+        QCOMPARE(m_engine->task(id)->state, from);
+        return;
+    }
+    const TaskSnapshot ended = *m_engine->task(id);
+    QCOMPARE(ended.state, to);
+    QCOMPARE(ended.attempt, attempt);
+    QCOMPARE(driver.started, started);
+    QVERIFY(driver.canceled.isEmpty()); // the driver decided it: nothing to tell it
+    if (to == TaskState::Succeeded)
+        QCOMPARE(ended.progress.percent, std::optional<double>(100));
+    else
+        QCOMPARE(ended.error->code, u"gone"_s);
+    // Straight there: a queued task passes through running (it ran unseen), nothing else does.
+    QList<TaskState> expected;
+    if (from == TaskState::Queued && to != TaskState::Canceled)
+        expected.append(TaskState::Running);
+    expected.append(to);
+    QTRY_COMPARE(m_tracker->states(id).mid(seen), expected);
+    QCOMPARE(m_engine->endExternal(id, TaskState::Failed, {}).code, u"invalid_transition"_s);
+    m_engine->setExternalDriver(u"remote"_s, nullptr);
 }
 
 void tst_TaskEngine::actionsFollowStateAndRunner()

@@ -47,12 +47,15 @@ void tst_TaskState::transitions_data()
     QTest::addColumn<bool>("allowed");
     using S = TaskState;
     const QList<std::pair<S, S>> legal = {
-        { S::Queued, S::Running },     { S::Queued, S::Canceled },     { S::Running, S::Succeeded },
-        { S::Running, S::Failed },     { S::Running, S::Canceled },    { S::Running, S::Paused },
-        { S::Running, S::Retrying },   { S::Running, S::Interrupted }, { S::Paused, S::Running },
-        { S::Paused, S::Canceled },    { S::Paused, S::Interrupted },  { S::Retrying, S::Queued },
-        { S::Retrying, S::Canceled },  { S::Failed, S::Queued },       { S::Canceled, S::Queued },
-        { S::Interrupted, S::Queued },
+        { S::Queued, S::Running },     { S::Queued, S::Canceled },
+        { S::Running, S::Succeeded },  { S::Running, S::Failed },
+        { S::Running, S::Canceled },   { S::Running, S::Paused },
+        { S::Running, S::Retrying },   { S::Running, S::Interrupted },
+        { S::Paused, S::Running },     { S::Paused, S::Canceled },
+        { S::Paused, S::Interrupted }, { S::Retrying, S::Queued },
+        { S::Retrying, S::Canceled },  { S::Failed, S::Queued },
+        { S::Canceled, S::Queued },    { S::Interrupted, S::Queued },
+        { S::Interrupted, S::Failed }, { S::Interrupted, S::Canceled },
     };
     for (int f = 0; f <= int(S::Interrupted); ++f) {
         for (int t = 0; t <= int(S::Interrupted); ++t) {

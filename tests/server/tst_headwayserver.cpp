@@ -1,5 +1,6 @@
 // Tests of HeadwayServer: every route and error, sync, WebSocket, SSE, the seed-compatible
 // endpoints and each security rule, against a real engine on an ephemeral loopback port.
+#include "app/core/statictasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
@@ -13,6 +14,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -122,6 +124,44 @@ private Q_SLOTS:
         m_engine.reset();
         m_registry.reset();
         m_dir.reset();
+    }
+
+    // The change feeds show what ServerOptions::feed holds (headway screenshot's scenario
+    // tasks), the engine holding none of them.
+    void feedsShowTheGivenSource()
+    {
+        TaskSnapshot t;
+        t.id = u"shown-1"_s;
+        t.type = u"demo"_s;
+        t.title = u"Shown only"_s;
+        t.state = TaskState::Running;
+        t.created = QDateTime::currentDateTimeUtc();
+        StaticTaskSource shown({ t }, *m_registry);
+        m_server.reset();
+        ServerOptions options;
+        options.port = 0;
+        options.dataDir = m_dir->path();
+        options.feed = &shown;
+        m_server = std::make_unique<HeadwayServer>(*m_engine, options);
+        const auto gone = qScopeGuard([this] { m_server.reset(); }); // before `shown`
+        QString error;
+        QVERIFY2(m_server->listen(&error), qPrintable(error));
+        const auto listed = [this] {
+            QStringList ids;
+            for (const QJsonValue &v :
+                 call("GET", u"/api/v1/sync?rid=0"_s).json.value(u"tasks"_s).toArray())
+                ids.append(v.toObject().value(u"id"_s).toString());
+            return ids;
+        };
+        QTRY_COMPARE(listed(), QStringList { u"shown-1"_s });
+        const QJsonObject task = call("GET", u"/api/v1/sync?rid=0"_s)
+                                     .json.value(u"tasks"_s)
+                                     .toArray()
+                                     .first()
+                                     .toObject();
+        QCOMPARE(task.value(u"state"_s).toString(), u"running"_s);
+        QCOMPARE(task.value(u"title"_s).toString(), u"Shown only"_s);
+        QCOMPARE(m_engine->taskCount(), 0);
     }
 
     void listenAndUrls()

@@ -52,6 +52,61 @@ private Q_SLOTS:
         QCOMPARE(hub.taskJson(unknown),
                  QJsonDocument(unknown.toJson()).toJson(QJsonDocument::Compact));
     }
+    // The feeds carry no command output (up to 64 KiB at 30 events a second): only its size
+    // and the last stderr line; a progress event without output (the hub takes output once a
+    // second) keeps what was last told.
+    void feedsSummarizeTheOutput()
+    {
+        SyncHub hub;
+        TaskEvent running = makeEvent(TaskEvent::Kind::StateChanged, u"a"_s, TaskState::Running);
+        OutputTail::append(running.task.output, running.task.outputStderr, u"one\n", false, 1000);
+        OutputTail::append(running.task.output, running.task.outputStderr, u"tar: EOF\n", true,
+                           1000);
+        OutputTail::append(running.task.output, running.task.outputStderr, u"two\n", false, 1000);
+        hub.tasksChanged({ running });
+        const auto summaryOf = [&hub](qint64 since) {
+            const QJsonObject diff = hub.diffSince(since);
+            const QJsonObject fromMessage = QJsonDocument::fromJson(hub.message(since))
+                                                .object()
+                                                .value(u"tasks"_s)
+                                                .toArray()
+                                                .first()
+                                                .toObject();
+            const QJsonObject task = diff.value(u"tasks"_s).toArray().first().toObject();
+            return fromMessage == task ? task : QJsonObject();
+        };
+        QJsonObject task = summaryOf(0);
+        QVERIFY(!task.isEmpty());
+        QVERIFY(!task.contains(u"output"_s));
+        QVERIFY(!task.contains(u"output_stderr"_s));
+        QCOMPARE(task.value(u"output_size"_s).toInteger(), 17);
+        QCOMPARE(task.value(u"stderr_last_line"_s).toString(), u"tar: EOF"_s);
+
+        qint64 since = hub.rid();
+        TaskEvent progress = makeEvent(TaskEvent::Kind::Progress, u"a"_s, TaskState::Running);
+        progress.task.progress.percent = 40;
+        progress.withOutput = false;
+        hub.tasksChanged({ progress });
+        task = summaryOf(since);
+        QCOMPARE(task.value(u"progress"_s).toObject().value(u"percent"_s).toDouble(), 40.0);
+        QCOMPARE(task.value(u"output_size"_s).toInteger(), 17);
+        QCOMPARE(task.value(u"stderr_last_line"_s).toString(), u"tar: EOF"_s);
+
+        since = hub.rid();
+        progress.withOutput = true;
+        progress.task.output = u"one\n"_s;
+        hub.tasksChanged({ progress });
+        task = summaryOf(since);
+        QCOMPARE(task.value(u"output_size"_s).toInteger(), 4);
+        QVERIFY(!task.contains(u"stderr_last_line"_s));
+
+        // A task that printed nothing: the summary is the whole task.
+        const TaskEvent quiet = makeEvent(TaskEvent::Kind::Added, u"b"_s);
+        hub.tasksChanged({ quiet });
+        QCOMPARE(hub.taskJson(quiet.task),
+                 QJsonDocument(quiet.task.toJson()).toJson(QJsonDocument::Compact));
+    }
+
     void fullUpdateFirst()
     {
         SyncHub hub;

@@ -239,6 +239,8 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(stateOf(info.id)));
         QCOMPARE(task(info.taskId).state, TaskState::Canceled);
         QCOMPARE(task(info.taskId).error->code, u"terminated"_s);
+        // Ended where it was, interrupted or not: no retry (a new attempt) to be allowed to.
+        QCOMPARE(task(info.taskId).attempt, 1);
         QCOMPARE(m_manager->count(), 0);
         restart();
         QCOMPARE(m_manager->count(), 0);
@@ -371,6 +373,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(stateOf(info.id)));
         QCOMPARE(task(info.taskId).state, TaskState::Failed);
         QCOMPARE(task(info.taskId).error->code, u"expired"_s);
+        QCOMPARE(task(info.taskId).attempt, 1); // failed from interrupted, no retry between
         QVERIFY(m_manager->info(fresh.id));
         QCOMPARE(task(fresh.taskId).state, TaskState::Interrupted);
     }
@@ -484,7 +487,10 @@ private Q_SLOTS:
         const TaskSnapshot lost = task(t.id);
         QCOMPARE(lost.state, TaskState::Failed);
         QCOMPARE(lost.error->code, u"not_resumable"_s);
-        QVERIFY(lost.error->message.contains(u"send the file again"));
+        // Why, in so many words; and failed from interrupted with no retry (a new attempt) first.
+        QVERIFY2(lost.error->message.contains(u"partial file was not kept: send the file again"),
+                 qPrintable(lost.error->message));
+        QCOMPARE(lost.attempt, 1);
     }
 };
 

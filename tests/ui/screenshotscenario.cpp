@@ -1,6 +1,5 @@
 #include "screenshotscenario.h"
 
-#include "app/core/taskengine.h"
 #include "ui/animationpolicy.h"
 #include "ui/mainwindow.h"
 #include "ui/tasklistmodel.h"
@@ -14,7 +13,7 @@
 
 using namespace Qt::StringLiterals;
 
-QString ScreenshotScenario::inject(TaskEngine &engine)
+QList<TaskSnapshot> ScreenshotScenario::tasks(QString *selectId)
 {
     const QDateTime base(QDate(2026, 1, 2), QTime(10, 0), Qt::UTC);
     int n = 0;
@@ -75,9 +74,8 @@ QString ScreenshotScenario::inject(TaskEngine &engine)
     TaskSnapshot g = make(
         QCoreApplication::translate("ScreenshotScenario", "Nightly report"), TaskState::Queued, 0,
         QCoreApplication::translate("ScreenshotScenario", "Waiting for a worker"), u"demo"_s);
-    for (const TaskSnapshot *t : { &a, &b, &c, &d, &e, &f, &g })
-        engine.inject(*t);
-    return b.id;
+    *selectId = b.id;
+    return { a, b, c, d, e, f, g };
 }
 
 bool ScreenshotScenario::capture(MainWindow &window, const QString &selectId, const QString &path)

@@ -1,7 +1,9 @@
+#include "app/core/statictasksource.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/core/translations.h"
 #include "app/core/uploadstore.h"
+#include "tests/ui/changingtasksource.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
 #include "ui/fileimporter.h"
@@ -90,7 +92,7 @@ class tst_MainWindow : public QObject
 private:
     QTemporaryDir m_dir;
 
-    static EngineOptions idleOptions() // tasks are injected, nothing runs
+    static EngineOptions idleOptions() // nothing runs: tasks stay where a test puts them
     {
         EngineOptions o;
         o.runTasks = false;
@@ -105,7 +107,8 @@ private Q_SLOTS:
         EngineOptions options;
         options.runTasks = false;
         TaskEngine engine(registry, options);
-        MainWindow w(engine);
+        ChangingTaskSource shown(registry);
+        MainWindow w(engine, &shown);
         QList<TaskSnapshot> tasks;
         for (int i = 0; i < 20; ++i) {
             TaskSnapshot t;
@@ -113,14 +116,14 @@ private Q_SLOTS:
             t.type = u"demo"_s;
             t.title = u"Task %1"_s.arg(i);
             t.state = TaskState::Running;
-            engine.inject(t);
+            shown.put(t);
             tasks.append(t);
         }
         QTRY_COMPARE(taskModel(w)->rowCount(), 20);
         // All finish in one pass of the event loop (one batch of engine events).
         for (TaskSnapshot &t : tasks) {
             t.state = t.id == u"t7"_s ? TaskState::Failed : TaskState::Succeeded;
-            engine.inject(t);
+            shown.put(t);
         }
         QTRY_COMPARE(toastStack(w)->count(), 1);
         Toast *toast = toastStack(w)->toasts().first();
@@ -143,13 +146,14 @@ private Q_SLOTS:
         EngineOptions options;
         options.runTasks = false;
         TaskEngine engine(registry, options);
-        MainWindow w(engine);
+        ChangingTaskSource shown(registry);
+        MainWindow w(engine, &shown);
         TaskSnapshot t;
         t.id = u"remote-1"_s;
         t.type = u"remote"_s;
         t.title = u"Cluster job"_s;
         t.state = TaskState::Running;
-        engine.inject(t);
+        shown.put(t);
         QTRY_VERIFY(w.selectTask(t.id));
         QTRY_VERIFY(action(w, u"actionCancel"_s)->isEnabled());
         QVERIFY(!action(w, u"actionPause"_s)->isEnabled());
@@ -409,12 +413,13 @@ private Q_SLOTS:
         TaskTypeRegistry registry;
         registerTestTypes(registry);
         TaskEngine engine(registry, idleOptions());
-        MainWindow w(engine);
+        ChangingTaskSource shown(registry);
+        MainWindow w(engine, &shown);
         TaskSnapshot older = makeSnapshot(u"older"_s);
         TaskSnapshot newer = makeSnapshot(u"newer"_s);
         newer.created = older.created.addSecs(60);
-        engine.inject(older);
-        engine.inject(newer);
+        shown.put(older);
+        shown.put(newer);
         QTRY_COMPARE(taskView(w)->model()->rowCount(), 2);
         QCOMPARE(taskView(w)->model()->index(0, 0).data(TaskListModel::TitleRole).toString(),
                  u"newer"_s);
@@ -487,7 +492,8 @@ private Q_SLOTS:
         TaskTypeRegistry registry;
         registerTestTypes(registry);
         TaskEngine engine(registry, idleOptions());
-        MainWindow w(engine);
+        ChangingTaskSource shown(registry);
+        MainWindow w(engine, &shown);
         auto *status = w.findChild<QLabel *>(u"statusSummary"_s);
         QVERIFY(status);
         QCOMPARE(status->text(), u"No tasks yet"_s);
@@ -495,7 +501,7 @@ private Q_SLOTS:
                                      TaskState::Paused,  TaskState::Retrying,   TaskState::Canceled,
                                      TaskState::Running, TaskState::Interrupted };
         for (TaskState s : states)
-            engine.inject(makeSnapshot(u"t"_s, s, 10));
+            shown.put(makeSnapshot(u"t"_s, s, 10));
         QTRY_COMPARE(
             status->text(),
             u"2 running · 2 queued · 1 paused · 1 retrying · 1 finished · 1 interrupted"_s);
@@ -509,13 +515,14 @@ private Q_SLOTS:
         TaskEngine engine(registry, idleOptions());
         QList<int> sizes;
         {
-            MainWindow w(engine);
+            ChangingTaskSource shown(registry);
+            MainWindow w(engine, &shown);
             w.show();
             auto *hint = w.findChild<QLabel *>(u"emptyListHint"_s);
             QVERIFY(hint);
             QTRY_VERIFY(hint->isVisible());
             QVERIFY(hint->text().startsWith(u"No tasks yet"_s));
-            engine.inject(makeSnapshot(u"one"_s));
+            shown.put(makeSnapshot(u"one"_s));
             QTRY_VERIFY(!hint->isVisible());
             w.resize(720, 520); // within the offscreen screen (800 × 600)
             auto *split = w.findChild<QSplitter *>(u"taskSplitter"_s);
@@ -535,14 +542,16 @@ private Q_SLOTS:
         TaskTypeRegistry registry;
         registerTestTypes(registry);
         TaskEngine engine(registry, idleOptions());
-        MainWindow w(engine);
         QStringList ids;
+        QList<TaskSnapshot> stored; // the engine's own tasks: Remove acts on them
         for (const QString &title : { u"a"_s, u"b"_s, u"c"_s }) {
             TaskSnapshot t = makeSnapshot(title, TaskState::Succeeded, 100);
             t.created = t.created.addSecs(int(ids.size())); // listed newest first: c, b, a
-            engine.inject(t);
+            stored.append(t);
             ids.append(t.id);
         }
+        engine.restore(stored);
+        MainWindow w(engine);
         QTRY_COMPARE(taskModel(w)->rowCount(), 3);
         QVERIFY(w.selectTask(ids.at(1)));
         action(w, u"actionRemove"_s)->trigger();
@@ -560,27 +569,28 @@ private Q_SLOTS:
         TaskTypeRegistry registry;
         registerTestTypes(registry);
         TaskEngine engine(registry, idleOptions());
-        MainWindow w(engine);
+        ChangingTaskSource shown(registry);
+        MainWindow w(engine, &shown);
         w.show();
         w.setWebPage(QUrl(u"data:text/html,<h1>Headway</h1>"_s), u"token"_s);
         QSignalSpy loaded(webTab(w), &WebTab::loadFinished);
         QTRY_COMPARE(loaded.size(), 1);
         tabs(w)->setCurrentWidget(webTab(w));
         TaskSnapshot t = makeSnapshot(u"quiet"_s, TaskState::Running, 50);
-        engine.inject(t);
+        shown.put(t);
         QTRY_COMPARE(taskModel(w)->rowCount(), 1);
         t.state = TaskState::Succeeded;
-        engine.inject(t);
+        shown.put(t);
         QTRY_COMPARE(taskModel(w)->snapshot(t.id)->state, TaskState::Succeeded);
         QCoreApplication::sendPostedEvents(); // the batch of finish notices
         QCOMPARE(toastStack(w)->count(), 0);
 
         tabs(w)->setCurrentIndex(0); // the task list: our toasts again
         TaskSnapshot u = makeSnapshot(u"heard"_s, TaskState::Running, 50);
-        engine.inject(u);
+        shown.put(u);
         QTRY_COMPARE(taskModel(w)->rowCount(), 2);
         u.state = TaskState::Succeeded;
-        engine.inject(u);
+        shown.put(u);
         QTRY_COMPARE(toastStack(w)->count(), 1);
         QVERIFY(toastStack(w)->toasts().first()->text().contains(u"heard"_s));
     }
@@ -820,7 +830,7 @@ private Q_SLOTS:
         qInfo("10,000 tasks: insert %lld ms, worst full update + repaint %lld ms", addMs, worst);
     }
 
-    // A deterministic picture of the window with injected tasks (the README screenshot).
+    // A deterministic picture of the window with a fixed scene (the README screenshot).
     void screenshot_data()
     {
         QTest::addColumn<bool>("dark");
@@ -860,8 +870,9 @@ private Q_SLOTS:
         EngineOptions options;
         options.runTasks = false;
         TaskEngine engine(registry, options);
-        const QString selected = ScreenshotScenario::inject(engine);
-        MainWindow w(engine);
+        QString selected;
+        StaticTaskSource shown(ScreenshotScenario::tasks(&selected), registry);
+        MainWindow w(engine, &shown);
         const QString dir = qEnvironmentVariable("HEADWAY_SCREENSHOT_DIR", QDir::tempPath());
         const QString out = QDir(dir).filePath(file);
         QVERIFY2(ScreenshotScenario::capture(w, selected, out), qPrintable(out));

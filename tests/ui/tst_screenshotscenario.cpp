@@ -1,3 +1,4 @@
+#include "app/core/statictasksource.h"
 #include "app/core/taskengine.h"
 #include "tests/ui/screenshotscenario.h"
 #include "ui/animationpolicy.h"
@@ -32,20 +33,20 @@ private Q_SLOTS:
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
     }
 
-    void injectsEveryKindOfTask()
+    void showsEveryKindOfTask()
     {
         TaskTypeRegistry registry;
         registerTestTypes(registry);
-        TaskEngine engine(registry, idle());
-        const QString selected = ScreenshotScenario::inject(engine);
-        QCOMPARE(engine.taskCount(), 7);
+        QString selected;
+        const StaticTaskSource shown(ScreenshotScenario::tasks(&selected), registry);
+        QCOMPARE(shown.tasks().size(), 7);
         QSet<TaskState> states;
-        for (const TaskSnapshot &t : engine.tasks())
+        for (const TaskSnapshot &t : shown.tasks())
             states.insert(t.state);
         QVERIFY(states.contains(TaskState::Running) && states.contains(TaskState::Paused)
                 && states.contains(TaskState::Succeeded) && states.contains(TaskState::Failed)
                 && states.contains(TaskState::Queued));
-        QCOMPARE(engine.task(selected)->progress.steps.size(), 4);
+        QCOMPARE(shown.task(selected)->progress.steps.size(), 4);
     }
 
     // The point of the scenario: the same build paints the same pixels.
@@ -56,8 +57,9 @@ private Q_SLOTS:
             TaskTypeRegistry registry;
             registerTestTypes(registry);
             TaskEngine engine(registry, idle());
-            const QString selected = ScreenshotScenario::inject(engine);
-            MainWindow w(engine);
+            QString selected;
+            StaticTaskSource shown(ScreenshotScenario::tasks(&selected), registry);
+            MainWindow w(engine, &shown);
             const QString path = m_dir.filePath(u"shot.png"_s);
             QVERIFY(ScreenshotScenario::capture(w, selected, path));
             image = QImage(path);

@@ -119,25 +119,6 @@ export function stateLabel(state) {
     return STATE_LABELS[state] || (state ? String(state) : 'Unknown');
 }
 
-/**
- * The last non-empty line a program wrote to stderr ("tar: Unexpected EOF in archive"), from a
- * task's output and output_stderr ([[start, length], ...]); "" when none. The window's error box
- * calls it the cause too.
- */
-export function lastStderrLine(output, spans) {
-    if (typeof output !== 'string' || !Array.isArray(spans))
-        return '';
-    for (let i = spans.length - 1; i >= 0; i -= 1) {
-        const [start, length] = spans[i] || [];
-        if (!Number.isInteger(start) || !Number.isInteger(length))
-            continue;
-        const lines = output.slice(start, start + length).split('\n').map((l) => l.trim()).filter(Boolean);
-        if (lines.length)
-            return lines[lines.length - 1];
-    }
-    return '';
-}
-
 /** "attempt 2", "attempt 2 of 3" (retries allowed); "" for a first attempt. As the window says it. */
 export function formatAttempt(attempt, maxRetries) {
     if (!Number.isInteger(attempt) || attempt <= 1)

@@ -1,7 +1,7 @@
 // The task list: a keyed row per task near the viewport (a window, see TaskListView), touched
 // only when its task changed, and every DOM write of a batch done in one animation frame
 // (1,000 tasks updating stay smooth; 10,000 stored ones cost a screenful of rows).
-import { clampPercent, formatAttempt, formatCounts, lastStderrLine, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
+import { clampPercent, formatAttempt, formatCounts, formatEta, formatPercent, formatProcessed, formatSpeed, formatStep, stateLabel } from './format.js';
 import { ACTIONS, canDo, isActive, isFinished } from './transitions.js';
 import { api } from './api.js';
 
@@ -15,6 +15,7 @@ const BADGE = {
     canceled: 'text-bg-secondary',
     interrupted: 'text-bg-warning',
 };
+const OUTPUT_REFRESH_MS = 1000; // the open Output fold of a running task; the store's rate too
 const ACTION_LABELS = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry', remove: 'Remove' };
 
 function setText(el, text) {
@@ -51,14 +52,18 @@ class Row {
         this.error = q('.hw-error');
         this.output = q('.hw-output');
         this.outputText = q('.hw-output-text');
-        // The fold reads GET /api/v1/tasks/ID/output when opened, and again while open when the
-        // task printed more: the lines in the order printed, stderr marked.
+        // The pushes carry no output (only its size): the fold reads GET /api/v1/tasks/ID/output
+        // when opened, every OUTPUT_REFRESH_MS while open and the task runs, and once more
+        // when its state changes (the last lines): the lines in the order printed, stderr marked.
         this.output.addEventListener('toggle', () => {
             if (this.output.open)
                 this.loadOutput();
+            this.followOutput();
         });
         this.outputLoading = false;
         this.outputStale = false;
+        this.outputTimer = null;
+        this.running = false;
         this.buttons = {};
         for (const b of this.el.querySelectorAll('[data-action]'))
             this.buttons[b.dataset.action] = b;
@@ -143,22 +148,42 @@ class Row {
         let error = '';
         if (t.error && typeof t.error === 'object' && t.error.message && !isActive(t.state)) {
             // What failed, then why: the last line the program wrote to stderr.
-            const cause = lastStderrLine(t.output, t.output_stderr);
+            const cause = typeof t.stderr_last_line === 'string' ? t.stderr_last_line : '';
             error = cause ? `${t.error.message} Cause: ${cause}` : t.error.message;
         }
         else if (t.state === 'retrying')
             error = t.error?.message ? `Will try again: ${t.error.message}` : 'Will try again shortly.';
         setText(this.error, error);
         // What a command printed (its end), folded under "Output".
-        const output = typeof t.output === 'string' ? t.output : '';
-        if (last.output !== output) {
-            this.output.hidden = output === '';
-            last.output = output;
-            if (this.output.open)
+        const hasOutput = Number.isFinite(t.output_size) && t.output_size > 0;
+        if (last.hasOutput !== hasOutput) {
+            this.output.hidden = !hasOutput;
+            last.hasOutput = hasOutput;
+        }
+        if (this.running !== running || last.outputState !== t.state) {
+            if (this.output.open && last.outputState !== undefined && !stale)
                 this.loadOutput();
+            this.running = running;
+            last.outputState = t.state;
+            this.followOutput();
         }
 
         this.renderButtons(t, stale);
+    }
+
+    /** Refreshes the open fold while the task runs; stops when it is closed or the task ends. */
+    followOutput() {
+        const follow = this.output.open && this.running && this.el.isConnected;
+        if (follow && this.outputTimer === null)
+            this.outputTimer = setInterval(() => {
+                this.followOutput(); // a row scrolled out of the window is gone
+                if (this.outputTimer !== null)
+                    this.loadOutput();
+            }, OUTPUT_REFRESH_MS);
+        else if (!follow && this.outputTimer !== null) {
+            clearInterval(this.outputTimer);
+            this.outputTimer = null;
+        }
     }
 
     /** Fetches the output's lines (one request in flight; a change meanwhile fetches again). */

@@ -7,6 +7,7 @@ import { clampPercent, formatEta, formatPercent, formatProcessed, formatSpeed } 
 
 const CHUNK = 8 * 1024 * 1024; // the server's limit for one PATCH body
 const SPEED_WINDOW_MS = 5000;
+const SPEED_MIN_BYTES = 1024 * 1024;
 
 const LABELS = {
     starting: 'Starting',
@@ -57,7 +58,11 @@ export class SpeedMeter {
         const a = this.samples[0];
         const b = this.samples[this.samples.length - 1];
         const dt = (b.now - a.now) / 1000;
-        return dt >= 0.25 ? (b.bytes - a.bytes) / dt : 0;
+        // A reading needs a quarter second or a whole megabyte behind it: on a fast link the
+        // first chunks may all land within 0.25 s, and "unknown" would then stay until the next
+        // one (forever, while the next one is held or paused).
+        const enough = dt >= 0.25 || (dt > 0 && b.bytes - a.bytes >= SPEED_MIN_BYTES);
+        return enough ? (b.bytes - a.bytes) / dt : 0;
     }
 }
 
@@ -244,7 +249,8 @@ class FileUpload {
         setText(r.processed, processed);
         const moving = this.state === 'uploading';
         const speed = moving ? this.meter.speed() : 0;
-        setText(r.speed, moving ? formatSpeed(speed, 'bytes') : '');
+        // Unknown is shown as nothing, never as "0 B/s".
+        setText(r.speed, speed > 0 ? formatSpeed(speed, 'bytes') : '');
         setText(r.eta, moving && speed > 0 ? `${formatEta((total - this.sent) / speed)} left` : '');
         setText(r.note, this.note);
         const can = {

@@ -2,6 +2,8 @@
 // `headway --headless --port 0` (HEADWAY_BIN; unset is an error, there is no stand-in).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT, foreignRequests, launchBrowser, openPage, startServer } from './harness.mjs';
 
@@ -478,6 +480,38 @@ describe('the page', () => {
         const lines = await output.locator('.hw-line').evaluateAll((els) => els.map((e) => `${e.classList.contains('hw-stderr') ? 'err' : 'out'}:${e.textContent}`));
         assert.deepEqual(lines, ['out:# Unpacking payload', 'out:first', 'err:tar: Unexpected EOF', 'out:last']);
         assertClean([], problems.filter((p) => !/status of 4\d\d/.test(p)));
+    });
+
+    test('pushes carry no command output; the open Output fold of a running command follows it', async () => {
+        const frames = [];
+        const { page, problems } = await open({
+            beforeGoto: (p) => p.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload)))),
+        });
+        await waitLive(page);
+        const gate = join(mkdtempSync(join(tmpdir(), 'hw-output-')), 'go');
+        const title = `following ${Date.now()}`;
+        // Prints a line, waits for the test to open the gate, prints to stderr, then keeps running.
+        await submitViaApi(page, { type: 'command', title, params: { program: 'sh', arguments: ['-c',
+            `echo first; while [ ! -e '${gate}' ]; do sleep 0.05; done; echo "second" >&2; exec sleep 60`] } });
+        const card = row(page, title);
+        const output = card.locator('.hw-output');
+        await output.waitFor({ state: 'visible', timeout: TIMEOUT }); // output_size said it printed
+        await output.locator('summary').click();
+        await output.locator('.hw-line', { hasText: 'first' }).waitFor({ timeout: TIMEOUT });
+        writeFileSync(gate, '');
+        // Still running, the fold reads the output again by itself: the stderr line arrives marked.
+        await output.locator('.hw-line.hw-stderr', { hasText: 'second' }).waitFor({ timeout: TIMEOUT });
+        assert.equal(await card.locator('.hw-state').textContent(), 'Running');
+        // Every push the page got named the task's output size at most, never its text.
+        const pushed = frames.filter((f) => f.startsWith('{')).map((f) => JSON.parse(f)).flatMap((m) => m.tasks || []);
+        const mine = pushed.filter((t) => t.title === title);
+        assert.ok(mine.length > 0, 'the task was pushed');
+        for (const t of pushed) {
+            assert.equal(t.output, undefined, `pushed output of ${t.title}`);
+            assert.equal(t.output_stderr, undefined, `pushed output_stderr of ${t.title}`);
+        }
+        assert.ok(mine.some((t) => t.output_size > 0), 'output_size pushed');
+        assertClean([], problems);
     });
 
     test('toasts at 375 px are opaque and never cover the button just pressed, in light and dark', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatAmount, formatProcessed, formatSpeed, formatEta, formatPercent, clampPercent, stateLabel, formatStep, formatCounts, formatAttempt, lastStderrLine } from '../../../web/js/format.js';
+import { formatBytes, formatAmount, formatProcessed, formatSpeed, formatEta, formatPercent, clampPercent, stateLabel, formatStep, formatCounts, formatAttempt } from '../../../web/js/format.js';
 
 const rows = (fn, cases) => {
     for (const [input, expected] of cases)
@@ -67,11 +67,4 @@ test('formatAttempt', () => rows(formatAttempt, [
     [[2, 0], 'attempt 2'],
     [[2, 2], 'attempt 2 of 3'],
     [[undefined, 2], ''],
-]));
-
-test('lastStderrLine', () => rows(lastStderrLine, [
-    [['Unpacking\ntar: Unexpected EOF\nCleaning up\n', [[10, 20]]], 'tar: Unexpected EOF'],
-    [['a\nerr1\nerr2\n\nb\n', [[2, 11]]], 'err2'],
-    [['only stdout\n', []], ''],
-    [[undefined, undefined], ''],
 ]));
