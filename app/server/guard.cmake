@@ -5,6 +5,7 @@
 set(HEADWAY_SERVER_GUARD_SOURCES
     accesstoken.cpp accesstoken.h
     authratelimiter.cpp authratelimiter.h
+    bodysink.h
     guardedsocket.cpp guardedsocket.h
     guardedtcpserver.cpp guardedtcpserver.h
     httpheadscanner.cpp httpheadscanner.h

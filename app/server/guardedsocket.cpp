@@ -85,6 +85,7 @@ GuardedSocket::GuardedSocket(std::shared_ptr<const HttpGuardOptions> options, QO
     m_disconnectedConnection = connect(this, &QAbstractSocket::disconnected, this, [this] {
         m_timer.stop();
         m_scheduled = -1;
+        endSink();
     });
     // Backstop only: over-limit requests are refused by the scanner long before this fills.
     setReadBufferSize(m_options->readBufferSize);
@@ -100,6 +101,16 @@ GuardedSocket::~GuardedSocket()
     disconnect(m_readConnection);
     disconnect(this, &QIODevice::bytesWritten, this, &GuardedSocket::onBytesWritten);
     disconnect(m_afterConnection);
+    endSink();
+}
+
+void GuardedSocket::endSink()
+{
+    // The connection is gone mid-body: the sink keeps what arrived (a tus PATCH's offset).
+    if (m_sink) {
+        m_sink->finish(BodySink::End::Lost);
+        m_sink.reset();
+    }
 }
 
 void GuardedSocket::setLongLived(bool longLived)
@@ -145,17 +156,35 @@ void GuardedSocket::onReadyRead()
     if (fresh <= 0)
         return;
     m_lastActivity = now();
+    // The guard may take requests itself (answer them, stream their body) only where
+    // QHttpServer stands between requests too: no earlier byte left unread (a pipeline's rest)
+    // and none of a request half read. A body the guard streams is never QHttpServer's at all.
+    const bool atBoundary
+        = fresh == available && m_scanner.isIdle() && !m_answersHeld && !m_longLived;
+    bool answering = m_options->answer && atBoundary;
+    bool streaming = m_options->streamBody && atBoundary; // the first request of these bytes
+    qsizetype answeredBytes = 0; // the leading bytes of `bytes` whose requests were answered
+    QByteArray answers;
 
-    // Body payload needs counting, not reading: skip the copy for it.
+    // Body payload needs counting, not reading: skip the copy for it. A streamed body's bytes
+    // are at the buffer's front: they go to its sink.
     const qint64 opaque = std::min(fresh, m_scanner.opaqueBytesAhead());
     m_scanner.skipOpaque(opaque);
     m_scannedBytes += fresh;
+    qint64 consumed = 0; // taken off the buffer's front by the guard
+    if (m_sink && opaque > 0) {
+        if (!feedSink(opaque))
+            return;
+        consumed = opaque;
+    }
     QByteArray bytes;
     if (fresh > opaque)
-        bytes = peek(available).sliced(available - fresh + opaque);
+        bytes = peek(available - consumed).sliced(available - consumed - (fresh - opaque));
     // Until the slot behind QHttpServer's says otherwise, everything unread has been scanned.
-    m_scannedUnread = m_afterConnection ? available : 0;
+    m_scannedUnread = m_afterConnection ? available - consumed : 0;
     QByteArrayView rest(bytes);
+    qsizetype sinkFrom = -1; // where in `bytes` the body of a request streamed here starts
+    qsizetype taken = 0; // the leading bytes of `bytes` taken off the buffer for the sink
 
     for (bool more = true; more;) {
         const bool headWasPending = m_scanner.inHead();
@@ -178,9 +207,33 @@ void GuardedSocket::onReadyRead()
                           "Authorization: Bearer TOKEN."));
                 return;
             }
-            const qint64 limit = m_options->bodyLimit ? m_options->bodyLimit(head.method, head.path)
-                                                      : m_options->defaultBodyLimit;
-            m_scanner.setBodyLimit(limit);
+            std::unique_ptr<BodySink> sink;
+            if (streaming && head.contentLength > 0 && !head.chunked && !head.upgrade
+                && !head.anyUpgrade) {
+                QByteArray refusal;
+                sink = m_options->streamBody(head, &refusal);
+                if (!sink && !refusal.isEmpty()) {
+                    rejectWith(refusal, "refused");
+                    return;
+                }
+            }
+            streaming = false;
+            if (sink) {
+                m_scanner.setBodyLimit(sink->maxBytes(), true);
+                if (m_scanner.isFailed()) {
+                    sink->finish(BodySink::End::Lost); // 413 below: nothing was taken
+                } else {
+                    m_sink = std::move(sink);
+                    sinkFrom = bytes.size() - rest.size();
+                    answering = false;
+                }
+            } else {
+                const qint64 limit = m_options->bodyLimit
+                    ? m_options->bodyLimit(head.method, head.path)
+                    : m_options->defaultBodyLimit;
+                m_scanner.setBodyLimit(limit);
+            }
+            answering = answering && isPlainGet(head);
             if (m_scanner.awaitsBodyStart() && !m_continueQueued) {
                 // After QHttpServer's slot has run on these bytes, so any response it wrote
                 // for an earlier request goes out first.
@@ -191,6 +244,33 @@ void GuardedSocket::onReadyRead()
             break;
         }
         case HttpHeadScanner::Event::MessageComplete:
+            streaming = false;
+            if (m_sink) {
+                // The streamed request ends here: the rest of these bytes are QHttpServer's.
+                const qsizetype end = bytes.size() - rest.size();
+                if (!takeForSink(std::max<qsizetype>(sinkFrom, 0), end, &taken))
+                    return;
+                const QByteArray response = m_sink->finish(BodySink::End::Complete);
+                m_sink.reset();
+                sinkFrom = -1;
+                write(response);
+                flush();
+                answering = false;
+                if (m_scanner.head().connectionClose) {
+                    disconnectFromHost(); // as the front door does for a client that asks
+                    return;
+                }
+                break;
+            }
+            if (answering) {
+                QByteArray response;
+                answering = m_options->answer(m_scanner.head(), &response);
+                if (answering) {
+                    answers += response; // shares the cached bytes when it is the only one
+                    answeredBytes = bytes.size() - rest.size();
+                    ++m_answered;
+                }
+            }
             break;
         case HttpHeadScanner::Event::Upgrade:
             stepAside();
@@ -202,7 +282,58 @@ void GuardedSocket::onReadyRead()
         }
         }
     }
+    // A body streamed from these bytes on goes on in the next ones: take what came so far.
+    if (m_sink && sinkFrom >= 0 && !takeForSink(sinkFrom, bytes.size(), &taken))
+        return;
+    if (answeredBytes > 0) {
+        // QHttpServer's open read transaction, if any, holds nothing (see `atBoundary`): end
+        // it, so the answered requests leave the buffer for good instead of being kept for it.
+        if (isTransactionStarted())
+            commitTransaction();
+        skip(answeredBytes);
+        write(answers);
+        flush(); // one write() now, not a write notifier's round trip
+    }
+    if (m_afterConnection && (taken > 0 || answeredBytes > 0 || consumed > 0))
+        m_scannedUnread = bytesAvailable();
     armTimer();
+}
+
+bool GuardedSocket::feedSink(qint64 count)
+{
+    // QHttpServer's open read transaction holds nothing of a streamed request: end it, so the
+    // bytes taken here leave the buffer instead of being kept for a rollback.
+    if (isTransactionStarted())
+        commitTransaction();
+    const QByteArray piece = read(count);
+    if (m_sink->write(piece))
+        return true;
+    const QByteArray response = m_sink->finish(BodySink::End::Failed);
+    m_sink.reset();
+    rejectWith(response, "stream_failed");
+    return false;
+}
+
+bool GuardedSocket::takeForSink(qsizetype from, qsizetype to, qsizetype *taken)
+{
+    if (isTransactionStarted())
+        commitTransaction();
+    if (from > *taken)
+        skip(from - *taken); // the request's head: nobody else's to read
+    *taken = std::max(*taken, from);
+    if (to > *taken) {
+        const qint64 count = to - *taken;
+        *taken = to;
+        return feedSink(count);
+    }
+    return true;
+}
+
+bool GuardedSocket::isPlainGet(const HttpHeadScanner::Head &head)
+{
+    return head.method == "GET" && head.minorVersion == 1 && head.contentLength < 0 && !head.chunked
+        && !head.expectContinue && !head.connectionClose && !head.upgrade && !head.anyUpgrade
+        && !head.repeatedCredentials;
 }
 
 qint64 GuardedSocket::writeData(const char *data, qint64 len)
@@ -274,10 +405,20 @@ void GuardedSocket::verifyHandedOver()
 
 void GuardedSocket::reject(int status, const QByteArray &code, const QString &message)
 {
+    rejectWith(errorResponse(status, code, message), code);
+}
+
+void GuardedSocket::rejectWith(const QByteArray &response, const QByteArray &code)
+{
     if (m_mode == Mode::Rejecting)
         return;
     m_mode = Mode::Rejecting;
+    const int status = response.mid(9, 3).toInt();
     qCDebug(lcGuard) << "refusing request:" << status << code << peerAddress();
+    if (m_sink) {
+        m_sink->finish(BodySink::End::Lost); // what arrived is kept
+        m_sink.reset();
+    }
 
     // Detach QHttpServer: it must neither parse nor buffer another byte of this connection.
     disconnect(this, &QIODevice::readyRead, nullptr, nullptr);
@@ -291,7 +432,7 @@ void GuardedSocket::reject(int status, const QByteArray &code, const QString &me
     m_scheduled = -1;
     armTimer();
 
-    write(errorResponse(status, code, message));
+    write(response);
     flush();
     onBytesWritten();
     drain();
@@ -347,6 +488,9 @@ qint64 GuardedSocket::deadline() const
     }
     if (m_scanner.inHead())
         return m_headStart + ms(m_options->headTimeout);
+    // A streamed body holds no memory: only silence ends it, not its total time.
+    if (m_scanner.inBody() && m_sink)
+        return m_lastActivity + ms(m_options->bodyIdleTimeout);
     if (m_scanner.inBody())
         return std::min(m_lastActivity + ms(m_options->bodyIdleTimeout),
                         m_bodyStart + ms(m_options->bodyTimeout));

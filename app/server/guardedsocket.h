@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/server/bodysink.h"
 #include "app/server/httpheadscanner.h"
 
 #include <QByteArrayView>
@@ -16,6 +17,9 @@ struct HttpGuardOptions
 {
     using BodyLimit = std::function<qint64(QByteArrayView method, QByteArrayView path)>;
     using Authorize = std::function<bool(const HttpHeadScanner::Head &head)>;
+    using Answer = std::function<bool(const HttpHeadScanner::Head &head, QByteArray *response)>;
+    using StreamBody = std::function<std::unique_ptr<BodySink>(const HttpHeadScanner::Head &head,
+                                                               QByteArray *refusal)>;
 
     HttpHeadScanner::Limits scanner; // head size and header count (431), chunk line length
     // Largest body per request; unset = defaultBodyLimit for every route.
@@ -24,6 +28,18 @@ struct HttpGuardOptions
     // Asked for each request that announces a body, on its head: false = 401 and close before
     // a body byte is taken, so a client without the token holds no memory. Unset = all pass.
     Authorize authorizeBody;
+    // Asked for each plain GET (HTTP/1.1, no body, keep-alive, no upgrade) that arrives whole
+    // where QHttpServer has nothing of an earlier request pending: true with the complete
+    // response (status line, headers, body) and the guard writes it itself, consuming the
+    // request before QHttpServer parses it (the answer cache of the polling routes). Pipelined
+    // requests keep their order: the guard answers only a leading run of such requests and
+    // leaves the rest, in order, to QHttpServer. Unset = QHttpServer answers everything.
+    Answer answer;
+    // Asked for the first request with a Content-Length body that arrives where QHttpServer
+    // stands between requests: a sink takes the request, head and body, and the guard hands it
+    // the body as it arrives (never buffered whole) and writes its answer; null with a
+    // refusal: the guard writes that and closes; null alone: QHttpServer's, as any request.
+    StreamBody streamBody;
     // Backstop for QAbstractSocket's buffer; every accepted request must fit in it (head and
     // framed body), so requests bigger than this get 413 even if bodyLimit allows them.
     qint64 readBufferSize = 16 * 1024 * 1024;
@@ -64,6 +80,11 @@ public:
     // no idle timeout for it. Head and body timeouts still apply to requests that follow.
     void setLongLived(bool longLived);
     bool isLongLived() const { return m_longLived; }
+    // A reply on this connection is written later (an Engine.IO long poll): the guard answers
+    // nothing itself from now on, so no answer overtakes it.
+    void holdAnswers() { m_answersHeld = true; }
+    // Requests the guard answered itself (HttpGuardOptions::answer).
+    qint64 answeredCount() const { return m_answered; }
 
     // Builds the guard's error response: JSON {"error":{"code","message"}}, Connection: close.
     static QByteArray errorResponse(int status, QByteArrayView code, const QString &message);
@@ -83,12 +104,22 @@ protected:
 
 private:
     void onReadyRead();
+    // A request the answer callback may see: see HttpGuardOptions::answer.
+    static bool isPlainGet(const HttpHeadScanner::Head &head);
     void afterHttpServerRead();
     void onBytesWritten();
     void onTimeout();
     void maybeSendContinue();
     void verifyHandedOver();
     void reject(int status, const QByteArray &code, const QString &message);
+    void rejectWith(const QByteArray &response, const QByteArray &code);
+    // Takes `count` bytes off the buffer's front for the sink; false when it refused them
+    // (the connection is then being refused).
+    bool feedSink(qint64 count);
+    // Takes the peeked bytes [from, to) for the sink, skipping what lies before `from` (its
+    // head); *taken: how much of the peeked bytes is off the buffer already.
+    bool takeForSink(qsizetype from, qsizetype to, qsizetype *taken);
+    void endSink();
     void drain();
     void finishLinger();
     void stepAside();
@@ -119,4 +150,7 @@ private:
     bool m_writeShutDown = false;
     bool m_longLived = false;
     bool m_upgradeAnswered = false;
+    std::unique_ptr<BodySink> m_sink; // the request whose body the guard streams
+    bool m_answersHeld = false;
+    qint64 m_answered = 0;
 };

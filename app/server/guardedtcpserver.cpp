@@ -69,6 +69,15 @@ bool GuardedTcpServer::setLongLived(QTcpSocket *socket, bool longLived)
     return true;
 }
 
+bool GuardedTcpServer::holdAnswers(QTcpSocket *socket)
+{
+    auto *guarded = qobject_cast<GuardedSocket *>(socket);
+    if (!guarded)
+        return false;
+    guarded->holdAnswers();
+    return true;
+}
+
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
 {
     m_acceptFailing = false;

@@ -33,6 +33,9 @@ public:
     // Marks the connection of a long-lived response (e.g. Server-Sent Events) so the idle
     // timeout does not close it; false when socket is not one of ours.
     static bool setLongLived(QTcpSocket *socket, bool longLived = true);
+    // A reply on this connection will be written later: the guard stops answering requests
+    // itself there (GuardedSocket::holdAnswers); false when socket is not one of ours.
+    static bool holdAnswers(QTcpSocket *socket);
 
 Q_SIGNALS:
     // The guard refused a request before QHttpServer saw it (for logs and tests).

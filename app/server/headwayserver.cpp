@@ -1,11 +1,13 @@
 #include "headwayserver.h"
 
+#include "answercache.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksource.h"
 #include "app/server/accesstoken.h"
 #include "app/server/authratelimiter.h"
 #include "app/server/guardedtcpserver.h"
+#include "bodysink.h"
 #include "engineioserver.h"
 #include "httpfrontend.h"
 #include "plainpage.h"
@@ -25,7 +27,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -84,7 +85,9 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                                                      uploadOptions(m_options))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
       m_reports(std::make_unique<ReportApi>(engine)),
-      m_engineIo(std::make_unique<EngineIoServer>(*m_policy)), m_front(new HttpFrontend(this))
+      m_engineIo(std::make_unique<EngineIoServer>(*m_policy)),
+      m_answers(m_options.answerCache ? std::make_unique<AnswerCache>(engine) : nullptr),
+      m_front(new HttpFrontend(this))
 {
     m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
@@ -256,15 +259,22 @@ bool HeadwayServer::listen(QString *errorMessage)
         const RouteRules rules = m_router->rules(head.method, head.path);
         if (rules.access == RouteRules::Access::Public)
             return true;
-        const QByteArray auth = head.authorization;
-        if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
-            const QByteArray token = auth.mid(7).trimmed();
-            return m_policy->isTokenValid(token)
-                || (rules.access == RouteRules::Access::TokenOrReportToken
-                    && m_reports->acceptsToken(QString::fromLatin1(head.path), token));
-        }
-        return m_policy->isSessionValid(
-            SecurityPolicy::cookieValue(head.cookie, m_policy->cookieName()));
+        const SecurityPolicy::Credentials credentials
+            = m_policy->credentials(head.authorization, head.cookie);
+        return m_policy->isOwner(credentials)
+            || (credentials.kind == SecurityPolicy::Credentials::Kind::Bearer
+                && rules.access == RouteRules::Access::TokenOrReportToken
+                && m_reports->acceptsToken(QString::fromLatin1(head.path),
+                                           credentials.value.toByteArray()));
+    };
+    if (m_answers) {
+        guard.answer = [this](const HttpHeadScanner::Head &head, QByteArray *response) {
+            return answerFromCache(head, response);
+        };
+    }
+    // tus PATCH bodies go to the partial file as they arrive, never buffered whole.
+    guard.streamBody = [this](const HttpHeadScanner::Head &head, QByteArray *refusal) {
+        return openStream(head, refusal);
     };
     auto *server = new GuardedTcpServer(guard, this);
     if (!server->listen(m_options.address, m_options.port)) {
@@ -331,8 +341,43 @@ bool HeadwayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         writeReply(request, socket, context.host, std::move(reply));
         return false;
     }
-    if (!reply.deferred)
-        writeReply(request, socket, context.host, std::move(reply));
+    if (reply.deferred) {
+        // Answered later (an Engine.IO long poll): the guard must not answer a request queued
+        // behind it first.
+        GuardedTcpServer::holdAnswers(socket);
+        return true;
+    }
+    const bool remember
+        = m_answers && reply.status == 200 && request.method() == QHttpServerRequest::Method::Get;
+    const QByteArray written = writeReply(request, socket, context.host, std::move(reply));
+    if (remember && !written.isEmpty())
+        rememberAnswer(context, written);
+    return true;
+}
+
+void HeadwayServer::rememberAnswer(const RequestContext &context, const QByteArray &response)
+{
+    const QUrl &url = context.request.url();
+    if (url.hasQuery() || url.hasFragment()
+        || !m_router->rules(QHttpServerRequest::Method::Get, context.path).cachedPerTask)
+        return;
+    // A plain path (AnswerCache::isPlainTarget) is its own request target, byte for byte.
+    m_answers->store(context.host, context.path.toLatin1(), context.arg(u"id"_s), response);
+}
+
+bool HeadwayServer::answerFromCache(const HttpHeadScanner::Head &head, QByteArray *response)
+{
+    // Only what the front door let through before gets here: an entry exists for this exact
+    // Host (checked then) and target (a GET of an Access::Token route without a query, where
+    // neither Origin nor the rate limit matter to the owner). What is left to check per
+    // request is the owner's token or session, the same check the front door makes.
+    if (head.target != head.path || !AnswerCache::isPlainTarget(head.target))
+        return false;
+    const QByteArray *cached = m_answers->find(head.host, head.target);
+    if (!cached || !m_policy->isOwner(m_policy->credentials(head.authorization, head.cookie)))
+        return false;
+    *response = *cached;
+    ++m_cachedAnswers;
     return true;
 }
 
@@ -356,12 +401,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
     const bool changesState
         = upgrade || (method != Method::Get && method != Method::Head && method != Method::Options);
     const QByteArray origin = request.value("origin");
-    // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
-    // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
-    const bool plainForm
-        = !upgrade && origin == "null" && rules.origin == RouteRules::Origin::SameOriginOrCsrfForm;
-    if (changesState && !origin.isEmpty() && !plainForm
-        && !m_policy->isOriginAllowed(origin, context.host)) {
+    if (!originAccepted(changesState, upgrade, origin, context.host, rules)) {
         return HttpReply::error(403, u"forbidden_origin"_s,
                                 tr("Requests that change something must come from this "
                                    "server's own pages."));
@@ -409,28 +449,81 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
             .withHeader("Set-Cookie", m_policy->setCookieHeader());
     }
 
-    const QByteArray authorization = request.value("authorization").trimmed();
-    const QByteArray cookie
-        = SecurityPolicy::cookieValue(request.value("cookie"), m_policy->cookieName());
-    if (!authorization.isEmpty()) {
-        const bool bearer = authorization.size() > 7
-            && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
-        const QByteArray token = authorization.mid(7).trimmed();
+    const QByteArray authorization = request.value("authorization");
+    const QByteArray cookieHeader = request.value("cookie");
+    const SecurityPolicy::Credentials credentials
+        = m_policy->credentials(authorization, cookieHeader);
+    switch (credentials.kind) {
+    case SecurityPolicy::Credentials::Kind::Bearer:
+    case SecurityPolicy::Credentials::Kind::Malformed: {
+        const QByteArray token = credentials.value.toByteArray();
         // A report token opens its own task's /report and /finish, nothing else.
-        const bool reporter = bearer && rules.access == RouteRules::Access::TokenOrReportToken
+        const bool reporter = credentials.kind == SecurityPolicy::Credentials::Kind::Bearer
+            && rules.access == RouteRules::Access::TokenOrReportToken
             && m_reports->acceptsToken(context.path, token);
-        if (!bearer || (!reporter && !m_policy->isTokenValid(token))) {
+        if (!reporter && !m_policy->isOwner(credentials))
             return wrongToken(tr("The token is wrong."));
-        }
-    } else if (!cookie.isEmpty()) {
-        if (!m_policy->isSessionValid(cookie)) {
+        break;
+    }
+    case SecurityPolicy::Credentials::Kind::Session:
+        if (!m_policy->isOwner(credentials))
             return wrongToken(tr("The session has expired (the token changed)."));
-        }
-        context.sessionCookie = cookie;
-    } else {
+        context.sessionCookie = credentials.value.toByteArray();
+        break;
+    case SecurityPolicy::Credentials::Kind::None:
         return unauthorized(rules, tr("A token is needed: send Authorization: Bearer TOKEN."));
     }
     return route(context, upgrade);
+}
+
+bool HeadwayServer::originAccepted(bool changesState, bool upgrade, const QByteArray &origin,
+                                   const QByteArray &host, const RouteRules &rules) const
+{
+    // Chromium sends "Origin: null" on form posts from a page with Referrer-Policy no-referrer;
+    // the no-JS forms carry a CSRF value tied to the SameSite=Strict session, which proves more.
+    const bool plainForm
+        = !upgrade && origin == "null" && rules.origin == RouteRules::Origin::SameOriginOrCsrfForm;
+    return !changesState || origin.isEmpty() || plainForm
+        || m_policy->isOriginAllowed(origin, host);
+}
+
+std::unique_ptr<BodySink> HeadwayServer::openStream(const HttpHeadScanner::Head &head,
+                                                    QByteArray *refusal)
+{
+    if (!m_uploads || head.target != head.path || !AnswerCache::isPlainTarget(head.target)
+        || head.minorVersion != 1 || head.repeatedCredentials)
+        return nullptr;
+    const std::optional<Method> method = Router::methodFromName(head.method);
+    if (!method)
+        return nullptr;
+    const QString path = QString::fromLatin1(head.path);
+    const Router::Match match = m_router->match(*method, path);
+    if (!match.route || !match.route->rules.streamedBody)
+        return nullptr;
+    // The headers read here must each come once: what QHttpServer makes of repeats is its own.
+    for (const QByteArrayView name :
+         { "origin", "tus-resumable", "content-type", "upload-offset", "upload-checksum" }) {
+        int count = 0;
+        for (const auto &field : head.fields)
+            count += field.first == name ? 1 : 0;
+        if (count > 1)
+            return nullptr;
+    }
+    // The front door's checks, with its own predicates, for a request that changes state:
+    // Host, Origin, then the owner's token or session (the guard let only a valid one send a
+    // body, so no wrong token is ever counted here). Any doubt: the normal path decides.
+    const RouteRules &rules = match.route->rules;
+    const QByteArray origin = head.field("origin").value_or(QByteArray());
+    if (rules.access != RouteRules::Access::Token || !m_policy->isHostAllowed(head.host)
+        || !originAccepted(true, false, origin, head.host, rules)
+        || !m_policy->isOwner(m_policy->credentials(head.authorization, head.cookie)))
+        return nullptr;
+    const QByteArray host = head.host;
+    return m_uploadApi->openStream(
+        match.args.value(u"id"_s),
+        [&head](QByteArrayView name) { return head.field(name).value_or(QByteArray()); },
+        head.contentLength,
+        [this, host](const HttpReply &reply) { return serializeReply(reply, host); }, refusal);
 }
 
 HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
@@ -535,26 +628,147 @@ void HeadwayServer::addPushClient(PushClient *client)
     m_pushClients.append(client);
 }
 
-void HeadwayServer::writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
-                               const QByteArray &host, HttpReply reply)
+namespace {
+
+QByteArrayView reasonPhrase(int status)
 {
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
-        return;
-    QHttpServerResponder responder = HttpFrontend::responderFor(request, socket);
-    responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 206:
+        return "Partial Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 411:
+        return "Length Required";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 416:
+        return "Range Not Satisfiable";
+    case 422:
+        return "Unprocessable Entity";
+    case 423:
+        return "Locked";
+    case 426:
+        return "Upgrade Required";
+    case 428:
+        return "Precondition Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 460:
+        return "Checksum Mismatch"; // tus 1.0
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 507:
+        return "Insufficient Storage";
+    default:
+        return "Status";
+    }
+}
+
+} // namespace
+
+QByteArray HeadwayServer::serializeReply(const HttpReply &reply, const QByteArray &host) const
+{
+    const auto securityHeaders = m_policy->responseHeaders(host, false);
+    qsizetype size = 64 + reply.body.size();
     for (const auto &[name, value] : std::as_const(reply.headers))
-        responder.writeHeader(name, value);
-    for (const auto &[name, value] : m_policy->responseHeaders(host, false)) {
-        if (name == "Cache-Control" && !reply.header("Cache-Control").isEmpty())
+        size += name.size() + value.size() + 4;
+    for (const auto &[name, value] : securityHeaders)
+        size += name.size() + value.size() + 4;
+    QByteArray out;
+    out.reserve(size);
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(reply.status);
+    out += ' ';
+    out += reasonPhrase(reply.status);
+    out += "\r\n";
+    const auto header = [&out](QByteArrayView name, QByteArrayView value) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    };
+    for (const auto &[name, value] : std::as_const(reply.headers))
+        header(name, value);
+    const bool ownCacheControl = !reply.header("Cache-Control").isEmpty();
+    for (const auto &[name, value] : securityHeaders) {
+        if (name == "Cache-Control") {
+            if (!ownCacheControl)
+                header(name, "no-store");
             continue;
-        responder.writeHeader(name, name == "Cache-Control" ? QByteArray("no-store") : value);
+        }
+        header(name, value);
     }
     if (reply.status != 204 && reply.status != 304)
-        responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-    responder.writeBody(reply.body);
+        header("Content-Length", QByteArray::number(reply.body.size()));
+    out += "\r\n";
+    out += reply.body;
+    return out;
+}
+
+QByteArray HeadwayServer::writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
+                                     const QByteArray &host, HttpReply reply)
+{
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return {};
+    // One buffer, one write: QHttpServerResponder wrote each header line apart.
+    const QByteArray bytes = serializeReply(reply, host);
+    socket->write(bytes);
     // Qt 6.4 keeps every connection open; honour a client's (or our own) Connection: close.
     if (request.value("connection").toLower().contains("close")
         || reply.header("Connection") == "close") {
         socket->disconnectFromHost();
     }
+    return bytes;
 }

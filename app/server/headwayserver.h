@@ -1,7 +1,9 @@
 #pragma once
 
+#include "httpheadscanner.h"
 #include "httpreply.h"
 #include "loginlinks.h"
+#include "routerules.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -16,6 +18,8 @@
 #include <memory>
 #include <optional>
 
+class AnswerCache;
+class BodySink;
 class AuthRateLimiter;
 class TaskSource;
 class EngineIoServer;
@@ -46,6 +50,9 @@ struct ServerOptions
     QStringList allowedHosts; // extra Host names besides localhost/127.0.0.1/[::1]
     // An unfinished upload with no data for this long is removed (its task fails "expired").
     std::chrono::milliseconds uploadExpiry { std::chrono::hours(24) };
+    // The transport guard answers polls of the hot routes from the answer cache (AnswerCache);
+    // false: QHttpServer and the front door answer every request (tests compare the two).
+    bool answerCache = true;
     // What the change feeds (sync, WebSocket, SSE, Socket.IO) show; null: the engine's tasks.
     // `headway screenshot` shows a scenario's tasks (a StaticTaskSource) on the page this way.
     TaskSource *feed = nullptr;
@@ -79,6 +86,11 @@ public:
     void setDemoTask(int steps, int delayMs);
     void setPingInterval(int ms);
     int pushClientCount() const;
+    // Requests answered from the answer cache, by the transport guard (tests, benchmarks).
+    qint64 cachedAnswerCount() const { return m_cachedAnswers; }
+    // One HTTP answer as the bytes written: status line, headers (the reply's, then the
+    // security headers every answer carries, Content-Length) and body, in one buffer.
+    QByteArray serializeReply(const HttpReply &reply, const QByteArray &host) const;
     // Resumable uploads (tus, /api/v1/uploads); null without a data dir.
     UploadDriver *uploads() const;
     // Socket.IO at /socket.io/ (tests change its ping timings and count its sessions).
@@ -90,8 +102,21 @@ private:
     HttpReply route(RequestContext &context, bool upgrade);
     HttpReply staticFile(const QString &path) const;
     HttpReply openEventStream(RequestContext &context);
-    void writeReply(const QHttpServerRequest &request, QTcpSocket *socket, const QByteArray &host,
-                    HttpReply reply);
+    // Writes the answer in one write; returns the bytes written (empty when not written).
+    QByteArray writeReply(const QHttpServerRequest &request, QTcpSocket *socket,
+                          const QByteArray &host, HttpReply reply);
+    // Keeps the answer of a GET of a RouteRules::cachedPerTask route for the guard to replay.
+    void rememberAnswer(const RequestContext &context, const QByteArray &response);
+    // HttpGuardOptions::answer: a plain GET answered from the cache when its task is
+    // unchanged and the request carries the owner's token or session (what the front door
+    // demands of these routes).
+    bool answerFromCache(const HttpHeadScanner::Head &head, QByteArray *response);
+    // HttpGuardOptions::streamBody: a sink for a request of a RouteRules::streamedBody route
+    // that the front door's rules admit (UploadApi::openStream), else null.
+    std::unique_ptr<BodySink> openStream(const HttpHeadScanner::Head &head, QByteArray *refusal);
+    // A request that changes something must come from our own pages (or be a no-JS form).
+    bool originAccepted(bool changesState, bool upgrade, const QByteArray &origin,
+                        const QByteArray &host, const RouteRules &rules) const;
     void acceptWebSockets();
     void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);
@@ -115,6 +140,8 @@ private:
     std::unique_ptr<ReportApi> m_reports;
     LoginLinks m_loginLinks;
     std::unique_ptr<EngineIoServer> m_engineIo;
+    std::unique_ptr<AnswerCache> m_answers; // null when ServerOptions::answerCache is off
+    qint64 m_cachedAnswers = 0;
     HttpFrontend *m_front = nullptr;
     QList<QPointer<PushClient>> m_pushClients;
     QString m_token;

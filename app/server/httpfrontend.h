@@ -20,10 +20,6 @@ public:
     explicit HttpFrontend(QObject *parent = nullptr);
 
     void setHandler(Handler handler);
-    static QHttpServerResponder responderFor(const QHttpServerRequest &request, QTcpSocket *socket)
-    {
-        return makeResponder(request, socket);
-    }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

@@ -225,7 +225,7 @@ HttpHeadScanner::Event HttpHeadScanner::scan(QByteArrayView data, qsizetype *con
             m_remaining = 0;
             m_hostCount = 0;
             m_sawContentLength = m_sawTransferEncoding = false;
-            m_upgradeWebSocket = m_connectionUpgrade = false;
+            m_upgradeWebSocket = m_connectionUpgrade = m_cookieSeen = false;
             m_phase = Phase::RequestLine;
             [[fallthrough]];
         case Phase::RequestLine:
@@ -351,6 +351,8 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
     if (!isFieldText(rawValue))
         return failBadRequest(tr("A header field value holds control characters."));
     const QByteArrayView value = rawValue.trimmed();
+    if (m_head.method != "GET")
+        m_head.fields.append({ name.toByteArray().toLower(), value.toByteArray() });
 
     if (equalsNoCase(name, "content-length")) {
         if (m_sawContentLength)
@@ -377,9 +379,15 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
         m_head.chunked = true;
     } else if (equalsNoCase(name, "host")) {
         ++m_hostCount;
+        m_head.host = value.toByteArray();
     } else if (equalsNoCase(name, "authorization")) {
+        m_head.repeatedCredentials |= !m_head.authorization.isNull();
         m_head.authorization = value.toByteArray();
+        if (m_head.authorization.isNull())
+            m_head.authorization = QByteArray(""); // seen, though empty
     } else if (equalsNoCase(name, "cookie")) {
+        m_head.repeatedCredentials |= m_cookieSeen;
+        m_cookieSeen = true;
         if (!m_head.cookie.isEmpty())
             m_head.cookie += "; ";
         m_head.cookie += value;
@@ -390,8 +398,9 @@ HttpHeadScanner::Event HttpHeadScanner::onHeaderLine(QByteArrayView line)
         if (listContains(value, "close"))
             m_head.connectionClose = true;
         if (listContains(value, "upgrade"))
-            m_connectionUpgrade = true;
+            m_connectionUpgrade = m_head.anyUpgrade = true;
     } else if (equalsNoCase(name, "upgrade")) {
+        m_head.anyUpgrade = true;
         if (listContains(value, "websocket"))
             m_upgradeWebSocket = true;
     }
@@ -423,7 +432,7 @@ HttpHeadScanner::Event HttpHeadScanner::onHeadEnd()
     return Event::HeadComplete;
 }
 
-void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes)
+void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes, bool streamed)
 {
     if (m_phase != Phase::AwaitLimit)
         return;
@@ -438,7 +447,8 @@ void HttpHeadScanner::setBodyLimit(qint64 maxBodyBytes)
         return;
     }
     if (length > m_bodyLimit
-        || (m_limits.maxMessageBytes > 0 && length > m_limits.maxMessageBytes - m_messageBytes)) {
+        || (!streamed && m_limits.maxMessageBytes > 0
+            && length > m_limits.maxMessageBytes - m_messageBytes)) {
         failTooLarge();
         return;
     }

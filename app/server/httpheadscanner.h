@@ -3,7 +3,11 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCoreApplication>
+#include <QList>
 #include <QString>
+
+#include <optional>
+#include <utility>
 
 // An incremental, strict HTTP/1.1 request framing scanner. It sees the same bytes as
 // QHttpServer, before QHttpServer buffers them, and decides where each request's head and
@@ -51,6 +55,28 @@ public:
         int headerCount = 0;
         QByteArray authorization; // kept so the guard can authenticate before any body
         QByteArray cookie; // several Cookie lines are joined with "; "
+        QByteArray host; // the Host value, trimmed (exactly one per HTTP/1.1 request)
+        // Seen for the answer cache, which serves only plain requests: an Authorization or
+        // Cookie line more than once, any Upgrade header or "Connection: upgrade".
+        bool repeatedCredentials = false;
+        bool anyUpgrade = false;
+        // Every header line of a request that is not a GET (lower-case name, trimmed value),
+        // so the guard can check a request whose body it streams (a tus PATCH) as the front
+        // door would, before QHttpServer has seen it.
+        QList<std::pair<QByteArray, QByteArray>> fields;
+        // The value of a header that appears once in `fields`; nullopt when absent or repeated.
+        std::optional<QByteArray> field(QByteArrayView lowerName) const
+        {
+            std::optional<QByteArray> found;
+            for (const auto &[name, value] : fields) {
+                if (name != lowerName)
+                    continue;
+                if (found)
+                    return std::nullopt;
+                found = value;
+            }
+            return found;
+        }
     };
 
     struct Failure
@@ -74,7 +100,9 @@ public:
 
     // The body limit of the request whose head just completed. A declared Content-Length over
     // it fails at once (413), before a single body byte; chunked bodies fail as they grow.
-    void setBodyLimit(qint64 maxBodyBytes);
+    // streamed: the body does not go to QHttpServer's buffer (the guard hands it on as it
+    // arrives), so the backstop of Limits::maxMessageBytes does not apply to it.
+    void setBodyLimit(qint64 maxBodyBytes, bool streamed = false);
 
     const Head &head() const { return m_head; }
     const Failure &failure() const { return m_failure; }
@@ -137,4 +165,5 @@ private:
     bool m_sawTransferEncoding = false;
     bool m_upgradeWebSocket = false;
     bool m_connectionUpgrade = false;
+    bool m_cookieSeen = false;
 };

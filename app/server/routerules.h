@@ -26,6 +26,14 @@ struct RouteRules
     Origin origin = Origin::SameOrigin;
     qint64 bodyLimit = 0; // bytes; 0: the guard's default
     bool webSocket = false; // a GET here may upgrade to a WebSocket (Router::addWebSocket)
+    // The GET answer depends on nothing but the task named by the path's {id} (and the Host,
+    // which the security headers name): the answer cache may replay it while that task is
+    // unchanged (AnswerCache). Only for Access::Token routes.
+    bool cachedPerTask = false;
+    // The transport guard may take a request here whole and hand its body, as it arrives, to
+    // the route's sink (a tus PATCH into the partial file, UploadApi::openStream) instead of
+    // QHttpServer buffering it; bodyLimit then bounds only the requests it leaves to Qt.
+    bool streamedBody = false;
 
     static RouteRules page()
     {
@@ -42,6 +50,12 @@ struct RouteRules
     {
         origin = o;
         return *this;
+    }
+    static RouteRules taskAnswer()
+    {
+        RouteRules rules;
+        rules.cachedPerTask = true;
+        return rules;
     }
     RouteRules &withBodyLimit(qint64 limit)
     {

@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 void SecurityPolicy::setAllowedHosts(const QStringList &hosts)
@@ -104,14 +106,46 @@ QByteArray SecurityPolicy::setCookieHeader() const
     return cookieName() + '=' + m_session + "; Path=/; HttpOnly; SameSite=Strict";
 }
 
-bool SecurityPolicy::isSessionValid(const QByteArray &cookieValue) const
+bool SecurityPolicy::isSessionValid(QByteArrayView cookieValue) const
 {
     return !m_session.isEmpty() && AccessToken::constantTimeEquals(m_session, cookieValue);
 }
 
-bool SecurityPolicy::isTokenValid(const QByteArray &token) const
+bool SecurityPolicy::isTokenValid(QByteArrayView token) const
 {
     return !m_token.isEmpty() && AccessToken::constantTimeEquals(m_token, token);
+}
+
+SecurityPolicy::Credentials SecurityPolicy::credentials(QByteArrayView authorization,
+                                                        QByteArrayView cookieHeader) const
+{
+    // No allocation: the answer cache runs this on every request it serves.
+    const QByteArrayView auth = authorization.trimmed();
+    if (!auth.isEmpty()) {
+        if (auth.size() > 7 && qstrnicmp(auth.data(), 7, "bearer ", 7) == 0)
+            return { Credentials::Kind::Bearer, auth.sliced(7).trimmed() };
+        return { Credentials::Kind::Malformed, {} };
+    }
+    char name[32];
+    const int length = std::snprintf(name, sizeof name, "headway_session_%u", unsigned(m_port));
+    const QByteArrayView cookie = cookieValueView(cookieHeader, QByteArrayView(name, length));
+    if (!cookie.isEmpty())
+        return { Credentials::Kind::Session, cookie };
+    return {};
+}
+
+bool SecurityPolicy::isOwner(const Credentials &credentials) const
+{
+    switch (credentials.kind) {
+    case Credentials::Kind::Bearer:
+        return isTokenValid(credentials.value);
+    case Credentials::Kind::Session:
+        return isSessionValid(credentials.value);
+    case Credentials::Kind::None:
+    case Credentials::Kind::Malformed:
+        break;
+    }
+    return false;
 }
 
 QByteArray SecurityPolicy::csrfToken(const QByteArray &session) const
@@ -128,11 +162,19 @@ bool SecurityPolicy::isCsrfValid(const QByteArray &session, const QByteArray &cs
 
 QByteArray SecurityPolicy::cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
 {
-    for (const QByteArray &part : cookieHeader.split(';')) {
-        const QByteArray item = part.trimmed();
+    return cookieValueView(cookieHeader, name).toByteArray();
+}
+
+QByteArrayView SecurityPolicy::cookieValueView(QByteArrayView cookieHeader, QByteArrayView name)
+{
+    while (!cookieHeader.isEmpty()) {
+        const qsizetype semicolon = cookieHeader.indexOf(';');
+        const QByteArrayView item
+            = (semicolon < 0 ? cookieHeader : cookieHeader.first(semicolon)).trimmed();
+        cookieHeader = semicolon < 0 ? QByteArrayView() : cookieHeader.sliced(semicolon + 1);
         const qsizetype eq = item.indexOf('=');
-        if (eq > 0 && item.left(eq) == name)
-            return item.mid(eq + 1);
+        if (eq > 0 && item.first(eq) == name)
+            return item.sliced(eq + 1);
     }
     return {};
 }

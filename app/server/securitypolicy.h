@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QHostAddress>
 #include <QList>
 #include <QString>
@@ -36,14 +37,28 @@ public:
     QByteArray cookieName() const; // per port: cookies are shared between ports of a host
     QByteArray sessionValue() const; // what the cookie holds: HMAC(token), not the token
     QByteArray setCookieHeader() const;
-    bool isSessionValid(const QByteArray &cookieValue) const;
-    bool isTokenValid(const QByteArray &token) const;
+    bool isSessionValid(QByteArrayView cookieValue) const;
+    bool isTokenValid(QByteArrayView token) const;
+
+    // What a request offers as proof, read the one way the front door and the answer cache
+    // both use: a non-empty Authorization header wins (a Bearer token, anything else is
+    // malformed); without it, our session cookie; else nothing. Views into the arguments.
+    struct Credentials
+    {
+        enum class Kind { None, Bearer, Session, Malformed };
+        Kind kind = Kind::None;
+        QByteArrayView value; // the bearer token or the cookie value
+    };
+    Credentials credentials(QByteArrayView authorization, QByteArrayView cookieHeader) const;
+    // The owner's own proof: the access token or the session cookie (not a report token).
+    bool isOwner(const Credentials &credentials) const;
     QByteArray csrfToken(const QByteArray &session) const;
     bool isCsrfValid(const QByteArray &session, const QByteArray &csrf) const;
 
     // 0.0.0.0 or :: (every interface): never a Host literal, never a page address.
     static bool isWildcardAddress(const QHostAddress &address);
     static QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
+    static QByteArrayView cookieValueView(QByteArrayView cookieHeader, QByteArrayView name);
 
     // Content-Security-Policy, X-Frame-Options, nosniff, Referrer-Policy; Cache-Control
     // no-store for the API and dynamic pages.

@@ -29,10 +29,14 @@ void SeedApi::addRoutes(Router &router)
     using Method = QHttpServerRequest::Method;
     router.add(Method::Get, u"/start-task"_s, [this](RequestContext &) { return startTask(); });
     router.add(Method::Post, u"/start-task"_s, [this](RequestContext &) { return startTask(); });
-    router.add(Method::Get, u"/task-progress/{id}"_s,
-               [this](RequestContext &c) { return taskProgress(c.arg(u"id"_s)); });
-    router.add(Method::Get, u"/task-status/{id}"_s,
-               [this](RequestContext &c) { return taskStatus(c.arg(u"id"_s)); });
+    // Polled many times a second by the tutorial's pages: served from the answer cache.
+    router.add(
+        Method::Get, u"/task-progress/{id}"_s,
+        [this](RequestContext &c) { return taskProgress(c.arg(u"id"_s)); },
+        RouteRules::taskAnswer());
+    router.add(
+        Method::Get, u"/task-status/{id}"_s,
+        [this](RequestContext &c) { return taskStatus(c.arg(u"id"_s)); }, RouteRules::taskAnswer());
 }
 
 TaskSpec tutorialDemoTask(int steps, int delayMs)

@@ -74,8 +74,9 @@ void TaskApi::addRoutes(Router &router)
                [this](RequestContext &c) { return checkTask(c); });
     router.add(Method::Delete, u"/api/v1/tasks"_s,
                [this](RequestContext &c) { return deleteTasks(c); });
-    router.add(Method::Get, u"/api/v1/tasks/{id}"_s,
-               [this](RequestContext &c) { return getTask(c); });
+    router.add(
+        Method::Get, u"/api/v1/tasks/{id}"_s, [this](RequestContext &c) { return getTask(c); },
+        RouteRules::taskAnswer());
     router.add(Method::Delete, u"/api/v1/tasks/{id}"_s,
                [this](RequestContext &c) { return deleteTask(c); });
     router.add(Method::Get, u"/api/v1/tasks/{id}/output"_s,

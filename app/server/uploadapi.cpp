@@ -3,6 +3,7 @@
 #include "app/core/uploaderror.h"
 #include "tusheaders.h"
 #include "uploaddriver.h"
+#include "uploadstream.h"
 
 #include <QCryptographicHash>
 #include <QHttpServerRequest>
@@ -69,20 +70,29 @@ void UploadApi::addRoutes(Router &router)
     router.add(Method::Head, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return head(c); });
     // A chunk may be bigger than other bodies: the guard reads this limit before Qt buffers it.
+    // Streamed instead when the guard can take the request whole (openStream()).
+    RouteRules patchRules = RouteRules().withBodyLimit(UploadDriver::ChunkLimit);
+    patchRules.streamedBody = true;
     router.add(
         Method::Patch, u"/api/v1/uploads/{id}"_s, [this](RequestContext &c) { return patch(c); },
-        RouteRules().withBodyLimit(UploadDriver::ChunkLimit));
+        patchRules);
     router.add(Method::Delete, u"/api/v1/uploads/{id}"_s,
                [this](RequestContext &c) { return terminate(c); });
 }
 
 std::optional<HttpReply> UploadApi::refuse(const RequestContext &context) const
 {
+    const QHttpServerRequest &request = context.request;
+    return refuse([&request](QByteArrayView name) { return request.value(name.toByteArray()); });
+}
+
+std::optional<HttpReply> UploadApi::refuse(const Header &header) const
+{
     if (!m_manager) {
         return tusError(503, u"uploads_unavailable"_s,
                         tr("Uploads need a data directory (start Headway with --data-dir)."));
     }
-    if (context.request.value("tus-resumable").trimmed() != TusVersion) {
+    if (header("tus-resumable").trimmed() != TusVersion) {
         return tusError(412, u"unsupported_tus_version"_s,
                         tr("Send Tus-Resumable: 1.0.0; this server speaks tus 1.0.0 only."))
             .withHeader("Tus-Version", TusVersion);
@@ -170,20 +180,73 @@ HttpReply UploadApi::head(RequestContext &context)
     return reply;
 }
 
-HttpReply UploadApi::patch(RequestContext &context)
+std::optional<HttpReply> UploadApi::checkPatchHead(const Header &header, qint64 *offset) const
 {
-    if (auto refused = refuse(context))
-        return *refused;
-    const QHttpServerRequest &request = context.request;
-    const QByteArray type = request.value("content-type").split(';').first().trimmed().toLower();
+    if (auto refused = refuse(header))
+        return refused;
+    const QByteArray type = header("content-type").split(';').first().trimmed().toLower();
     if (type != "application/offset+octet-stream") {
         return tusError(415, u"unsupported_media_type"_s,
                         tr("A chunk needs Content-Type: application/offset+octet-stream."));
     }
-    const std::optional<qint64> offset = TusHeaders::parseCount(request.value("upload-offset"));
-    if (!offset)
+    const std::optional<qint64> parsed = TusHeaders::parseCount(header("upload-offset"));
+    if (!parsed)
         return tusError(400, u"invalid_request"_s,
                         tr("Upload-Offset must be a non-negative integer."));
+    *offset = *parsed;
+    return std::nullopt;
+}
+
+HttpReply UploadApi::patched(qint64 offset) const
+{
+    HttpReply reply;
+    reply.status = 204;
+    reply.withHeader("Upload-Offset", QByteArray::number(offset));
+    return tus(std::move(reply));
+}
+
+HttpReply UploadApi::patchFailed(const QString &id, const UploadError &error) const
+{
+    HttpReply reply = tusError(error);
+    if (error.kind == UploadError::Kind::OffsetMismatch && m_manager) {
+        if (const auto info = m_manager->info(id))
+            reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
+    }
+    return reply;
+}
+
+std::unique_ptr<BodySink> UploadApi::openStream(const QString &id, const Header &header,
+                                                qint64 bodyLength, const Serialize &serialize,
+                                                QByteArray *refusal)
+{
+    // A chunk checksum is verified before any of its bytes is kept: that one is buffered.
+    if (!header("upload-checksum").trimmed().isEmpty())
+        return nullptr;
+    const auto refuseWith = [&](HttpReply reply) -> std::unique_ptr<BodySink> {
+        // The guard closes the connection after it: the body is not read.
+        *refusal = serialize(reply.withHeader("Connection", "close"));
+        return nullptr;
+    };
+    qint64 offset = 0;
+    if (auto refused = checkPatchHead(header, &offset)) {
+        // A body the normal path can buffer gets its answer there, keep-alive and all.
+        return bodyLength <= UploadDriver::ChunkLimit ? nullptr : refuseWith(*refused);
+    }
+    UploadError error;
+    if (!m_manager->beginStream(id, offset, bodyLength, &error))
+        return refuseWith(patchFailed(id, error));
+    return std::make_unique<UploadStream>(m_manager, this, id, serialize);
+}
+
+HttpReply UploadApi::patch(RequestContext &context)
+{
+    const QHttpServerRequest &request = context.request;
+    qint64 offsetValue = 0;
+    if (auto refused = checkPatchHead(
+            [&request](QByteArrayView name) { return request.value(name.toByteArray()); },
+            &offsetValue))
+        return *refused;
+    const std::optional<qint64> offset = offsetValue;
     const QByteArray body = request.body();
     if (body.size() > UploadDriver::ChunkLimit) {
         return tusError(413, u"payload_too_large"_s,
@@ -209,18 +272,9 @@ HttpReply UploadApi::patch(RequestContext &context)
     UploadError error;
     const std::optional<qint64> newOffset
         = m_manager->append(context.arg(u"id"_s), *offset, body, &error);
-    if (!newOffset) {
-        HttpReply reply = tusError(error);
-        if (error.kind == UploadError::Kind::OffsetMismatch) {
-            if (const auto info = m_manager->info(context.arg(u"id"_s)))
-                reply.withHeader("Upload-Offset", QByteArray::number(info->offset));
-        }
-        return reply;
-    }
-    HttpReply reply;
-    reply.status = 204;
-    reply.withHeader("Upload-Offset", QByteArray::number(*newOffset));
-    return tus(std::move(reply));
+    if (!newOffset)
+        return patchFailed(context.arg(u"id"_s), error);
+    return patched(*newOffset);
 }
 
 HttpReply UploadApi::terminate(RequestContext &context)

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <unistd.h>
 
@@ -107,6 +108,7 @@ bool UploadDriver::saveState(const Upload &upload, QString *error) const
 
 void UploadDriver::removeFiles(Upload &upload)
 {
+    upload.stream.reset();
     if (upload.rehash) {
         upload.rehash->cancel = true;
         upload.rehash.reset();
@@ -426,8 +428,8 @@ std::optional<UploadDriver::Info> UploadDriver::info(const QString &id) const
     return (*it)->info;
 }
 
-std::optional<qint64> UploadDriver::append(const QString &id, qint64 offset,
-                                           const QByteArray &chunk, UploadError *error)
+std::shared_ptr<UploadDriver::Upload> UploadDriver::findForAppend(const QString &id,
+                                                                  UploadError *error)
 {
     const auto it = m_uploads.constFind(id);
     if (it != m_uploads.cend() && taskGone(**it)) {
@@ -435,10 +437,44 @@ std::optional<qint64> UploadDriver::append(const QString &id, qint64 offset,
         removeFiles(**it);
         m_uploads.erase(it);
     } else if (it != m_uploads.cend()) {
-        return appendTo(*it, offset, chunk, error);
+        return *it;
     }
     *error = { UploadError::Kind::NotFound,
                tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
+    return nullptr;
+}
+
+bool UploadDriver::checkAppend(const Upload &upload, qint64 offset, qint64 size,
+                               UploadError *error) const
+{
+    const Info &info = upload.info;
+    if (offset != info.offset) {
+        *error = { UploadError::Kind::OffsetMismatch,
+                   tr("Upload-Offset is %1 but the server has %2 bytes: resume from %2.")
+                       .arg(offset)
+                       .arg(info.offset) };
+        return false;
+    }
+    if (info.finished || upload.stream) {
+        *error = { UploadError::Kind::OffsetMismatch,
+                   info.finished ? tr("This upload is already complete.")
+                                 : tr("Another request is sending this upload's data now.") };
+        return false;
+    }
+    if (size > info.length - info.offset) {
+        *error
+            = { UploadError::Kind::TooLarge,
+                tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length) };
+        return false;
+    }
+    return true;
+}
+
+std::optional<qint64> UploadDriver::append(const QString &id, qint64 offset,
+                                           const QByteArray &chunk, UploadError *error)
+{
+    if (const std::shared_ptr<Upload> upload = findForAppend(id, error))
+        return appendTo(upload, offset, chunk, error);
     return std::nullopt;
 }
 
@@ -449,23 +485,8 @@ std::optional<qint64> UploadDriver::appendTo(std::shared_ptr<Upload> keep, qint6
     Upload &upload = *keep;
     const QString id = upload.info.id;
     Info &info = upload.info;
-    if (offset != info.offset) {
-        *error = { UploadError::Kind::OffsetMismatch,
-                   tr("Upload-Offset is %1 but the server has %2 bytes: resume from %2.")
-                       .arg(offset)
-                       .arg(info.offset) };
+    if (!checkAppend(upload, offset, chunk.size(), error))
         return std::nullopt;
-    }
-    if (info.finished) {
-        *error = { UploadError::Kind::OffsetMismatch, tr("This upload is already complete.") };
-        return std::nullopt;
-    }
-    if (chunk.size() > info.length - info.offset) {
-        *error
-            = { UploadError::Kind::TooLarge,
-                tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length) };
-        return std::nullopt;
-    }
     upload.lastActivityMs = m_clock.elapsed();
     resumeTask(upload); // a restored upload whose sender came back before any user did
     if (chunk.isEmpty())
@@ -482,6 +503,12 @@ std::optional<qint64> UploadDriver::appendTo(std::shared_ptr<Upload> keep, qint6
     else
         m_hasher.add(upload.hash, chunk); // overlaps with receiving the next chunk
     upload.speed.update(m_clock.elapsed(), info.offset);
+    return afterAppend(upload, error);
+}
+
+std::optional<qint64> UploadDriver::afterAppend(Upload &upload, UploadError *error)
+{
+    Info &info = upload.info;
     if (info.offset == info.length && upload.rehash) {
         // The SHA-256 of what came before a restart is still being rebuilt (at disk speed: it
         // may take a while for a large file). Waiting here would stall the event loop, and with
@@ -496,6 +523,99 @@ std::optional<qint64> UploadDriver::appendTo(std::shared_ptr<Upload> keep, qint6
         reportProgress(upload, 0, tr("Receiving"));
     }
     return info.offset;
+}
+
+std::optional<qint64> UploadDriver::beginStream(const QString &id, qint64 offset, qint64 bodyLength,
+                                                UploadError *error)
+{
+    const std::shared_ptr<Upload> keep = findForAppend(id, error);
+    if (!keep || !checkAppend(*keep, offset, bodyLength, error))
+        return std::nullopt;
+    Upload &upload = *keep;
+    // The disk must hold the whole body, as for a buffered chunk (UploadStore::writeAt).
+    const qint64 space = m_store.freeSpace();
+    if (space >= 0 && bodyLength > space) {
+        *error = { UploadError::Kind::DiskFull,
+                   tr("The disk is full: the upload was stopped and its partial file removed.") };
+        fail(upload, *error);
+        return std::nullopt;
+    }
+    auto file = std::make_unique<QFile>(m_store.partPath(id));
+    if (!file->open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        *error
+            = { UploadError::Kind::Io, tr("Cannot write the upload: %1").arg(file->errorString()) };
+        fail(upload, *error);
+        return std::nullopt;
+    }
+    upload.stream = std::move(file);
+    upload.lastActivityMs = m_clock.elapsed();
+    resumeTask(upload); // a restored upload whose sender came back before any user did
+    return upload.info.offset;
+}
+
+bool UploadDriver::streamWrite(const QString &id, const QByteArray &piece, UploadError *error)
+{
+    const auto it = m_uploads.constFind(id);
+    if (it == m_uploads.cend() || !(*it)->stream) {
+        *error = { UploadError::Kind::NotFound,
+                   tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
+        return false;
+    }
+    const std::shared_ptr<Upload> keep = *it;
+    Upload &upload = *keep;
+    Info &info = upload.info;
+    if (piece.size() > info.length - info.offset) { // the guard holds the body to its length
+        *error
+            = { UploadError::Kind::TooLarge,
+                tr("The chunk goes past the declared Upload-Length (%1 bytes).").arg(info.length) };
+        return false;
+    }
+    errno = 0;
+    // Straight to the file at the offset: what returns from here is in it (the offset never
+    // runs ahead of the file's size, which is the offset after a restart).
+    const qint64 written = ::pwrite(int(upload.stream->handle()), piece.constData(),
+                                    size_t(piece.size()), off_t(info.offset));
+    if (written > 0)
+        info.offset += written;
+    if (written != piece.size()) {
+        const bool full = errno == ENOSPC;
+        *error = full ? UploadError { UploadError::Kind::DiskFull,
+                                      tr("The disk is full: the upload was stopped and its "
+                                         "partial file removed.") }
+                      : UploadError { UploadError::Kind::Io,
+                                      tr("Cannot write the upload: %1")
+                                          .arg(QString::fromLocal8Bit(std::strerror(errno))) };
+        upload.stream.reset();
+        fail(upload, *error);
+        return false;
+    }
+    if (upload.rehash)
+        upload.rehash->target = info.offset;
+    else
+        m_hasher.add(upload.hash, piece); // off the receiving path
+    const qint64 nowMs = m_clock.elapsed();
+    upload.lastActivityMs = nowMs;
+    upload.speed.update(nowMs, info.offset);
+    // Pieces come by the thousand: the task hears of them a few times a second.
+    if (upload.lastReportMs < 0 || nowMs - upload.lastReportMs >= 100) {
+        upload.lastReportMs = nowMs;
+        reportProgress(upload, 0, tr("Receiving"));
+    }
+    return true;
+}
+
+std::optional<qint64> UploadDriver::endStream(const QString &id, UploadError *error)
+{
+    const auto it = m_uploads.constFind(id);
+    if (it == m_uploads.cend()) {
+        *error = { UploadError::Kind::NotFound,
+                   tr("There is no upload %1 (finished, canceled or expired).").arg(id) };
+        return std::nullopt;
+    }
+    const std::shared_ptr<Upload> keep = *it;
+    keep->stream.reset();
+    keep->lastReportMs = -1;
+    return afterAppend(*keep, error);
 }
 
 void UploadDriver::complete(Upload &upload, UploadError *error)

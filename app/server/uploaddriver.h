@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -65,7 +66,10 @@ public:
         QString path; // the final file once finished
     };
 
-    static constexpr qint64 ChunkLimit = 8 * 1024 * 1024; // one PATCH body at most
+    static constexpr qint64 ChunkLimit = 8 * 1024 * 1024; // one buffered PATCH body at most
+    // One PATCH body streamed to the partial file as it arrives (the transport guard hands it
+    // on, QHttpServer never buffers it): memory does not depend on it.
+    static constexpr qint64 StreamedChunkLimit = qint64(64) * 1024 * 1024 * 1024;
 
     // Restores the uploads of an earlier run at once, so the expiry is given here.
     UploadDriver(TaskEngine &engine, const QString &dataDir, Options options,
@@ -87,6 +91,15 @@ public:
     // byte arrives. Returns the new offset.
     std::optional<qint64> append(const QString &id, qint64 offset, const QByteArray &chunk,
                                  UploadError *error);
+    // A PATCH body streamed as it arrives: beginStream() makes append()'s checks for a body of
+    // bodyLength bytes at offset; streamWrite() writes each piece to the partial file at once
+    // (the offset moves with it; hashed in the background) and endStream() ends it, completing
+    // the upload when its last byte came. A body cut short keeps what arrived: the offset is
+    // the bytes written, as tus asks of an interrupted PATCH. Returns the offset.
+    std::optional<qint64> beginStream(const QString &id, qint64 offset, qint64 bodyLength,
+                                      UploadError *error);
+    bool streamWrite(const QString &id, const QByteArray &piece, UploadError *error);
+    std::optional<qint64> endStream(const QString &id, UploadError *error);
     // Removes the upload (its partial file; a finished upload's file stays) and cancels its task.
     UploadError terminate(const QString &id);
     // Drops uploads idle for longer than the expiry (also run by a timer), and uploads whose
@@ -123,6 +136,8 @@ private:
         std::shared_ptr<Rehash> rehash;
         SpeedEstimator speed;
         qint64 lastActivityMs = 0;
+        qint64 lastReportMs = -1;
+        std::unique_ptr<QFile> stream; // the partial file while a PATCH body streams in
         QDateTime created; // UTC
     };
 
@@ -147,6 +162,9 @@ private:
     Upload *findByTask(const QString &taskId);
     std::optional<qint64> appendTo(std::shared_ptr<Upload> upload, qint64 offset,
                                    const QByteArray &chunk, UploadError *error);
+    std::shared_ptr<Upload> findForAppend(const QString &id, UploadError *error);
+    bool checkAppend(const Upload &upload, qint64 offset, qint64 size, UploadError *error) const;
+    std::optional<qint64> afterAppend(Upload &upload, UploadError *error);
 
     TaskEngine &m_engine;
     QPointer<TaskEngine> m_engineAlive;

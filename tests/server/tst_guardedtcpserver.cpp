@@ -89,6 +89,8 @@ private Q_SLOTS:
     void pipelinedSplitAtEveryByte_data();
     void pipelinedSplitAtEveryByte();
     void pipelineScannedOnce();
+    void guardAnswersKeepPipelineOrder();
+    void streamedBodyAtEverySplit();
 
 private:
     void start(HttpGuardOptions options = {});
@@ -107,6 +109,10 @@ void TestGuardedTcpServer::start(HttpGuardOptions options)
     m_http->route(u"/"_s, [this] {
         ++m_handled;
         return QHttpServerResponse(u"hello"_s);
+    });
+    m_http->route(u"/fast"_s, [this] {
+        ++m_handled;
+        return QHttpServerResponse(u"fast"_s);
     });
     m_http->route(u"/echo"_s, QHttpServerRequest::Method::Post,
                   [this](const QHttpServerRequest &request) {
@@ -656,6 +662,148 @@ void TestGuardedTcpServer::pipelineScannedOnce()
     QTRY_COMPARE(client.count("hello"), 300);
     QCOMPARE(m_handled, 300);
     QCOMPARE(serverSocket()->scannedBytes(), qint64(request.size()) * 300);
+}
+
+void TestGuardedTcpServer::guardAnswersKeepPipelineOrder()
+{
+    // Issue 18: the guard answers plain GETs itself (HttpGuardOptions::answer) only where
+    // QHttpServer stands between requests, and only a pipeline's leading run of them: however
+    // the bytes are cut, every request is answered once, in order, each byte scanned once.
+    HttpGuardOptions options;
+    int answered = 0;
+    options.answer = [&answered](const HttpHeadScanner::Head &head, QByteArray *response) {
+        if (head.path != "/fast")
+            return false;
+        ++answered;
+        *response = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfast";
+        return true;
+    };
+    start(options);
+    const QByteArray fast("GET /fast HTTP/1.1\r\nHost: a\r\n\r\n");
+    const QByteArray pipeline = fast + fast
+        + "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + fast
+        + "GET / HTTP/1.1\r\nHost: a\r\n\r\n" + fast;
+    const QByteArrayList expected { "fast", "fast", "5", "fast", "hello", "fast" };
+    int answeredSomewhere = 0;
+    for (qsizetype split = 1; split < pipeline.size(); ++split) {
+        RawClient client(m_port);
+        QTRY_VERIFY(client.connected());
+        QTRY_VERIFY(serverSocket());
+        const QPointer<GuardedSocket> server = serverSocket();
+        int reads = 0;
+        connect(server, &QIODevice::readyRead, &client.context, [&reads] { ++reads; });
+        answered = 0;
+        m_handled = 0;
+        client.socket.write(pipeline.first(split));
+        QTRY_VERIFY(reads > 0);
+        client.socket.write(pipeline.sliced(split));
+        QTRY_COMPARE(client.count("HTTP/1.1 200"), int(expected.size()));
+        QByteArrayList got;
+        QByteArray rest = client.received;
+        while (!rest.isEmpty()) {
+            const qsizetype end = rest.indexOf("\r\n\r\n");
+            QVERIFY(end >= 0);
+            const QByteArray head = rest.first(end).toLower();
+            const qsizetype at = head.indexOf("content-length: ");
+            QVERIFY(at >= 0);
+            const qint64 length = head.mid(at + 16).split('\r').first().toLongLong();
+            got.append(rest.mid(end + 4, length));
+            rest = rest.mid(end + 4 + length);
+        }
+        QCOMPARE(got, expected);
+        QCOMPARE(answered + m_handled, int(expected.size()));
+        QCOMPARE(server->scannedBytes(), qint64(pipeline.size()));
+        QCOMPARE(server->answeredCount(), qint64(answered));
+        answeredSomewhere += answered;
+        client.socket.abort();
+        QTRY_VERIFY(m_tcp->findChildren<GuardedSocket *>().isEmpty());
+    }
+    QVERIFY(answeredSomewhere > 0); // the guard did answer, in some of the cuts at least
+}
+
+namespace {
+// A sink that keeps the body and answers with its size, as the /upload route does.
+class TestSink final : public BodySink
+{
+public:
+    explicit TestSink(QByteArray *body, int *finished) : m_body(body), m_finished(finished) { }
+    qint64 maxBytes() const override { return 1 << 20; }
+    bool write(const QByteArray &piece) override
+    {
+        *m_body += piece;
+        return true;
+    }
+    QByteArray finish(End end) override
+    {
+        ++*m_finished;
+        if (end != End::Complete)
+            return {};
+        const QByteArray size = QByteArray::number(m_body->size());
+        return "HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(size.size()) + "\r\n\r\n"
+            + size;
+    }
+
+private:
+    QByteArray *m_body;
+    int *m_finished;
+};
+} // namespace
+
+void TestGuardedTcpServer::streamedBodyAtEverySplit()
+{
+    // Issue 18: a body the guard streams goes to its sink exactly, byte for byte, and the
+    // request behind it is QHttpServer's, however the bytes are cut. A request the guard cannot
+    // take whole (its head came in two reads) is QHttpServer's too, buffered, as before.
+    HttpGuardOptions options;
+    QByteArray streamed;
+    int opened = 0;
+    int finished = 0;
+    options.streamBody = [&](const HttpHeadScanner::Head &head, QByteArray *) {
+        if (head.path != "/upload")
+            return std::unique_ptr<BodySink>();
+        ++opened;
+        return std::unique_ptr<BodySink>(std::make_unique<TestSink>(&streamed, &finished));
+    };
+    start(options);
+    QByteArray body(3000, Qt::Uninitialized);
+    for (int i = 0; i < body.size(); ++i)
+        body[i] = char('a' + i % 26);
+    const QByteArray pipeline = "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 3000\r\n\r\n"
+        + body + "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    const qsizetype headSize = pipeline.indexOf("\r\n\r\n") + 4;
+    for (qsizetype split = 1; split < pipeline.size(); split += split < headSize + 8 ? 1 : 97) {
+        RawClient client(m_port);
+        QTRY_VERIFY(client.connected());
+        QTRY_VERIFY(serverSocket());
+        const QPointer<GuardedSocket> server = serverSocket();
+        int reads = 0;
+        connect(server, &QIODevice::readyRead, &client.context, [&reads] { ++reads; });
+        streamed.clear();
+        opened = finished = 0;
+        m_handled = 0;
+        client.socket.write(pipeline.first(split));
+        QTRY_VERIFY(reads > 0);
+        client.socket.write(pipeline.sliced(split));
+        QTRY_VERIFY2(
+            client.received.contains("hello"),
+            qPrintable(u"split at %1: %2"_s.arg(split).arg(QString::fromLatin1(client.received))));
+        QVERIFY2(client.received.indexOf("\r\n\r\n3000") >= 0, client.received.constData());
+        QVERIFY(client.received.indexOf("3000") < client.received.indexOf("hello"));
+        QCOMPARE(client.count("HTTP/1.1 200"), 2);
+        // Streamed (the head came whole in the first read) or buffered, never both.
+        if (split >= headSize) {
+            QCOMPARE(opened, 1);
+            QCOMPARE(finished, 1);
+            QCOMPARE(streamed, body);
+            QCOMPARE(m_handled, 1); // the GET
+        } else {
+            QCOMPARE(opened, 0);
+            QCOMPARE(m_handled, 2);
+        }
+        QCOMPARE(server->scannedBytes(), qint64(pipeline.size()));
+        client.socket.abort();
+        QTRY_VERIFY(m_tcp->findChildren<GuardedSocket *>().isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGuardedTcpServer)

@@ -165,7 +165,7 @@ private Q_SLOTS:
         const QByteArray session = policy.sessionValue();
         QVERIFY(policy.isSessionValid(session));
         QVERIFY(!policy.isSessionValid(session.chopped(1)));
-        QVERIFY(!policy.isSessionValid(session + 'x'));
+        QVERIFY(!policy.isSessionValid(QByteArray(session + 'x')));
         QVERIFY(!policy.isSessionValid(QByteArray()));
         const QByteArray csrf = policy.csrfToken(session);
         QVERIFY(policy.isCsrfValid(session, csrf));

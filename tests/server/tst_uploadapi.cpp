@@ -15,6 +15,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -567,33 +568,40 @@ private Q_SLOTS:
         QCOMPARE(succeeded, Count);
     }
 
+    QByteArray patchHead(const QString &path, qint64 offset, qint64 length,
+                         const QByteArray &extra = {}) const
+    {
+        return "PATCH " + path.toLatin1()
+            + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
+            + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream"
+              "\r\nUpload-Offset: "
+            + QByteArray::number(offset) + "\r\nContent-Length: " + QByteArray::number(length)
+            + "\r\n" + extra + "\r\n";
+    }
+
     void chunkOverLimitRefusedBeforeBuffering()
     {
         const QString path = create(qint64(1) << 30);
         const qint64 before = rssKiB();
-        // Declares 100 MB: the guard answers 413 before any body byte is read.
-        const QByteArray response
-            = raw("PATCH " + path.toLatin1()
-                  + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-                  + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
-                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
-                    "application/offset+octet-stream"
-                    "\r\nContent-Length: 100000000\r\n\r\n"
-                  + QByteArray(64 * 1024, 'z'));
+        // Over what even a streamed PATCH may carry: 413 before any body byte is read.
+        const QByteArray response = raw(patchHead(path, 0, UploadDriver::StreamedChunkLimit + 1)
+                                        + QByteArray(64 * 1024, 'z'));
         QVERIFY2(response.startsWith("HTTP/1.1 413"), response.left(200).constData());
         QVERIFY(rssKiB() - before < 16 * 1024);
-        // One byte over the chunk limit is refused too; exactly the limit is fine.
+        // A chunk with Upload-Checksum is checked before any of it is kept, so it is buffered:
+        // one byte over the buffered limit is refused; exactly the limit is fine.
         const QByteArray over
-            = raw("PATCH " + path.toLatin1()
-                  + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
-                  + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
-                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
-                    "application/offset+octet-stream"
-                    "\r\nContent-Length: "
-                  + QByteArray::number(UploadDriver::ChunkLimit + 1) + "\r\n\r\n");
+            = raw(patchHead(path, 0, UploadDriver::ChunkLimit + 1,
+                            "Upload-Checksum: sha256 " + QByteArray(32, 'x').toBase64() + "\r\n"));
         QVERIFY2(over.startsWith("HTTP/1.1 413"), over.left(200).constData());
         QCOMPARE(call("HEAD", path).header("Upload-Offset"), "0");
-        const Answer exact = patch(path, 0, QByteArray(UploadDriver::ChunkLimit, 'a'));
+        const QByteArray chunk(UploadDriver::ChunkLimit, 'a');
+        const Answer exact = patch(
+            path, 0, chunk,
+            { { "Upload-Checksum",
+                "sha256 "
+                    + QCryptographicHash::hash(chunk, QCryptographicHash::Sha256).toBase64() } });
         QCOMPARE(exact.status, 204);
         QCOMPARE(exact.header("Upload-Offset").toLongLong(), UploadDriver::ChunkLimit);
         // Other routes keep the 1 MiB default.
@@ -602,6 +610,130 @@ private Q_SLOTS:
             + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
             + "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
         QVERIFY2(json.startsWith("HTTP/1.1 413"), json.left(200).constData());
+    }
+
+    void bigChunkStreamedMemoryFlat()
+    {
+        // Issue 18: one PATCH far over the buffered limit goes to the partial file as it
+        // arrives; the server never holds it whole.
+        const qint64 size = qint64(48) * 1024 * 1024;
+        QByteArray data(size, Qt::Uninitialized);
+        for (qint64 i = 0; i < size; ++i)
+            data[i] = char((i * 7 + i / 4096) & 0xff);
+        const QString path = create(size, "big.bin");
+        QVERIFY(!path.isEmpty());
+        const qint64 before = rssKiB();
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray received;
+        qint64 sent = 0;
+        qint64 peakKiB = 0;
+        const auto more = [&] {
+            // A slice at a time, as a client with a small send buffer would.
+            while (sent < size && socket.bytesToWrite() < 256 * 1024) {
+                const qint64 n = std::min<qint64>(256 * 1024, size - sent);
+                socket.write(data.constData() + sent, n);
+                sent += n;
+            }
+            peakKiB = std::max(peakKiB, rssKiB());
+        };
+        QObject context;
+        connect(&socket, &QIODevice::bytesWritten, &context, more);
+        connect(&socket, &QIODevice::readyRead, &context, [&] { received += socket.readAll(); });
+        socket.write(patchHead(path, 0, size));
+        more();
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("\r\n\r\n"), 60000);
+        QVERIFY2(received.startsWith("HTTP/1.1 204"), received.constData());
+        QVERIFY(received.contains(QByteArray("Upload-Offset: " + QByteArray::number(size))));
+        QVERIFY2(peakKiB - before < 24 * 1024,
+                 qPrintable(u"RSS grew by %1 KiB"_s.arg(peakKiB - before)));
+        QFile file(QDir(uploadsDir()).filePath(u"big.bin"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll() == data);
+        QTRY_COMPARE(m_engine->tasks().value(0).state, TaskState::Succeeded);
+        QCOMPARE(m_engine->tasks().value(0).result.toObject().value(u"sha256"_s).toString(),
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+    }
+
+    void interruptedPatchKeepsWhatArrived_data()
+    {
+        QTest::addColumn<qint64>("arrived");
+        QTest::newRow("nothing") << qint64(0);
+        QTest::newRow("one byte") << qint64(1);
+        QTest::newRow("64 KiB") << qint64(64 * 1024);
+        QTest::newRow("an odd amount") << qint64(300001);
+        QTest::newRow("all but one byte") << qint64(1024 * 1024 - 1);
+    }
+
+    void interruptedPatchKeepsWhatArrived()
+    {
+        // tus: the bytes of a PATCH cut short are kept, and the offset says exactly how many.
+        QFETCH(qint64, arrived);
+        const qint64 size = 1024 * 1024;
+        QByteArray data(size, Qt::Uninitialized);
+        for (qint64 i = 0; i < size; ++i)
+            data[i] = char((i * 13 + 5) & 0xff);
+        const QString path = create(size, "cut.bin");
+        QVERIFY(!path.isEmpty());
+        const QString id = path.section(u'/', -1);
+        {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write(patchHead(path, 0, size) + data.first(arrived));
+            QTRY_COMPARE(m_server->uploads()->info(id)->offset, arrived);
+            socket.abort();
+        }
+        // The server sees the connection go; the offset stays what arrived.
+        QTRY_COMPARE(call("HEAD", path).header("Upload-Offset").toLongLong(), arrived);
+        QCOMPARE(QFileInfo(partOf(path)).size(), arrived);
+        const Answer rest = patch(path, arrived, data.sliced(arrived));
+        QCOMPARE(rest.status, 204);
+        QCOMPARE(rest.header("Upload-Offset").toLongLong(), size);
+        QFile file(QDir(uploadsDir()).filePath(u"cut.bin"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll() == data);
+        QTRY_COMPARE(m_engine->tasks().value(0).state, TaskState::Succeeded);
+    }
+
+    void streamedPatchHonoursConnectionClose()
+    {
+        const QString path = create(100);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray received;
+        QObject context;
+        connect(&socket, &QIODevice::readyRead, &context, [&] { received += socket.readAll(); });
+        socket.write(patchHead(path, 0, 100, "Connection: close\r\n") + QByteArray(100, 'c'));
+        QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+        received += socket.readAll();
+        QVERIFY2(received.startsWith("HTTP/1.1 204"), received.constData());
+        QVERIFY(received.contains("Upload-Offset: 100\r\n"));
+    }
+
+    void streamedPatchRefusedAsBuffered_data()
+    {
+        QTest::addColumn<qint64>("length");
+        QTest::newRow("buffered (small)") << qint64(1000);
+        QTest::newRow("streamed (over the buffered limit)") << UploadDriver::ChunkLimit + 1000;
+    }
+
+    void streamedPatchRefusedAsBuffered()
+    {
+        // A wrong offset gets the same 409 and Upload-Offset whether the body would have been
+        // buffered or streamed; a streamed one is refused before its body is read.
+        QFETCH(qint64, length);
+        const QString path = create(UploadDriver::ChunkLimit * 2);
+        QCOMPARE(patch(path, 0, QByteArray(10, 'a')).status, 204);
+        const QByteArray answer = raw(patchHead(path, 5, length) + QByteArray(1000, 'b'));
+        QVERIFY2(answer.startsWith("HTTP/1.1 409"), answer.left(200).constData());
+        QVERIFY(answer.contains("Upload-Offset: 10\r\n"));
+        QVERIFY(answer.contains("Tus-Resumable: 1.0.0\r\n"));
+        QVERIFY(answer.contains("\"offset_mismatch\""));
+        QCOMPARE(call("HEAD", path).header("Upload-Offset"), "10");
     }
 
     void diskFull()
