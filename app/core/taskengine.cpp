@@ -518,6 +518,11 @@ void TaskEngine::setExternalDriver(const QString &type, ExternalTaskDriver *driv
         m_drivers.remove(type);
 }
 
+void TaskEngine::publishTransitions()
+{
+    m_trackers.deliverStateNow();
+}
+
 EngineError TaskEngine::updateExternal(const QString &id, const ExternalUpdate &update)
 {
     EngineTask *task = find(id);

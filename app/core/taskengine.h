@@ -91,6 +91,11 @@ public:
     void setExternalDriver(const QString &type, ExternalTaskDriver *driver);
     ExternalTaskDriver *externalDriver(const QString &type) const { return m_drivers.value(type); }
     EngineError updateExternal(const QString &id, const ExternalUpdate &update);
+    // Hands this pass's transitions to every observer now instead of at the end of the pass:
+    // the task store has committed them when this returns. For a driver about to tell its
+    // client that a task is done (an upload's last 204): what the client was told survives a
+    // kill -9 that comes right after.
+    void publishTransitions();
     // Ends an external task now, as its driver decides: from any active state, or from
     // interrupted to failed or canceled (it will not resume: an upload whose partial file is
     // gone). No retry, no new attempt, no call back into the driver.

@@ -3,6 +3,9 @@
 #include "tasksnapshot.h"
 #include "tasktracker.h"
 
+#include <QCoreApplication>
+#include <QThread>
+
 #include <algorithm>
 
 TrackerHub::TrackerHub(Lookup lookup, QObject *parent)
@@ -74,6 +77,15 @@ void TrackerHub::flushState()
     for (const Entry *e : std::as_const(m_entries)) {
         if (e->tracker)
             deliver(e->tracker, batch);
+    }
+}
+
+void TrackerHub::deliverStateNow()
+{
+    flushState();
+    for (const Entry *e : std::as_const(m_entries)) {
+        if (e->tracker && e->tracker->thread() == QThread::currentThread())
+            QCoreApplication::sendPostedEvents(e->tracker, QEvent::MetaCall);
     }
 }
 

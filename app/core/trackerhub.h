@@ -49,6 +49,9 @@ public:
     // or flushState() is called.
     void post(const TaskEvent &event);
     void flushState();
+    // flushState(), then the trackers on this thread handle what they were posted before this
+    // returns (each in its order): the task store has committed the transitions.
+    void deliverStateNow();
     // A task's progress (or actions) changed: every tracker hears of it at its next flush.
     void markDirty(const QString &id);
     // A task's output changed (its progress too, as far as trackers are concerned): trackers

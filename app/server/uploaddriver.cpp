@@ -18,8 +18,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -648,7 +648,6 @@ void UploadDriver::complete(Upload &upload, UploadError *error)
         return;
     }
     const QString target = *placed;
-    m_store.remove(info.id); // its state: a finished upload is never brought back
     // In place at once, as cp leaves a file; flushed to the disk by a worker right after.
     // fsync here took as long as the disk needs for the whole file (seconds for a large one
     // on a slow disk), all of it with the event loop, and so the window, stalled.
@@ -678,6 +677,12 @@ void UploadDriver::complete(Upload &upload, UploadError *error)
                                 { u"sha256"_s, QString::fromLatin1(digest) } };
     done.state = TaskState::Succeeded;
     updateTask(upload, done);
+    // Committed before the sender hears "complete" (the 204 after this) and before the state
+    // goes: a kill -9 right after that answer used to find, on restart, the file in place, no
+    // upload state and the task back at interrupted ("partial file was not kept").
+    if (m_engineAlive)
+        m_engine.publishTransitions();
+    m_store.remove(info.id); // its state: a finished upload is never brought back
 }
 
 void UploadDriver::fail(Upload &upload, const UploadError &error)

@@ -79,6 +79,25 @@ private Q_SLOTS:
         }
     }
 
+    // For a caller about to tell a client that a task is done (an upload's last answer): the
+    // trackers, the store among them, have handled the transition when deliverStateNow() returns.
+    void deliverStateNowBeforeReturning()
+    {
+        Recorder store;
+        Recorder push;
+        m_hub->add(&store, 1, {});
+        m_hub->add(&push, 30, {});
+        m_hub->post({ TaskEvent::Kind::StateChanged, snapshot(u"t"_s, TaskState::Succeeded),
+                      TaskState::Running });
+        m_hub->deliverStateNow();
+        for (const Recorder *r : { &store, &push }) {
+            QCOMPARE(r->batches.size(), 1);
+            QCOMPARE(r->batches.at(0).at(0).task.state, TaskState::Succeeded);
+        }
+        deliver();
+        QCOMPARE(store.batches.size(), 1); // never twice
+    }
+
     void progressAtEachTrackersRate()
     {
         Recorder fast; // 30/s: every 33 ms
