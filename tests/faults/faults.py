@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import signal
-import statistics
 import socket
 import subprocess
 import sys
@@ -420,6 +419,7 @@ def scenario_slowclient(binary, tmp, seed):
         stamps = [[] for _ in clients]  # arrival times of each client's messages
         marks = {}  # the windows, set by client 0: a steady phase, the SIGSTOP, a second phase
         peak = [start_rss]
+        ready = set()  # the clients that have seen every task running
         errors = []
 
         def read(i):
@@ -434,10 +434,12 @@ def scenario_slowclient(binary, tmp, seed):
                     stamps[i].append(now)
                     if all(x in known and known[x]["state"] in FINISHED for x in ids):
                         return
+                    if i not in ready and all(x in known and known[x]["state"] == "running" for x in ids):
+                        ready.add(i)  # the windows start once every client is there
                     if i:
                         continue
                     peak[0] = max(peak[0], hw.rss_kib())
-                    if "a0" not in marks and all(x in known and known[x]["state"] == "running" for x in ids):
+                    if "a0" not in marks and len(ready) == len(clients):
                         marks["a0"], marks["count"] = now, len(stamps[0])
                     elif "a0" in marks:
                         seen = len(stamps[0]) - marks["count"]
@@ -476,15 +478,16 @@ def scenario_slowclient(binary, tmp, seed):
             return sum(1 for t in stamps[i] if t0 <= t < t1) / max(t1 - t0, 1e-3)
 
         befores = [rate(i, marks["a0"], marks["a1"]) for i in range(len(clients))]
-        # The rate before is the clients' median: a client whose reader fell behind on a busy
-        # machine catches up inside the first window and shows twice the server's rate there
-        # (seen: 43.4 messages/s beside 21.9), which no client keeps afterwards.
-        steady = statistics.median(befores)
+        # The steady rate is the slowest client's before the SIGSTOP: a reader that fell behind
+        # on a busy machine catches up inside the first window and shows up to twice the
+        # server's rate there (seen: 43.4 and 58.0 messages/s beside 21.9 and 29.5), which no
+        # client keeps afterwards. A server held up by the stopped client slows every client.
+        steady = min(befores)
         for i in range(len(clients)):
             after = rate(i, marks["b0"], marks["b1"])
-            print("client %d: %.1f messages/s before the SIGSTOP (all clients' median %.1f), %.1f with the stopped client"
+            print("client %d: %.1f messages/s before the SIGSTOP (steady rate %.1f), %.1f with the stopped client"
                   % (i, befores[i], steady, after))
-            check(after >= 0.7 * steady, "client %d slowed from %.1f (median) to %.1f messages/s"
+            check(after >= 0.7 * steady, "client %d slowed from %.1f to %.1f messages/s"
                   % (i, steady, after))
         return 0
     finally:
