@@ -646,8 +646,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(received.contains("\r\n\r\n"), 60000);
         QVERIFY2(received.startsWith("HTTP/1.1 204"), received.constData());
         QVERIFY(received.contains(QByteArray("Upload-Offset: " + QByteArray::number(size))));
+#if defined(__SANITIZE_ADDRESS__)
+        // ASan's allocator keeps freed chunks (quarantine, per-size caches): RSS says nothing
+        // about Headway's own memory there. The normal build checks the bound; this run still
+        // checks the streamed path for memory errors and the file below.
+        Q_UNUSED(before);
+        Q_UNUSED(peakKiB);
+#else
         QVERIFY2(peakKiB - before < 24 * 1024,
                  qPrintable(u"RSS grew by %1 KiB"_s.arg(peakKiB - before)));
+#endif
         QFile file(QDir(uploadsDir()).filePath(u"big.bin"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll() == data);
