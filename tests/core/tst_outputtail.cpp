@@ -18,6 +18,15 @@ QString describe(const QList<OutputTail::Line> &lines)
 }
 } // namespace
 
+// Appends each chunk to the tail; a chunk starting with '!' came from stderr.
+static void appendChunks(QString &text, OutputTail::Spans &spans, const QStringList &chunks)
+{
+    for (const QString &c : chunks) {
+        const bool err = c.startsWith(u'!');
+        OutputTail::append(text, spans, err ? QStringView(c).mid(1) : QStringView(c), err, 1000);
+    }
+}
+
 class tst_OutputTail : public QObject
 {
     Q_OBJECT
@@ -42,11 +51,7 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QString text;
         OutputTail::Spans spans;
-        for (const QString &c : chunks) {
-            const bool err = c.startsWith(u'!');
-            OutputTail::append(text, spans, err ? QStringView(c).mid(1) : QStringView(c), err,
-                               1000);
-        }
+        appendChunks(text, spans, chunks);
         QCOMPARE(describe(OutputTail::lines(text, spans)), expected);
     }
 
@@ -74,11 +79,7 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QString text;
         OutputTail::Spans spans;
-        for (const QString &c : chunks) {
-            const bool err = c.startsWith(u'!');
-            OutputTail::append(text, spans, err ? QStringView(c).mid(1) : QStringView(c), err,
-                               1000);
-        }
+        appendChunks(text, spans, chunks);
         QCOMPARE(OutputTail::lastStderrLine(text, spans), expected);
         // The same as reading the lines from the end.
         QString slow;

@@ -2,6 +2,7 @@
 // above the high-water mark) is skipped and later gets one merged message, never a queue.
 #include "app/server/pushclient.h"
 #include "app/server/synchub.h"
+#include "progressevents.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,15 +35,6 @@ protected:
     void sendPing() override { ++pings; }
 };
 
-TaskEvents progress(const QString &id, double percent)
-{
-    TaskEvent e;
-    e.kind = TaskEvent::Kind::Progress;
-    e.task.id = id;
-    e.task.state = TaskState::Running;
-    e.task.progress.percent = percent;
-    return { e };
-}
 } // namespace
 
 class tst_PushClient : public QObject
@@ -53,12 +45,12 @@ private Q_SLOTS:
     void snapshotThenChanges()
     {
         SyncHub hub;
-        hub.tasksChanged(progress(u"a"_s, 1));
+        hub.tasksChanged(progressEvents(u"a"_s, 1));
         FakeClient client(hub);
         QCOMPARE(client.sent.size(), 1);
         QCOMPARE(client.sent.at(0).value(u"type"_s).toString(), u"snapshot"_s);
         client.pending = 0;
-        hub.tasksChanged(progress(u"a"_s, 2));
+        hub.tasksChanged(progressEvents(u"a"_s, 2));
         QCOMPARE(client.sent.size(), 2);
         QCOMPARE(client.sent.at(1).value(u"type"_s).toString(), u"changes"_s);
         QCOMPARE(client.sentRid(), hub.rid());
@@ -72,8 +64,8 @@ private Q_SLOTS:
         client.pending = 1000; // the transport is backed up
         const qint64 before = client.sentRid();
         for (int i = 1; i <= 100; ++i) {
-            hub.tasksChanged(progress(u"a"_s, i));
-            hub.tasksChanged(progress(u"b"_s, i));
+            hub.tasksChanged(progressEvents(u"a"_s, i));
+            hub.tasksChanged(progressEvents(u"b"_s, i));
         }
         QCOMPARE(client.sent.size(), 1); // only the snapshot: nothing queued meanwhile
         QCOMPARE(client.sentRid(), before);
