@@ -242,8 +242,11 @@ describe('uploads card', () => {
             await page.locator('#upload-pending', { hasText: file.name }).waitFor({ timeout: TIMEOUT });
             assert.match(await page.locator('#upload-pending').textContent(), /Pick the same file again/);
 
+            // At least what was acknowledged; a chunk the old page had on the wire when it
+            // closed may have added the bytes that arrived (tus keeps them, and the server
+            // streams them to disk). Whatever it is, the new page resumes exactly there.
             const offset = await serverOffset(uploadUrl);
-            assert.equal(offset, 16 * MiB, `offset ${offset}`);
+            assert.ok(offset >= 16 * MiB && offset < SIZE, `offset ${offset}`);
             await page.setInputFiles('#upload-input', file.path);
             await until('a PATCH after the reload', () => log.patches.length > 0);
             assert.equal(log.patches[0], offset, 'resumed at the server offset, not 0');
