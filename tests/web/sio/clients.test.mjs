@@ -87,9 +87,15 @@ describe('socket.io-client against Headway', () => {
     test('acknowledgements for start_task and the commands', async () => {
         const socket = connect();
         await once(socket, 'connect');
+        // The ack comes when the task is queued; only a running task can pause (a queued one
+        // is refused with invalid_transition), so wait for its first step of progress.
+        const running = new Promise((resolve) => {
+            socket.on('progress_update', (u) => { if (u.state === 'running' && u.progress > 0) resolve(); });
+        });
         const ack = await emitAck(socket, 'start_task', { type: 'demo', params: { steps: 200, delay_ms: 50 } });
         assert.equal(ack.ok, true);
         assert.equal(ack.task.id, ack.task_id);
+        await running;
         const paused = await emitAck(socket, 'pause', { task_id: ack.task_id });
         assert.equal(paused.ok, true, JSON.stringify(paused));
         const canceled = await new Promise((resolve) => {
