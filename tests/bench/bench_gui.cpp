@@ -3,19 +3,27 @@
 // precise timer on the main thread records the gaps between its ticks; a gap beyond the 1 ms
 // interval is time the event loop could not run. Prints figures; never a timed assertion.
 // Run under QT_QPA_PLATFORM=offscreen (run.sh does) or on a real display.
+// --serve poll|upload (issue 18): the window and the web server in one process, as `headway`
+// runs them; the stall while `wrk -c50` polls one task, or while a 1 GiB tus upload runs.
 
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
+#include "app/server/headwayserver.h"
 #include "historyfill.h"
+#include "tusupload.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonObject>
 #include <QListView>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -24,6 +32,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -218,6 +227,131 @@ int runHistory(int count, double budgetMs)
     return rows == count ? 0 : 1;
 }
 
+// Writes `bytes` of incompressible data (an upload the disk cannot shortcut).
+bool writeSource(const QString &path, qint64 bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    QByteArray block(8 * 1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator rng(42);
+    for (qint64 written = 0; written < bytes; written += block.size()) {
+        rng.fillRange(reinterpret_cast<quint32 *>(block.data()), block.size() / 4);
+        if (f.write(block.constData(), std::min<qint64>(block.size(), bytes - written)) < 0)
+            return false;
+    }
+    return true;
+}
+
+// --serve poll|upload: MainWindow and HeadwayServer over one engine, as the app composes them;
+// a load from outside the main thread (wrk in its own process, or a tus client on its own
+// thread), and the main thread's stalls while it runs.
+int runServe(const QString &mode, int seconds, qint64 uploadMiB, double budgetMs)
+{
+    QTemporaryDir dataDir;
+    TaskTypeRegistry registry;
+    registerBuiltinTaskTypes(registry);
+    TaskEngine engine(registry, EngineOptions {});
+    ServerOptions serverOptions;
+    serverOptions.port = 0;
+    serverOptions.dataDir = dataDir.path();
+    HeadwayServer server(engine, serverOptions);
+    QString error;
+    if (!server.listen(&error)) {
+        std::fprintf(stderr, "bench_gui: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QByteArray token = server.token().toUtf8();
+    const QByteArray origin = "http://127.0.0.1:" + QByteArray::number(server.port());
+    bool ok = false;
+    {
+        MainWindow window(engine);
+        window.setQuitConfirmation([](int) { return true; });
+        window.resize(1200, 800);
+        window.show();
+        spin(1000); // first paint, style and fonts loaded
+        StallProbe probe;
+        probe.start();
+        spin(1000);
+        probe.stop();
+        report("idle window + server", probe.stalls(), budgetMs);
+
+        QEventLoop loop;
+        QTimer::singleShot(600000, &loop, &QEventLoop::quit); // bounded
+        QString figure;
+        if (mode == u"poll") {
+            TaskSpec spec;
+            spec.type = u"demo"_s;
+            spec.params = QJsonObject { { u"steps"_s, 100000 }, { u"delay_ms"_s, 10 } };
+            const Result<TaskSnapshot> task = engine.submit(spec);
+            const QString wrk = QStandardPaths::findExecutable(u"wrk"_s);
+            if (!task || wrk.isEmpty()) {
+                std::fprintf(stderr, "bench_gui: %s\n",
+                             wrk.isEmpty() ? "wrk is missing (apt-get install wrk)"
+                                           : "submit failed");
+                return 1;
+            }
+            QProcess load;
+            QObject::connect(&load, &QProcess::finished, &loop, &QEventLoop::quit);
+            probe.start();
+            load.start(wrk,
+                       { u"-t2"_s, u"-c50"_s, u"-d%1s"_s.arg(seconds), u"--latency"_s, u"-H"_s,
+                         u"Authorization: Bearer "_s + QString::fromUtf8(token),
+                         QString::fromUtf8(origin) + u"/api/v1/tasks/"_s + task.value().id });
+            loop.exec();
+            probe.stop();
+            const QString output = QString::fromUtf8(load.readAllStandardOutput());
+            static const QRegularExpression rps(u"Requests/sec:\\s*([0-9.]+)"_s);
+            const auto m = rps.match(output);
+            ok = load.exitStatus() == QProcess::NormalExit && load.exitCode() == 0 && m.hasMatch();
+            figure = u"wrk -t2 -c50 -d%1s GET /api/v1/tasks/ID: %2 req/s"_s.arg(seconds).arg(
+                m.hasMatch() ? m.captured(1) : u"?"_s);
+            engine.cancel(task.value().id);
+        } else {
+            const QString source = dataDir.filePath(u"source.bin"_s);
+            const qint64 size = uploadMiB * 1024 * 1024;
+            QFile in(source);
+            if (!writeSource(source, size) || !in.open(QIODevice::ReadOnly)) {
+                std::fprintf(stderr, "bench_gui: cannot write %s\n", qPrintable(source));
+                return 1;
+            }
+            QString failure;
+            QElapsedTimer clock;
+            probe.start();
+            clock.start();
+            std::thread client([&] {
+                try {
+                    HttpConnection http(server.port(), 60000);
+                    tusUpload(http, token, u"bench-gui.bin"_s, in, size, 64 * 1024 * 1024,
+                              QDeadlineTimer(600000));
+                } catch (const HttpConnection::Error &e) {
+                    failure = e.message;
+                }
+                QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+            });
+            loop.exec();
+            client.join();
+            probe.stop();
+            const double secs = double(clock.nsecsElapsed()) / 1e9;
+            ok = failure.isEmpty();
+            figure = ok ? u"tus upload of %1 MiB (64 MiB PATCHes): %2 MB/s"_s.arg(uploadMiB).arg(
+                         double(size) / 1e6 / secs, 0, 'f', 0)
+                        : u"upload failed: "_s + failure;
+        }
+        const auto s = probe.stalls();
+        const QByteArray phase = mode == u"poll" ? "while wrk -c50 polls" : "while uploading";
+        report(phase.constData(), s, budgetMs);
+        std::printf("%s\nlongest stalls: %s\n", qPrintable(figure), qPrintable(probe.worst(5)));
+        const double longest = s.empty() ? 0.0 : s.back();
+        std::printf("goal: no main-thread stall over %.0f ms %s: %s (longest %.1f ms)\n", budgetMs,
+                    phase.constData(), longest <= budgetMs ? "met" : "NOT met", longest);
+        std::printf("RESULT serve=%s stall_max_ms=%.2f stall_p99_ms=%.2f budget_ms=%.0f ok=%d\n",
+                    qPrintable(mode), longest, percentile(s, 99), budgetMs, ok ? 1 : 0);
+    }
+    engine.shutdown();
+    return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -238,10 +372,27 @@ int main(int argc, char **argv)
     const QCommandLineOption secondsOpt(u"seconds"_s, u"Measured time (5)."_s, u"s"_s, u"5"_s);
     const QCommandLineOption historyOpt(
         u"history"_s, u"Only scroll the list over <n> finished tasks from the store."_s, u"n"_s);
-    parser.addOptions({ tasksOpt, stepsOpt, delayOpt, secondsOpt, historyOpt });
+    const QCommandLineOption serveOpt(
+        u"serve"_s,
+        u"With the web server in the process: <load> poll (wrk -c50 for --seconds) or upload "
+        "(a tus upload of --upload-mib)."_s,
+        u"load"_s);
+    const QCommandLineOption uploadOpt(u"upload-mib"_s, u"Upload size for --serve upload (1024)."_s,
+                                       u"n"_s, u"1024"_s);
+    parser.addOptions(
+        { tasksOpt, stepsOpt, delayOpt, secondsOpt, historyOpt, serveOpt, uploadOpt });
     parser.process(app);
     if (parser.isSet(historyOpt))
         return runHistory(parser.value(historyOpt).toInt(), 16);
+    if (parser.isSet(serveOpt)) {
+        const QString load = parser.value(serveOpt);
+        if (load != u"poll" && load != u"upload") {
+            std::fprintf(stderr, "bench_gui: --serve takes poll or upload\n");
+            return 2;
+        }
+        return runServe(load, parser.value(secondsOpt).toInt(),
+                        parser.value(uploadOpt).toLongLong(), 16);
+    }
     const int nTasks = parser.value(tasksOpt).toInt();
     const int seconds = parser.value(secondsOpt).toInt();
     constexpr double BudgetMs = 16;

@@ -12,6 +12,8 @@
 // Everything it writes lives in a temporary directory under DIR (default: the current
 // directory, so the source, the copy and the upload share one disk); it is removed at the end.
 
+#include "tusupload.h"
+
 #include <QByteArray>
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -172,117 +174,6 @@ double timed(const QString &program, const QStringList &args)
     return rc == 0 ? double(t.nsecsElapsed()) / 1e9 : -1.0;
 }
 
-// A lean HTTP/1.1 keep-alive client on one blocking POSIX socket: the benchmark measures the
-// server, and QNetworkAccessManager's upload path (16 KiB pieces through a byte device) capped
-// the client at ~120 MB/s here, a blocking QTcpSocket (copying into its write buffer) at ~300.
-class HttpConnection final
-{
-public:
-    struct Answer
-    {
-        int status = 0;
-        QHash<QByteArray, QByteArray> headers; // lower-case names
-        QByteArray body;
-    };
-
-    HttpConnection(quint16 port, int timeoutMs)
-        : m_host("127.0.0.1:" + QByteArray::number(port)), m_timeoutMs(timeoutMs)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr {};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (m_fd < 0
-            || ::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0)
-            fail(u"cannot connect to 127.0.0.1:%1: %2"_s.arg(port).arg(
-                QString::fromLocal8Bit(strerror(errno))));
-        const int one = 1;
-        ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        const timeval tv { m_timeoutMs / 1000, (m_timeoutMs % 1000) * 1000 };
-        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    }
-    ~HttpConnection()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Q_DISABLE_COPY_MOVE(HttpConnection)
-
-    Answer request(const QByteArray &verb, const QByteArray &path, const QList<QByteArray> &headers,
-                   QByteArrayView body = {})
-    {
-        QByteArray head = verb + ' ' + path + " HTTP/1.1\r\nHost: " + m_host
-            + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-        for (const QByteArray &h : headers)
-            head += h + "\r\n";
-        head += "\r\n";
-        send(head);
-        send(body);
-        return readAnswer(verb);
-    }
-
-private:
-    void send(QByteArrayView bytes)
-    {
-        for (qsizetype done = 0; done < bytes.size();) {
-            const ssize_t n
-                = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                fail(u"sending failed: %1"_s.arg(QString::fromLocal8Bit(strerror(errno))));
-            done += n;
-        }
-    }
-
-    Answer readAnswer(const QByteArray &verb)
-    {
-        qsizetype headEnd = -1;
-        while ((headEnd = m_buffer.indexOf("\r\n\r\n")) < 0)
-            readMore();
-        Answer answer;
-        const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
-        const QList<QByteArray> status = lines.value(0).split(' ');
-        answer.status = status.value(1).toInt();
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon > 0)
-                answer.headers.insert(lines[i].left(colon).trimmed().toLower(),
-                                      lines[i].mid(colon + 1).trimmed());
-        }
-        m_buffer.remove(0, headEnd + 4);
-        const qint64 length = (verb == "HEAD" || answer.status == 204 || answer.status == 304)
-            ? 0
-            : answer.headers.value("content-length").toLongLong();
-        while (m_buffer.size() < length)
-            readMore();
-        answer.body = m_buffer.left(length);
-        m_buffer.remove(0, length);
-        return answer;
-    }
-
-    void readMore()
-    {
-        char buffer[16384];
-        ssize_t n;
-        do
-            n = ::recv(m_fd, buffer, sizeof buffer, 0);
-        while (n < 0 && errno == EINTR);
-        if (n <= 0)
-            fail(n == 0 ? u"the server closed the connection"_s
-                        : u"no answer from the server: %1"_s.arg(
-                            QString::fromLocal8Bit(strerror(errno))));
-        m_buffer.append(buffer, n);
-    }
-
-    int m_fd = -1;
-    QByteArray m_buffer;
-    QByteArray m_host;
-    int m_timeoutMs;
-};
-
 // cp's speed depends on whether the kernel can reuse freed page-cache pages (on a VM the first
 // touch of guest memory is several times slower), so cp runs once to warm up and the median of
 // three runs is the reference, each copy removed before the next run.
@@ -399,45 +290,13 @@ int run(QCoreApplication &app)
     timed(u"cp"_s, { source, tmp.filePath(u"warm.bin"_s) });
     QFile::remove(tmp.filePath(u"warm.bin"_s));
     HttpConnection http(quint16(QUrl(baseUrl).port()), 60000);
-    const QList<QByteArray> auth { "Authorization: Bearer " + token, "Tus-Resumable: 1.0.0" };
     const QString filename = u"bench-upload.bin"_s;
-    QElapsedTimer clock;
-    clock.start();
-    const HttpConnection::Answer created = http.request(
-        "POST", "/api/v1/uploads",
-        auth
-            + QList<QByteArray> { "Upload-Length: " + QByteArray::number(size),
-                                  "Upload-Metadata: filename " + filename.toUtf8().toBase64() });
-    if (created.status != 201)
-        fail(u"POST /api/v1/uploads -> %1: %2"_s.arg(created.status)
-                 .arg(QString::fromUtf8(created.body)));
-    const QByteArray location
-        = QUrl::fromEncoded(created.headers.value("location")).path(QUrl::FullyEncoded).toUtf8();
-
     QFile in(source);
     if (!in.open(QIODevice::ReadOnly))
         fail(u"cannot read %1"_s.arg(source));
-    QByteArray chunk(chunkSize, Qt::Uninitialized);
-    for (qint64 offset = 0; offset < size;) {
-        if (deadline.hasExpired())
-            fail(u"timed out at offset %1 of %2"_s.arg(offset).arg(size));
-        const qint64 n = in.read(chunk.data(), chunk.size());
-        if (n <= 0)
-            fail(u"cannot read %1 at %2"_s.arg(source).arg(offset));
-        const HttpConnection::Answer patched = http.request(
-            "PATCH", location,
-            auth
-                + QList<QByteArray> { "Content-Type: application/offset+octet-stream",
-                                      "Upload-Offset: " + QByteArray::number(offset) },
-            QByteArrayView(chunk.constData(), n));
-        const qint64 next = patched.headers.value("upload-offset").toLongLong();
-        if (patched.status != 204 || next != offset + n)
-            fail(u"PATCH at %1 -> %2 (Upload-Offset %3): %4"_s.arg(offset)
-                     .arg(patched.status)
-                     .arg(next)
-                     .arg(QString::fromUtf8(patched.body)));
-        offset = next;
-    }
+    QElapsedTimer clock;
+    clock.start();
+    tusUpload(http, token, filename, in, size, chunkSize, deadline);
     const double uploadSecs = double(clock.nsecsElapsed()) / 1e9;
 
     // The server verifies, then moves the file into place: wait for it (bounded).
@@ -503,6 +362,9 @@ int main(int argc, char *argv[])
         return run(app);
     } catch (const Failure &f) {
         QTextStream(stderr) << "bench_upload: " << f.message << Qt::endl;
+        return 1;
+    } catch (const HttpConnection::Error &e) {
+        QTextStream(stderr) << "bench_upload: " << e.message << Qt::endl;
         return 1;
     }
 }
