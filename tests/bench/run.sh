@@ -136,6 +136,7 @@ fi
 
 # ------------------------------------------------------------------- push (issue 3) ----
 PUSH_RUNS=(); PUSH_MED=nan; PUSH_LAST="not run"
+PUSH_WS_RUNS=(); PUSH_WS_MED=nan; PUSH_WS_LAST="not run"
 if [ -z "${SKIP_PUSH:-}" ]; then
 log "push: 50 WebSocket clients x 50 demo tasks (100 x 10 ms), headway --concurrency 50, 3 runs"
 start_headway push --concurrency 50 || exit 1
@@ -146,9 +147,16 @@ for r in 1 2 3; do
   echo "   run $r: $out" >&2
   PUSH_RUNS+=("$(sed -nE 's/.*all_delivered_ms=([-0-9.]+).*/\1/p' <<< "$out" | tail -1)")
   PUSH_LAST=$out
+  # The same from another runtime, as a browser connects: Node's `ws` (issue 18).
+  out=$(timeout 60 node "$ROOT/tests/bench/bench_push_ws.mjs" --url "http://127.0.0.1:$HW_PORT" --token "$HW_TOKEN" \
+        --clients 50 --tasks 50 --steps 100 --delay-ms 10 --timeout 30 2>&1) || FAILED=1
+  echo "   run $r (node ws): $out" >&2
+  PUSH_WS_RUNS+=("$(sed -nE 's/.*all_delivered_ms=([-0-9.]+).*/\1/p' <<< "$out" | tail -1)")
+  PUSH_WS_LAST=$out
 done
 kill -TERM "$HW_PID"; wait "$HW_PID" 2>/dev/null
 PUSH_MED=$(printf '%s\n' "${PUSH_RUNS[@]}" | sort -n | sed -n 2p)
+PUSH_WS_MED=$(printf '%s\n' "${PUSH_WS_RUNS[@]}" | sort -n | sed -n 2p)
 fi
 
 # --------------------------------------------------------------- Socket.IO (issue 19) ----
@@ -267,13 +275,15 @@ echo "| headway GET /task-progress/ID (seed) | $S_RPS | $S_P50 | $S_P99 | $S_NON
 echo "| Flask polling, gunicorn -w 1: GET /task-progress/ID | $F_RPS | $F_P50 | $F_P99 | $F_NON | $F_ERR | x1 | $(percent "$F_RPS" "$T_RPS") | the peer |"
 echo "| trivial QHttpServer route, constant 60-byte JSON | $T_RPS | $T_P50 | $T_P99 | $T_NON | $T_ERR | $(ratio "$T_RPS" "$F_RPS") | 100% | the ceiling |"
 echo
-echo "### Push fan-out (bench_push: 50 WebSocket clients x 50 tasks x 100 steps @ 10 ms)"
+echo "### Push fan-out (50 WebSocket clients x 50 tasks x 100 steps @ 10 ms; bench_push in Qt, bench_push_ws.mjs in Node's ws, interleaved)"
 echo
-echo "| runs: all delivered ms | median | ideal | ratio | goal |"
-echo "|---|---|---|---|---|"
-echo "| ${PUSH_RUNS[*]} | $PUSH_MED | 1000 | $("$PY" -c "print('x%.3f' % (float('${PUSH_MED:-nan}')/1000))") | <= x1.1 |"
+echo "| client | runs: all delivered ms | median | ideal | ratio | goal |"
+echo "|---|---|---|---|---|---|"
+echo "| bench_push (QWebSocket) | ${PUSH_RUNS[*]} | $PUSH_MED | 1000 | $("$PY" -c "print('x%.3f' % (float('${PUSH_MED:-nan}')/1000))") | <= x1.1 |"
+echo "| bench_push_ws.mjs (Node ws) | ${PUSH_WS_RUNS[*]} | $PUSH_WS_MED | 1000 | $("$PY" -c "print('x%.3f' % (float('${PUSH_WS_MED:-nan}')/1000))") | <= x1.1 |"
 echo
-echo "last run: $PUSH_LAST"
+echo "last runs: $PUSH_LAST"
+echo "$PUSH_WS_LAST"
 echo
 echo "### Upload (bench_upload: tus over loopback vs cp and SHA-256 on the same machine; goal and server peak RSS growth)"
 echo

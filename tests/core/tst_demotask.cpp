@@ -18,6 +18,8 @@ class tst_DemoTask : public QObject
 private Q_SLOTS:
     void succeeds_data();
     void succeeds();
+    void followsASchedule_data();
+    void followsASchedule();
     void failsAtStep_data();
     void failsAtStep();
     void cancelIsPrompt();
@@ -54,6 +56,43 @@ void tst_DemoTask::succeeds()
     QCOMPARE(sample.percent, 100.0);
     if (steps > 0)
         QCOMPARE(sample.message, u"Step %1 of %1"_s.arg(steps));
+}
+
+void tst_DemoTask::followsASchedule_data()
+{
+    QTest::addColumn<int>("steps");
+    QTest::addColumn<int>("delayMs");
+    QTest::addColumn<int>("overshootMs");
+    QTest::newRow("exact sleeps") << 10 << 10 << 0;
+    QTest::newRow("each sleep 3 ms late") << 10 << 10 << 3;
+    QTest::newRow("each sleep later than a step") << 10 << 10 << 25;
+    QTest::newRow("slices of a long step, each late") << 3 << 95 << 4;
+}
+
+// A clock where every sleep wakes late: the steps still end at step x delay (the schedule
+// absorbs the overshoot), so the task lasts steps x delay plus one overshoot at most, never
+// the sum of every sleep's.
+void tst_DemoTask::followsASchedule()
+{
+    QFETCH(int, steps);
+    QFETCH(int, delayMs);
+    QFETCH(int, overshootMs);
+    qint64 nowNs = 0;
+    int sleeps = 0;
+    const DemoTask::Clock late { [&] { return nowNs; },
+                                 [&](qint64 ns) {
+                                     QVERIFY(ns > 0);
+                                     ++sleeps;
+                                     nowNs += ns + qint64(overshootMs) * 1'000'000;
+                                 } };
+    TaskContext context;
+    const TaskOutcome outcome = DemoTask(steps, delayMs, 0, late).run(context);
+    QVERIFY(outcome.ok);
+    QCOMPARE(context.processed(), steps);
+    const qint64 nominalNs = qint64(steps) * delayMs * 1'000'000;
+    QVERIFY2(nowNs >= nominalNs, qPrintable(QString::number(nowNs)));
+    QVERIFY2(nowNs <= nominalNs + qint64(overshootMs) * 1'000'000,
+             qPrintable(u"%1 ns after %2 sleeps"_s.arg(nowNs).arg(sleeps)));
 }
 
 void tst_DemoTask::failsAtStep_data()
