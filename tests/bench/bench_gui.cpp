@@ -227,6 +227,20 @@ int runHistory(int count, double budgetMs)
     return rows == count ? 0 : 1;
 }
 
+// Shows the window, lets it settle (first paint, style and fonts) and reports a second of its
+// idle stalls: the baseline to read the loaded figures against.
+void showIdle(MainWindow &window, StallProbe &probe, const char *phase, double budgetMs)
+{
+    window.setQuitConfirmation([](int) { return true; });
+    window.resize(1200, 800);
+    window.show();
+    spin(1000);
+    probe.start();
+    spin(1000);
+    probe.stop();
+    report(phase, probe.stalls(), budgetMs);
+}
+
 // Writes `bytes` of incompressible data (an upload the disk cannot shortcut).
 bool writeSource(const QString &path, qint64 bytes)
 {
@@ -266,15 +280,8 @@ int runServe(const QString &mode, int seconds, qint64 uploadMiB, double budgetMs
     bool ok = false;
     {
         MainWindow window(engine);
-        window.setQuitConfirmation([](int) { return true; });
-        window.resize(1200, 800);
-        window.show();
-        spin(1000); // first paint, style and fonts loaded
         StallProbe probe;
-        probe.start();
-        spin(1000);
-        probe.stop();
-        report("idle window + server", probe.stalls(), budgetMs);
+        showIdle(window, probe, "idle window + server", budgetMs);
 
         QEventLoop loop;
         QTimer::singleShot(600000, &loop, &QEventLoop::quit); // bounded
@@ -405,16 +412,8 @@ int main(int argc, char **argv)
     int succeeded = 0;
     {
         MainWindow window(engine);
-        window.setQuitConfirmation([](int) { return true; });
-        window.resize(1200, 800);
-        window.show();
-        spin(1000); // first paint, style and fonts loaded
-
         StallProbe probe;
-        probe.start();
-        spin(1000);
-        probe.stop();
-        report("idle window (baseline)", probe.stalls(), BudgetMs);
+        showIdle(window, probe, "idle window (baseline)", BudgetMs);
 
         TaskSpec spec;
         spec.type = u"demo"_s;
