@@ -33,8 +33,7 @@ public:
     bool isDirect() const;
 
     // f() on the engine's thread; nullopt (f never ran) once closed. For void f: true if it ran.
-    template <class F>
-    auto call(F &&f)
+    template<class F> auto call(F &&f)
     {
         using R = std::invoke_result_t<F &>;
         if constexpr (std::is_void_v<R>) {
@@ -46,8 +45,7 @@ public:
         }
     }
     // f() on the engine's thread, closed or not (setting up and tearing down the server).
-    template <class F>
-    auto callAlways(F &&f) -> std::invoke_result_t<F &>
+    template<class F> auto callAlways(F &&f) -> std::invoke_result_t<F &>
     {
         using R = std::invoke_result_t<F &>;
         if constexpr (std::is_void_v<R>) {

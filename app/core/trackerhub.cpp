@@ -2,6 +2,7 @@
 
 #include "tasksnapshot.h"
 #include "tasktracker.h"
+#include "tsanpostgate.h"
 
 #include <QCoreApplication>
 #include <QThread>
@@ -157,10 +158,14 @@ void TrackerHub::flushEntry(Entry &entry, qint64 nowMs)
 
 void TrackerHub::deliver(TaskTracker *tracker, const QList<TaskEvent> &events)
 {
+    // A tracker may live on another thread (the server's hub): its events arrive there.
+    static TsanPostGate gate;
     QPointer<TaskTracker> guard(tracker);
+    const auto posting = gate.post();
     QMetaObject::invokeMethod(
         tracker,
         [guard, events] {
+            gate.pass();
             if (guard)
                 guard->tasksChanged(events);
         },

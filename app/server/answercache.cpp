@@ -95,8 +95,7 @@ void AnswerCache::clear()
 void AnswerCache::dropTask(const QString &taskId)
 {
     for (HostEntries &hosts : m_hosts) {
-        m_size -= int(hosts.byTarget.removeIf([&taskId](const auto &it) {
-            return it.value().taskId == taskId;
-        }));
+        m_size -= int(hosts.byTarget.removeIf(
+            [&taskId](const auto &it) { return it.value().taskId == taskId; }));
     }
 }

@@ -49,9 +49,9 @@ UploadDriver::Options uploadOptions(const ServerOptions &options,
 
 HttpReply shuttingDown()
 {
-    return HttpReply::error(503, u"shutting_down"_s,
-                            QCoreApplication::translate("HeadwayServer",
-                                                        "Headway is shutting down."))
+    return HttpReply::error(
+               503, u"shutting_down"_s,
+               QCoreApplication::translate("HeadwayServer", "Headway is shutting down."))
         .withHeader("Retry-After", "5");
 }
 using Method = QHttpServerRequest::Method;
@@ -100,10 +100,9 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
       m_reports(m_call->callAlways([&engine] { return std::make_unique<ReportApi>(engine); })),
       m_engineIo(std::make_unique<EngineIoServer>(*m_policy)),
       // On its own thread the server checks cached answers against its hub, not the engine.
-      m_answers(m_options.answerCache
-                    ? std::make_unique<AnswerCache>(engine,
-                                                    m_call->isDirect() ? nullptr : m_hub.get())
-                    : nullptr),
+      m_answers(m_options.answerCache ? std::make_unique<AnswerCache>(
+                    engine, m_call->isDirect() ? nullptr : m_hub.get())
+                                      : nullptr),
       m_front(new HttpFrontend(this))
 {
     m_api->setReportApi(m_reports.get());
@@ -691,13 +690,12 @@ void HeadwayServer::acceptPushSocket(std::unique_ptr<QWebSocket> socket)
               dropAnswers(command.value(u"task_id"_s).toString());
               if (reply)
                   return *reply;
-              return QJsonObject {
-                  { u"ok"_s, false },
-                  { u"reply_to"_s, command.value(u"id"_s) },
-                  { u"error"_s,
-                    QJsonObject { { u"code"_s, u"shutting_down"_s },
-                                  { u"message"_s, tr("Headway is shutting down.") } } }
-              };
+              return QJsonObject { { u"ok"_s, false },
+                                   { u"reply_to"_s, command.value(u"id"_s) },
+                                   { u"error"_s,
+                                     QJsonObject {
+                                         { u"code"_s, u"shutting_down"_s },
+                                         { u"message"_s, tr("Headway is shutting down.") } } } };
           });
     client->setPingInterval(m_pingMs);
     addPushClient(client);

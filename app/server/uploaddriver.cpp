@@ -37,8 +37,7 @@ bool isSha256Hex(const QByteArray &hex)
 }
 } // namespace
 
-template <class F>
-auto UploadDriver::withEngine(F &&f) const
+template<class F> auto UploadDriver::withEngine(F &&f) const
 {
     return m_call->callAlways(std::forward<F>(f));
 }
@@ -169,28 +168,30 @@ void UploadDriver::restore()
 
     for (const std::shared_ptr<Upload> &upload : std::as_const(restored)) {
         Info &info = upload->info;
-        const bool keep = info.taskId.isEmpty() || withEngine([&] {
-            if (!m_engineAlive)
-                return true;
-            const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
-            // Only a user removes a task that has not succeeded (it must be finished first):
-            // take that as "drop it". A finished task is never brought back to life either.
-            if (!task || (task->state != TaskState::Interrupted && isFinished(task->state))) {
-                qCInfo(lcUploads, "Removing upload %s: its task is %s", qUtf8Printable(info.id),
-                       task ? qUtf8Printable(taskStateName(task->state)) : "gone");
-                return false;
-            }
-            // The byte count it will resume from, in every view (a progress-only update is
-            // allowed on an interrupted task).
-            ExternalUpdate update;
-            update.progress
-                = progress(*upload, 0,
-                           task->state == TaskState::Interrupted
-                               ? tr("Interrupted: resumes when the sender sends the rest")
-                               : tr("Waiting for data"));
-            m_engine.updateExternal(info.taskId, update);
-            return true;
-        });
+        const bool keep
+            = info.taskId.isEmpty() || withEngine([&] {
+                  if (!m_engineAlive)
+                      return true;
+                  const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
+                  // Only a user removes a task that has not succeeded (it must be finished first):
+                  // take that as "drop it". A finished task is never brought back to life either.
+                  if (!task || (task->state != TaskState::Interrupted && isFinished(task->state))) {
+                      qCInfo(lcUploads, "Removing upload %s: its task is %s",
+                             qUtf8Printable(info.id),
+                             task ? qUtf8Printable(taskStateName(task->state)) : "gone");
+                      return false;
+                  }
+                  // The byte count it will resume from, in every view (a progress-only update is
+                  // allowed on an interrupted task).
+                  ExternalUpdate update;
+                  update.progress
+                      = progress(*upload, 0,
+                                 task->state == TaskState::Interrupted
+                                     ? tr("Interrupted: resumes when the sender sends the rest")
+                                     : tr("Waiting for data"));
+                  m_engine.updateExternal(info.taskId, update);
+                  return true;
+              });
         if (!keep) {
             removeFiles(*upload);
             m_uploads.remove(info.id);
@@ -354,8 +355,7 @@ bool UploadDriver::taskGone(const Upload &upload) const
 {
     const QString taskId = upload.info.taskId;
     return !taskId.isEmpty()
-        && withEngine(
-            [this, &taskId] { return m_engineAlive && !m_engine.task(taskId); });
+        && withEngine([this, &taskId] { return m_engineAlive && !m_engine.task(taskId); });
 }
 
 // An interrupted task (a restored upload) goes back to running through a retry, which hands

@@ -174,8 +174,7 @@ private:
 
     // Runs f(engine) on the engine's thread and waits (always: uploads never deadlock, see
     // EngineCall::runOn); f is not called once the engine is gone.
-    template <class F>
-    auto withEngine(F &&f) const;
+    template<class F> auto withEngine(F &&f) const;
     // An update that changes only the progress: posted, not waited for.
     void postProgress(const QString &taskId, const TaskProgress &progress);
 

@@ -9,6 +9,9 @@
 #include <QHash>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+
+#include <latch>
 
 using namespace Qt::StringLiterals;
 
@@ -96,6 +99,48 @@ private Q_SLOTS:
         }
         deliver();
         QCOMPARE(store.batches.size(), 1); // never twice
+    }
+
+    // A tracker on another thread (the server's hub on its own thread): its events arrive on
+    // its thread, in order, and deliverStateNow() delivers this thread's trackers at once while
+    // leaving the other's to its own event loop (never called from here).
+    void trackerOnAnotherThread()
+    {
+        QThread thread;
+        Recorder local;
+        QList<QThread *> calledOn;
+        std::latch delivered(2);
+        struct Probe final : TaskTracker
+        {
+            QList<QThread *> *calledOn;
+            std::latch *delivered;
+            void tasksChanged(const TaskEvents &) override
+            {
+                calledOn->append(QThread::currentThread());
+                delivered->count_down();
+            }
+        };
+        auto *probe = new Probe;
+        probe->calledOn = &calledOn;
+        probe->delivered = &delivered;
+        probe->moveToThread(&thread);
+        thread.start();
+        m_hub->add(&local, 1, {});
+        m_hub->add(probe, 30, {});
+        m_hub->post(
+            { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
+        m_hub->deliverStateNow();
+        QCOMPARE(local.batches.size(), 1); // this thread's tracker: handled already
+        m_hub->post({ TaskEvent::Kind::StateChanged, snapshot(u"t"_s, TaskState::Running),
+                      TaskState::Queued });
+        m_hub->deliverStateNow();
+        delivered.wait(); // both batches reach the other thread, by its own loop
+        m_hub->remove(probe);
+        QMetaObject::invokeMethod(probe, &QObject::deleteLater);
+        thread.quit();
+        thread.wait();
+        QCOMPARE(calledOn, (QList<QThread *> { &thread, &thread }));
+        QCOMPARE(local.batches.size(), 2);
     }
 
     void progressAtEachTrackersRate()

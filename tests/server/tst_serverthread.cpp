@@ -93,10 +93,10 @@ private:
     }
     QString submitDemo(int steps, int delayMs)
     {
-        const QJsonObject spec { { u"type"_s, u"demo"_s },
-                                 { u"params"_s,
-                                   QJsonObject { { u"steps"_s, steps },
-                                                 { u"delay_ms"_s, delayMs } } } };
+        const QJsonObject spec {
+            { u"type"_s, u"demo"_s },
+            { u"params"_s, QJsonObject { { u"steps"_s, steps }, { u"delay_ms"_s, delayMs } } }
+        };
         const Answer a = call("POST", u"/api/v1/tasks"_s, QJsonDocument(spec).toJson());
         return a.status == 201 ? a.json.value(u"id"_s).toString() : QString();
     }
@@ -106,15 +106,15 @@ private:
     }
     QByteArray rawGet(const QString &path) const
     {
-        return "GET " + path.toLatin1() + " HTTP/1.1\r\nHost: 127.0.0.1:"
-            + QByteArray::number(m_server->port()) + "\r\nAuthorization: Bearer "
-            + m_server->token().toLatin1() + "\r\n\r\n";
+        return "GET " + path.toLatin1()
+            + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nAuthorization: Bearer " + m_server->token().toLatin1() + "\r\n\r\n";
     }
     QByteArray rawPost(const QString &path, const QByteArray &body) const
     {
-        return "POST " + path.toLatin1() + " HTTP/1.1\r\nHost: 127.0.0.1:"
-            + QByteArray::number(m_server->port()) + "\r\nAuthorization: Bearer "
-            + m_server->token().toLatin1()
+        return "POST " + path.toLatin1()
+            + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_server->port())
+            + "\r\nAuthorization: Bearer " + m_server->token().toLatin1()
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
