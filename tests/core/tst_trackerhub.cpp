@@ -11,7 +11,9 @@
 #include <QTest>
 #include <QThread>
 
+#include <atomic>
 #include <latch>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -102,8 +104,9 @@ private Q_SLOTS:
     }
 
     // A tracker on another thread (the server's hub on its own thread): its events arrive on
-    // its thread, in order, and deliverStateNow() delivers this thread's trackers at once while
-    // leaving the other's to its own event loop (never called from here).
+    // its thread, in order, after the trackers added before it on this thread (the store) have
+    // handled them; deliverStateNow() delivers this thread's trackers at once and leaves the
+    // other's to its own event loop (never called from here).
     void trackerOnAnotherThread()
     {
         QThread thread;
@@ -113,15 +116,24 @@ private Q_SLOTS:
         struct Probe final : TaskTracker
         {
             QList<QThread *> *calledOn;
+            const Recorder *local;
+            QList<qsizetype> *localBefore;
             std::latch *delivered;
+            std::atomic<int> count = 0;
             void tasksChanged(const TaskEvents &) override
             {
                 calledOn->append(QThread::currentThread());
+                // The batch reached the tracker added before it (the store) first.
+                localBefore->append(local->batches.size());
+                ++count;
                 delivered->count_down();
             }
         };
         auto *probe = new Probe;
+        QList<qsizetype> localBefore;
         probe->calledOn = &calledOn;
+        probe->local = &local;
+        probe->localBefore = &localBefore;
         probe->delivered = &delivered;
         probe->moveToThread(&thread);
         thread.start();
@@ -131,6 +143,8 @@ private Q_SLOTS:
             { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
         m_hub->deliverStateNow();
         QCOMPARE(local.batches.size(), 1); // this thread's tracker: handled already
+        while (probe->count < 1) // the other thread's, by its own loop (no event loop here)
+            std::this_thread::yield();
         m_hub->post({ TaskEvent::Kind::StateChanged, snapshot(u"t"_s, TaskState::Running),
                       TaskState::Queued });
         m_hub->deliverStateNow();
@@ -140,6 +154,7 @@ private Q_SLOTS:
         thread.quit();
         thread.wait();
         QCOMPARE(calledOn, (QList<QThread *> { &thread, &thread }));
+        QCOMPARE(localBefore, (QList<qsizetype> { 1, 2 }));
         QCOMPARE(local.batches.size(), 2);
     }
 
