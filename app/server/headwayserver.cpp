@@ -25,6 +25,7 @@
 #include "uploaddriver.h"
 #include "websocketclient.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHttpServerRequest>
@@ -200,11 +201,13 @@ UploadDriver *HeadwayServer::uploads() const
 HeadwayServer::~HeadwayServer()
 {
     // Answers already written reach their clients before the sockets go (at shutdown, the
-    // 503s of requests the engine no longer took included).
+    // 503s of requests the engine no longer took included); a client that does not read gets
+    // one second in all, not one each.
+    const QDeadlineTimer deadline(1000);
     for (QAbstractSocket *socket : findChildren<QAbstractSocket *>()) {
         socket->flush();
-        if (socket->bytesToWrite() > 0)
-            socket->waitForBytesWritten(1000);
+        if (socket->bytesToWrite() > 0 && !deadline.hasExpired())
+            socket->waitForBytesWritten(int(deadline.remainingTime()));
     }
     m_call->callAlways([this] {
         if (m_options.feed)

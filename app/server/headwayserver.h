@@ -66,6 +66,8 @@ struct ServerOptions
 // push, the tutorial's seed-compatible endpoints, the page's static files and the no-JS
 // page, all behind one front door that every request passes (Host, Origin, token or
 // session cookie, rate limit of failed attempts, security headers on every answer).
+// Runs on the thread it is built on: the engine's (tests, `headway screenshot`) or its own
+// (ServerThread, the app), reaching the engine through ServerOptions::engineCall then.
 class HeadwayServer final : public QObject
 {
     Q_OBJECT
