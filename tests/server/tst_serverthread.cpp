@@ -2,6 +2,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/tasktyperegistry.h"
 #include "app/server/headwayserver.h"
+#include "app/server/reporttasktype.h"
 #include "app/server/serverthread.h"
 #include "app/server/uploadtasktype.h"
 #include "serverclient.h"
@@ -144,6 +145,7 @@ private Q_SLOTS:
         m_registry = std::make_unique<TaskTypeRegistry>();
         registerBuiltinTaskTypes(*m_registry);
         registerUploadTaskType(*m_registry);
+        registerReportTaskType(*m_registry);
         EngineOptions options;
         options.concurrency = 2;
         options.dataDir = m_dir->path();
@@ -270,6 +272,33 @@ private Q_SLOTS:
         QFile file(QDir(m_dir->path()).filePath(u"uploads/up.txt"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), data);
+    }
+
+    // A reported task: its driver (ReportApi) lives on the engine's thread, its report token
+    // is checked there, and its lease timer runs there.
+    void reportedTask()
+    {
+        const QJsonObject spec { { u"type"_s, u"external"_s }, { u"title"_s, u"Backup"_s } };
+        const Answer created = call("POST", u"/api/v1/tasks"_s, QJsonDocument(spec).toJson());
+        QCOMPARE(created.status, 201);
+        const QString id = created.json.value(u"id"_s).toString();
+        const QByteArray token = created.json.value(u"report_token"_s).toString().toLatin1();
+        QVERIFY(!token.isEmpty());
+        const QList<std::pair<QByteArray, QByteArray>> reporter { { "Authorization",
+                                                                    "Bearer " + token } };
+        Answer a
+            = call("POST", u"/api/v1/tasks/"_s + id + u"/report"_s, R"({"percent": 40})", reporter);
+        QCOMPARE(a.status, 204); // taken
+        QCOMPARE(m_engine->task(id)->progress.percent, 40.0);
+        a = call("POST", u"/api/v1/tasks/"_s + id + u"/finish"_s, R"({"state": "succeeded"})",
+                 reporter);
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.json.value(u"state"_s).toString(), u"succeeded"_s);
+        QCOMPARE(stateOf(id), u"succeeded"_s);
+        // The report token opens nothing else.
+        QNetworkRequest request(url(u"/api/v1/tasks"_s));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        QCOMPARE(ServerClient::finish(m_nam->get(request), 20000).status, 401);
     }
 
     // The proof the server does not need the main thread for the hot path: the main thread
