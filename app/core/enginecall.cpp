@@ -89,7 +89,7 @@ bool EngineCall::run(const std::function<void()> &f, bool always)
     state.drainPosted = true;
     lock.unlock();
     if (post)
-        schedule(job);
+        schedule();
     lock.lock();
     state.changed.wait(lock, [&] {
         return job->status == Job::Status::Done || job->status == Job::Status::Dropped
@@ -122,10 +122,10 @@ void EngineCall::post(std::function<void()> f)
     state.drainPosted = true;
     lock.unlock();
     if (post)
-        schedule(job);
+        schedule();
 }
 
-void EngineCall::schedule(const std::shared_ptr<Job> &)
+void EngineCall::schedule()
 {
     // One posted drain runs every job queued until it starts; the state outlives this object
     // for a drain that runs late.

@@ -76,7 +76,7 @@ private:
     struct Job;
     // False when the call was not run (closed).
     bool run(const std::function<void()> &f, bool always);
-    void schedule(const std::shared_ptr<Job> &job);
+    void schedule(); // posts a drain of the queue to the engine's thread
 
     QPointer<QObject> m_engine;
     QThread *m_engineThread;
