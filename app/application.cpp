@@ -15,6 +15,7 @@
 #include "app/server/guardedtcpserver.h"
 #include "app/server/headwayserver.h"
 #include "app/server/reporttasktype.h"
+#include "app/server/serverthread.h"
 #include "app/server/uploadtasktype.h"
 
 #ifdef HEADWAY_HAVE_UI
@@ -342,8 +343,10 @@ int Application::run(int argc, char *argv[])
     serverOptions.dataDir = dataDir;
     serverOptions.rotateToken = parser.isSet(rotateOption);
     serverOptions.uploadExpiry = uploadExpiry;
-    auto server = std::make_unique<HeadwayServer>(engine, serverOptions);
-    if (!server->listen(&error)) {
+    // On a thread of its own: the window's frames never wait for a request (README,
+    // Architecture).
+    auto server = std::make_unique<ServerThread>(engine, serverOptions);
+    if (!server->start(&error)) {
         if (portFromUser || !gui) {
             printError(error);
             return 1;
@@ -351,17 +354,20 @@ int Application::run(int argc, char *argv[])
         // The window still works when the default port is taken: serve on any free port.
         serverOptions.port = 0;
         server.reset(); // one server (and upload manager) per data dir at a time
-        server = std::make_unique<HeadwayServer>(engine, serverOptions);
-        if (!server->listen(&error)) {
+        server = std::make_unique<ServerThread>(engine, serverOptions);
+        if (!server->start(&error)) {
             printError(error);
             return 1;
         }
     }
-    server->setWorkersProvider([&celery] {
-        QJsonArray list;
-        for (const CeleryWorker &w : celery.workers())
-            list.append(w.toJson());
-        return list;
+    // Called by GET /api/v1/workers, which runs on the engine's (this) thread like Celery.
+    server->withServer([&celery](HeadwayServer &s) {
+        s.setWorkersProvider([&celery] {
+            QJsonArray list;
+            for (const CeleryWorker &w : celery.workers())
+                list.append(w.toJson());
+            return list;
+        });
     });
     QTextStream(stdout) << tr("Headway is serving at %1").arg(server->pageUrl().toString())
                         << Qt::endl;
@@ -397,6 +403,7 @@ int Application::run(int argc, char *argv[])
 
     const int rc = app->exec();
     InstanceFile::removeOwn(dataDir);
+    server->stop(); // before the engine ends: requests still waiting for it get 503
     // Running tasks become interrupted and the store writes that before the process ends.
     engine.shutdown();
     store.close();

@@ -2,6 +2,7 @@
 
 #include "tasksnapshot.h"
 #include "tasktracker.h"
+#include "tsanpostgate.h"
 
 #include <QCoreApplication>
 #include <QThread>
@@ -31,7 +32,7 @@ void TrackerHub::add(TaskTracker *tracker, int maxUpdatesPerSecond,
     connect(tracker, &QObject::destroyed, this, [this, tracker] { remove(tracker); });
     Q_EMIT intervalChanged(fastestIntervalMs());
     if (!existing.isEmpty())
-        deliver(tracker, existing);
+        send(tracker, existing);
 }
 
 void TrackerHub::remove(TaskTracker *tracker)
@@ -76,7 +77,7 @@ void TrackerHub::flushState()
     const QList<TaskEvent> batch = std::exchange(m_pending, {});
     for (const Entry *e : std::as_const(m_entries)) {
         if (e->tracker)
-            deliver(e->tracker, batch);
+            send(e->tracker, batch);
     }
 }
 
@@ -87,6 +88,9 @@ void TrackerHub::deliverStateNow()
         if (e->tracker && e->tracker->thread() == QThread::currentThread())
             QCoreApplication::sendPostedEvents(e->tracker, QEvent::MetaCall);
     }
+    // ...then relays the batch to the trackers on other threads (send()), which handle it
+    // on their own thread, later.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
 }
 
 void TrackerHub::markDirty(const QString &id)
@@ -152,15 +156,41 @@ void TrackerHub::flushEntry(Entry &entry, qint64 nowMs)
     if (outputDue)
         entry.lastOutputMs = nowMs;
     if (!events.isEmpty())
-        deliver(entry.tracker, events);
+        send(entry.tracker, events);
+}
+
+void TrackerHub::send(TaskTracker *tracker, const QList<TaskEvent> &events)
+{
+    if (tracker->thread() != thread()) {
+        // A tracker on another thread (the server's hub on its own thread) gets a batch after
+        // the trackers of this thread given it before have handled it: the store commits a
+        // transition before any client is told of it (tests/faults). This thread's posted
+        // calls run in order, so the batch is relayed through its queue first.
+        QMetaObject::invokeMethod(
+            this,
+            [this, tracker, events] {
+                const bool registered
+                    = std::any_of(m_entries.cbegin(), m_entries.cend(),
+                                  [tracker](const Entry *e) { return e->tracker == tracker; });
+                if (registered)
+                    deliver(tracker, events);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    deliver(tracker, events);
 }
 
 void TrackerHub::deliver(TaskTracker *tracker, const QList<TaskEvent> &events)
 {
+    // The tracker's own thread runs the call: its events arrive there.
+    static TsanPostGate gate;
     QPointer<TaskTracker> guard(tracker);
+    const auto posting = gate.post();
     QMetaObject::invokeMethod(
         tracker,
         [guard, events] {
+            gate.pass();
             if (guard)
                 guard->tasksChanged(events);
         },

@@ -79,6 +79,8 @@ private:
 
     void scheduleFlush();
     void flushEntry(Entry &entry, qint64 nowMs);
+    // deliver(), in order behind this thread's trackers for a tracker on another thread.
+    void send(TaskTracker *tracker, const QList<TaskEvent> &events);
 
     Lookup m_lookup;
     QList<Entry *> m_entries;

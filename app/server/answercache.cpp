@@ -1,10 +1,14 @@
 #include "answercache.h"
 
 #include "app/core/taskengine.h"
+#include "synchub.h"
 
 #include <algorithm>
 
-AnswerCache::AnswerCache(const TaskEngine &engine) : m_engine(engine) { }
+AnswerCache::AnswerCache(const TaskEngine &engine, const SyncHub *mirror)
+    : m_engine(engine), m_mirror(mirror)
+{
+}
 
 bool AnswerCache::isPlainTarget(QByteArrayView target)
 {
@@ -40,7 +44,9 @@ bool AnswerCache::sameAnswer(const TaskSnapshot &a, const TaskSnapshot &b)
 void AnswerCache::store(QByteArrayView host, QByteArrayView target, const QString &taskId,
                         const QByteArray &response)
 {
-    const std::optional<TaskSnapshot> task = m_engine.task(taskId);
+    const TaskSnapshot *mirrored = m_mirror ? m_mirror->snapshot(taskId) : nullptr;
+    const std::optional<TaskSnapshot> task
+        = m_mirror ? (mirrored ? std::optional(*mirrored) : std::nullopt) : m_engine.task(taskId);
     if (!task || !isPlainTarget(target))
         return;
     if (m_size >= MaxEntries)
@@ -64,9 +70,15 @@ const QByteArray *AnswerCache::find(QByteArrayView host, QByteArrayView target)
         const auto it = hosts.byTarget.find(QByteArray::fromRawData(target.data(), target.size()));
         if (it == hosts.byTarget.end())
             return nullptr;
-        const std::optional<TaskSnapshot> live = m_engine.task(it->taskId);
-        if (live && sameAnswer(*live, it->snapshot))
-            return &it->response;
+        if (m_mirror) {
+            const TaskSnapshot *mirrored = m_mirror->snapshot(it->taskId);
+            if (mirrored && sameAnswer(*mirrored, it->snapshot))
+                return &it->response;
+        } else {
+            const std::optional<TaskSnapshot> live = m_engine.task(it->taskId);
+            if (live && sameAnswer(*live, it->snapshot))
+                return &it->response;
+        }
         hosts.byTarget.erase(it);
         --m_size;
         return nullptr;
@@ -78,4 +90,12 @@ void AnswerCache::clear()
 {
     m_hosts.clear();
     m_size = 0;
+}
+
+void AnswerCache::dropTask(const QString &taskId)
+{
+    for (HostEntries &hosts : m_hosts) {
+        m_size -= int(hosts.byTarget.removeIf(
+            [&taskId](const auto &it) { return it.value().taskId == taskId; }));
+    }
 }

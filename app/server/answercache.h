@@ -9,6 +9,7 @@
 
 #include <vector>
 
+class SyncHub;
 class TaskEngine;
 
 // Serialized answers of the hot polling routes (RouteRules::cachedPerTask: GET
@@ -18,10 +19,18 @@ class TaskEngine;
 // request target exactly as sent. An entry holds the task's snapshot it was made from and is
 // served only while the engine's live snapshot of that task is still equal to it, so no answer
 // outlives a change of its task, not even by one tick (the sync hub hears of changes later).
+//
+// With the server on its own thread the engine is not read per request: an entry then holds
+// the server's mirror of the task (the SyncHub's snapshot when it was stored, never older than
+// the answer) and is served while the mirror still holds it, so an answer lives at most until
+// the hub hears of the task's next change (a tick, 1/30 s). Whatever the server itself changes
+// (a command, a submit, a report, an upload) drops the answers first (dropTask, clear): the
+// next poll reads the engine, so a client always reads its own writes.
 class AnswerCache final
 {
 public:
-    explicit AnswerCache(const TaskEngine &engine);
+    // mirror: validate against the SyncHub (the server's thread) instead of the engine.
+    explicit AnswerCache(const TaskEngine &engine, const SyncHub *mirror = nullptr);
 
     // The normal path answered `target` on `host` with `response`, made from task `taskId`
     // as the engine holds it now.
@@ -30,6 +39,7 @@ public:
     // The stored answer when its task is unchanged; null otherwise (the entry is dropped).
     const QByteArray *find(QByteArrayView host, QByteArrayView target);
     void clear();
+    void dropTask(const QString &taskId);
     int size() const { return m_size; }
 
     // Targets the cache takes: a path of letters, digits, '-', '_' and '/', no "//", no
@@ -55,6 +65,7 @@ private:
     };
 
     const TaskEngine &m_engine;
+    const SyncHub *m_mirror;
     std::vector<HostEntries> m_hosts; // a handful: localhost, 127.0.0.1, [::1] with the port
     int m_size = 0;
 };

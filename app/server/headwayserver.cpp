@@ -1,6 +1,7 @@
 #include "headwayserver.h"
 
 #include "answercache.h"
+#include "app/core/enginecall.h"
 #include "app/core/privatedir.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksource.h"
@@ -24,6 +25,7 @@
 #include "uploaddriver.h"
 #include "websocketclient.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHttpServerRequest>
@@ -37,11 +39,21 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-UploadDriver::Options uploadOptions(const ServerOptions &options)
+UploadDriver::Options uploadOptions(const ServerOptions &options,
+                                    const std::shared_ptr<EngineCall> &call)
 {
     UploadDriver::Options upload;
     upload.expiry = options.uploadExpiry;
+    upload.engineCall = call;
     return upload;
+}
+
+HttpReply shuttingDown()
+{
+    return HttpReply::error(
+               503, u"shutting_down"_s,
+               QCoreApplication::translate("HeadwayServer", "Headway is shutting down."))
+        .withHeader("Retry-After", "5");
 }
 using Method = QHttpServerRequest::Method;
 
@@ -74,6 +86,7 @@ HttpReply unauthorized(const RouteRules &rules, const QString &message)
 
 HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject *parent)
     : QObject(parent), m_engine(engine), m_options(std::move(options)),
+      m_call(m_options.engineCall ? m_options.engineCall : std::make_shared<EngineCall>(&engine)),
       m_policy(std::make_unique<SecurityPolicy>()), m_hub(std::make_unique<SyncHub>()),
       m_router(std::make_unique<Router>()), m_api(std::make_unique<TaskApi>(engine, *m_hub)),
       m_seed(std::make_unique<SeedApi>(engine)),
@@ -82,22 +95,29 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
       m_uploads(m_options.dataDir.isEmpty()
                     ? nullptr
                     : std::make_unique<UploadDriver>(engine, m_options.dataDir,
-                                                     uploadOptions(m_options))),
+                                                     uploadOptions(m_options, m_call))),
       m_uploadApi(std::make_unique<UploadApi>(m_uploads.get())),
-      m_reports(std::make_unique<ReportApi>(engine)),
+      // The engine calls it as the "report" tasks' driver and its lease timers run there.
+      m_reports(m_call->callAlways([&engine] { return std::make_unique<ReportApi>(engine); })),
       m_engineIo(std::make_unique<EngineIoServer>(*m_policy)),
-      m_answers(m_options.answerCache ? std::make_unique<AnswerCache>(engine) : nullptr),
+      // On its own thread the server checks cached answers against its hub, not the engine.
+      m_answers(m_options.answerCache ? std::make_unique<AnswerCache>(
+                    engine, m_call->isDirect() ? nullptr : m_hub.get())
+                                      : nullptr),
       m_front(new HttpFrontend(this))
 {
     m_api->setReportApi(m_reports.get());
     m_policy->setAllowedHosts(m_options.allowedHosts);
     m_policy->setListenAddress(m_options.address);
     // Progress 30 times a second, a command's output (what the feeds summarize) once.
-    if (m_options.feed)
-        m_options.feed->addTracker(m_hub.get(), 30, 1);
-    else
-        m_engine.addTracker(m_hub.get(), 30, true, 1);
-    m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
+    // The hub stays on this thread: the engine's events come to it queued.
+    m_call->callAlways([this] {
+        if (m_options.feed)
+            m_options.feed->addTracker(m_hub.get(), 30, 1);
+        else
+            m_engine.addTracker(m_hub.get(), 30, true, 1);
+        m_engineAlive = &m_engine; // the server may outlive the engine at shutdown
+    });
 
     m_front->setHandler([this](const QHttpServerRequest &request, QTcpSocket *socket) {
         return handleRequest(request, socket);
@@ -106,6 +126,8 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
             &HeadwayServer::acceptWebSockets);
 
     // Routes. The OpenAPI test holds this table against resources/openapi.json.
+    RouteRules pageRules = RouteRules::page();
+    pageRules.engineThread = true; // the no-JS page lists the engine's tasks
     m_router->add(
         Method::Get, u"/"_s,
         [this](RequestContext &c) {
@@ -113,7 +135,7 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                 return staticFile(u"/index.html"_s);
             return m_plain->render(c);
         },
-        RouteRules::page());
+        pageRules);
     m_router->add(Method::Get, u"/api/openapi.json"_s, [](RequestContext &) {
         QFile file(u":/headway/server/openapi.json"_s);
         if (!file.open(QIODevice::ReadOnly))
@@ -150,14 +172,19 @@ HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject 
                           { u"expires_in"_s, qint64(LoginLinks::Lifetime.count()) } },
             201);
     });
+    // These APIs' handlers read and change the engine: each runs on its thread, whole.
+    const qsizetype engineRoutes = m_router->routes().size();
     m_api->addRoutes(*m_router);
     m_seed->addRoutes(*m_router);
     m_plain->addRoutes(*m_router);
-    m_uploadApi->addRoutes(*m_router);
     m_reports->addRoutes(*m_router);
+    m_router->runOnEngineThread(engineRoutes);
+    m_uploadApi->addRoutes(*m_router);
     m_engineIo->addRoutes(*m_router);
     m_engineIo->setSessionHandler([this](EngineIoSession *session) {
-        new SocketIoBinding(new SocketIoConnection(session), m_engine, *m_hub, *m_api, *m_seed);
+        auto *binding = new SocketIoBinding(new SocketIoConnection(session), m_engine, *m_call,
+                                            *m_hub, *m_api, *m_seed);
+        connect(binding, &SocketIoBinding::changedTasks, this, [this] { dropAnswers(); });
     });
 }
 
@@ -173,10 +200,23 @@ UploadDriver *HeadwayServer::uploads() const
 
 HeadwayServer::~HeadwayServer()
 {
-    if (m_options.feed)
-        m_options.feed->removeTracker(m_hub.get());
-    else if (m_engineAlive)
-        m_engine.removeTracker(m_hub.get());
+    // Answers already written reach their clients before the sockets go (at shutdown, the
+    // 503s of requests the engine no longer took included); a client that does not read gets
+    // one second in all, not one each.
+    const QDeadlineTimer deadline(1000);
+    for (QAbstractSocket *socket : findChildren<QAbstractSocket *>()) {
+        socket->flush();
+        if (socket->bytesToWrite() > 0 && !deadline.hasExpired())
+            socket->waitForBytesWritten(int(deadline.remainingTime()));
+    }
+    m_call->callAlways([this] {
+        if (m_options.feed)
+            m_options.feed->removeTracker(m_hub.get());
+        else if (m_engineAlive)
+            m_engine.removeTracker(m_hub.get());
+        m_api->setReportApi(nullptr);
+        m_reports.reset(); // on the thread of its lease timers
+    });
     for (const QPointer<PushClient> &client : std::as_const(m_pushClients))
         delete client.data();
 }
@@ -264,8 +304,8 @@ bool HeadwayServer::listen(QString *errorMessage)
         return m_policy->isOwner(credentials)
             || (credentials.kind == SecurityPolicy::Credentials::Kind::Bearer
                 && rules.access == RouteRules::Access::TokenOrReportToken
-                && m_reports->acceptsToken(QString::fromLatin1(head.path),
-                                           credentials.value.toByteArray()));
+                && reportTokenAccepted(QString::fromLatin1(head.path),
+                                       credentials.value.toByteArray()));
     };
     if (m_answers) {
         guard.answer = [this](const HttpHeadScanner::Head &head, QByteArray *response) {
@@ -460,7 +500,7 @@ HttpReply HeadwayServer::frontDoor(RequestContext &context, bool upgrade)
         // A report token opens its own task's /report and /finish, nothing else.
         const bool reporter = credentials.kind == SecurityPolicy::Credentials::Kind::Bearer
             && rules.access == RouteRules::Access::TokenOrReportToken
-            && m_reports->acceptsToken(context.path, token);
+            && reportTokenAccepted(context.path, token);
         if (!reporter && !m_policy->isOwner(credentials))
             return wrongToken(tr("The token is wrong."));
         break;
@@ -523,7 +563,26 @@ std::unique_ptr<BodySink> HeadwayServer::openStream(const HttpHeadScanner::Head 
         match.args.value(u"id"_s),
         [&head](QByteArrayView name) { return head.field(name).value_or(QByteArray()); },
         head.contentLength,
-        [this, host](const HttpReply &reply) { return serializeReply(reply, host); }, refusal);
+        [this, host](const HttpReply &reply) {
+            dropAnswers(); // the upload's task changed (its end above all): no stale answer
+            return serializeReply(reply, host);
+        },
+        refusal);
+}
+
+bool HeadwayServer::reportTokenAccepted(const QString &path, const QByteArray &token) const
+{
+    return m_call->call([&] { return m_reports->acceptsToken(path, token); }).value_or(false);
+}
+
+void HeadwayServer::dropAnswers(const QString &taskId)
+{
+    if (!m_answers)
+        return;
+    if (taskId.isEmpty())
+        m_answers->clear();
+    else
+        m_answers->dropTask(taskId);
 }
 
 HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
@@ -539,7 +598,21 @@ HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
     }
     if (match.route) {
         context.args = match.args;
-        return match.route->handler(context);
+        const bool changes = method != Method::Get && method != Method::Head;
+        if (!match.route->rules.engineThread) {
+            if (changes)
+                dropAnswers();
+            return match.route->handler(context);
+        }
+        // The whole handler on the engine's thread, this thread waiting: it reads the request
+        // and the hub meanwhile, nothing runs here.
+        const Router::Handler &handler = match.route->handler;
+        std::optional<HttpReply> reply = m_call->call([&] { return handler(context); });
+        if (!reply)
+            return shuttingDown();
+        if (changes) // a command: the next poll of its task reads the engine
+            dropAnswers(context.args.value(u"id"_s));
+        return std::move(*reply);
     }
     if (!match.allowed.isEmpty()) {
         QByteArrayList allowed;
@@ -615,7 +688,17 @@ void HeadwayServer::acceptPushSocket(std::unique_ptr<QWebSocket> socket)
 {
     auto *client
         = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
-              return m_api->command(command);
+              std::optional<QJsonObject> reply
+                  = m_call->call([&] { return m_api->command(command); });
+              dropAnswers(command.value(u"task_id"_s).toString());
+              if (reply)
+                  return *reply;
+              return QJsonObject { { u"ok"_s, false },
+                                   { u"reply_to"_s, command.value(u"id"_s) },
+                                   { u"error"_s,
+                                     QJsonObject {
+                                         { u"code"_s, u"shutting_down"_s },
+                                         { u"message"_s, tr("Headway is shutting down.") } } } };
           });
     client->setPingInterval(m_pingMs);
     addPushClient(client);

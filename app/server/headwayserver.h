@@ -22,6 +22,7 @@ class AnswerCache;
 class BodySink;
 class AuthRateLimiter;
 class TaskSource;
+class EngineCall;
 class EngineIoServer;
 class HttpFrontend;
 class PlainPage;
@@ -56,12 +57,17 @@ struct ServerOptions
     // What the change feeds (sync, WebSocket, SSE, Socket.IO) show; null: the engine's tasks.
     // `headway screenshot` shows a scenario's tasks (a StaticTaskSource) on the page this way.
     TaskSource *feed = nullptr;
+    // How the server reaches the engine when it runs on a thread of its own (ServerThread
+    // gives it); null: the engine is on the server's thread, calls are direct.
+    std::shared_ptr<EngineCall> engineCall;
 };
 
 // The local HTTP server: the REST API, incremental sync, WebSocket and Server-Sent Events
 // push, the tutorial's seed-compatible endpoints, the page's static files and the no-JS
 // page, all behind one front door that every request passes (Host, Origin, token or
 // session cookie, rate limit of failed attempts, security headers on every answer).
+// Runs on the thread it is built on: the engine's (tests, `headway screenshot`) or its own
+// (ServerThread, the app), reaching the engine through ServerOptions::engineCall then.
 class HeadwayServer final : public QObject
 {
     Q_OBJECT
@@ -120,6 +126,10 @@ private:
     void acceptWebSockets();
     void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);
+    // A report token that opens this path's /report or /finish (ReportApi, engine's thread).
+    bool reportTokenAccepted(const QString &path, const QByteArray &token) const;
+    // The server changed something: answers that may show the old state go (AnswerCache).
+    void dropAnswers(const QString &taskId = {});
 
     bool loadToken(QString *errorMessage);
     bool isRateLimited(const QHostAddress &address) const;
@@ -128,6 +138,7 @@ private:
     TaskEngine &m_engine;
     QPointer<TaskEngine> m_engineAlive;
     ServerOptions m_options;
+    std::shared_ptr<EngineCall> m_call;
     std::unique_ptr<SecurityPolicy> m_policy;
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<Router> m_router;
@@ -137,7 +148,7 @@ private:
     std::unique_ptr<AuthRateLimiter> m_limiter;
     std::unique_ptr<UploadDriver> m_uploads;
     std::unique_ptr<UploadApi> m_uploadApi;
-    std::unique_ptr<ReportApi> m_reports;
+    std::unique_ptr<ReportApi> m_reports; // lives on the engine's thread (its driver)
     LoginLinks m_loginLinks;
     std::unique_ptr<EngineIoServer> m_engineIo;
     std::unique_ptr<AnswerCache> m_answers; // null when ServerOptions::answerCache is off

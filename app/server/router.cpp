@@ -29,6 +29,12 @@ void Router::addWebSocket(const QString &pattern, Handler handler, Handler upgra
                             std::move(upgrade), std::move(accept) });
 }
 
+void Router::runOnEngineThread(qsizetype from)
+{
+    for (qsizetype i = from; i < m_routes.size(); ++i)
+        m_routes[i].rules.engineThread = true;
+}
+
 RouteRules Router::rules(Method method, const QString &path) const
 {
     const QStringList segments = splitPath(path);

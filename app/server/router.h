@@ -59,6 +59,8 @@ public:
     RouteRules rules(QByteArrayView method, QByteArrayView path) const;
     static std::optional<Method> methodFromName(QByteArrayView name);
     const QList<Route> &routes() const { return m_routes; }
+    // Marks the routes added since the table had `from` routes RouteRules::engineThread.
+    void runOnEngineThread(qsizetype from);
 
     static QByteArray methodName(Method method); // "GET"
 

@@ -34,6 +34,10 @@ struct RouteRules
     // the route's sink (a tus PATCH into the partial file, UploadApi::openStream) instead of
     // QHttpServer buffering it; bodyLimit then bounds only the requests it leaves to Qt.
     bool streamedBody = false;
+    // The handler reads or changes the engine: with the server on its own thread the whole
+    // handler runs on the engine's thread, in one call (EngineCall), the server's thread
+    // waiting meanwhile (Router::runOnEngineThread marks an API's routes).
+    bool engineThread = false;
 
     static RouteRules page()
     {

@@ -1,5 +1,6 @@
 #include "socketiobinding.h"
 
+#include "app/core/enginecall.h"
 #include "app/core/taskengine.h"
 #include "seedapi.h"
 #include "socketioconnection.h"
@@ -8,10 +9,10 @@
 
 using namespace Qt::StringLiterals;
 
-SocketIoBinding::SocketIoBinding(SocketIoConnection *connection, TaskEngine &engine, SyncHub &hub,
-                                 TaskApi &api, const SeedApi &seed)
-    : QObject(connection), m_connection(connection), m_engine(engine), m_hub(hub), m_api(api),
-      m_seed(seed), m_sentRid(hub.rid())
+SocketIoBinding::SocketIoBinding(SocketIoConnection *connection, TaskEngine &engine,
+                                 EngineCall &call, SyncHub &hub, TaskApi &api, const SeedApi &seed)
+    : QObject(connection), m_connection(connection), m_engine(engine), m_call(call), m_hub(hub),
+      m_api(api), m_seed(seed), m_sentRid(hub.rid())
 {
     connect(connection, &SocketIoConnection::eventReceived, this, &SocketIoBinding::onEvent);
     connect(connection, &SocketIoConnection::drained, this, &SocketIoBinding::pump);
@@ -25,6 +26,11 @@ void SocketIoBinding::fail(qint64 ackId, const QString &code, const QString &mes
         { QJsonObject {
             { u"ok"_s, false },
             { u"error"_s, QJsonObject { { u"code"_s, code }, { u"message"_s, message } } } } });
+}
+
+void SocketIoBinding::failShuttingDown(qint64 ackId)
+{
+    fail(ackId, u"shutting_down"_s, tr("Headway is shutting down."));
 }
 
 void SocketIoBinding::onEvent(const QString &name, const QJsonArray &args, qint64 ackId)
@@ -48,7 +54,14 @@ void SocketIoBinding::startTask(const QJsonValue &spec, qint64 ackId)
     QJsonObject task;
     if (spec.isUndefined() || spec.isNull()) {
         // The tutorial's page emits start_task with nothing: its demo task.
-        const Result<TaskSnapshot> result = m_engine.submit(m_seed.demoTask());
+        const std::optional<Result<TaskSnapshot>> submitted
+            = m_call.call([this] { return m_engine.submit(m_seed.demoTask()); });
+        if (!submitted) {
+            failShuttingDown(ackId);
+            return;
+        }
+        Q_EMIT changedTasks();
+        const Result<TaskSnapshot> &result = *submitted;
         if (!result) {
             fail(ackId, result.error().code, result.error().message);
             return;
@@ -58,7 +71,14 @@ void SocketIoBinding::startTask(const QJsonValue &spec, qint64 ackId)
         QJsonObject command = spec.toObject();
         command.insert(u"command"_s, u"start"_s);
         command.remove(u"id"_s);
-        const QJsonObject reply = m_api.command(command);
+        const std::optional<QJsonObject> answer
+            = m_call.call([this, &command] { return m_api.command(command); });
+        if (!answer) {
+            failShuttingDown(ackId);
+            return;
+        }
+        Q_EMIT changedTasks();
+        const QJsonObject &reply = *answer;
         if (!reply.value(u"ok"_s).toBool()) {
             m_connection->acknowledge(
                 ackId,
@@ -88,14 +108,30 @@ void SocketIoBinding::subscribe(const QJsonValue &what, bool follow, qint64 ackI
              tr("Name the tasks: {\"ids\": [\"…\"]} or {\"all\": true}."));
         return;
     }
-    QJsonArray tasks;
+    // Where the tasks stand now, read in one call on the engine's thread.
+    const std::optional<QJsonArray> current = m_call.call([&] {
+        QJsonArray tasks;
+        if (all && follow) {
+            for (const TaskSnapshot &task : m_engine.tasks())
+                tasks.append(task.toJson(TaskSnapshot::Output::Summary));
+        }
+        if (follow) {
+            for (const QJsonValue &value : ids.toArray()) {
+                if (const auto task = m_engine.task(value.toString()))
+                    tasks.append(task->toJson(TaskSnapshot::Output::Summary));
+            }
+        }
+        return tasks;
+    });
+    if (!current) {
+        failShuttingDown(ackId);
+        return;
+    }
+    const QJsonArray &tasks = *current;
     if (all) {
         m_all = follow;
         if (!follow)
             m_followed.clear();
-        else
-            for (const TaskSnapshot &task : m_engine.tasks())
-                tasks.append(task.toJson(TaskSnapshot::Output::Summary));
     }
     for (const QJsonValue &value : ids.toArray()) {
         const QString id = value.toString();
@@ -104,8 +140,6 @@ void SocketIoBinding::subscribe(const QJsonValue &what, bool follow, qint64 ackI
             continue;
         }
         m_followed[id].rich = true;
-        if (const auto task = m_engine.task(id))
-            tasks.append(task->toJson(TaskSnapshot::Output::Summary));
     }
     QJsonObject reply { { u"ok"_s, true } };
     if (follow)
@@ -118,7 +152,15 @@ void SocketIoBinding::runCommand(const QString &name, const QJsonValue &target, 
     // {"task_id": "…"} or the id itself.
     const QString id
         = target.isString() ? target.toString() : target.toObject().value(u"task_id"_s).toString();
-    QJsonObject reply = m_api.command(QJsonObject { { u"command"_s, name }, { u"task_id"_s, id } });
+    std::optional<QJsonObject> answer = m_call.call([&] {
+        return m_api.command(QJsonObject { { u"command"_s, name }, { u"task_id"_s, id } });
+    });
+    if (!answer) {
+        failShuttingDown(ackId);
+        return;
+    }
+    Q_EMIT changedTasks();
+    QJsonObject reply = std::move(*answer);
     reply.remove(u"reply_to"_s);
     m_connection->acknowledge(ackId, { reply });
 }

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QObject>
 
+class EngineCall;
 class SeedApi;
 class SocketIoConnection;
 class SyncHub;
@@ -18,7 +19,8 @@ class TaskEngine;
 // "error"). Richer: subscribe ({"ids"} or {"all": true}) adds `task` events (the task JSON)
 // and task_removed; cancel, pause, resume, retry are answered through acknowledgements.
 // A client only hears of tasks it started or subscribed to. Updates are taken from the sync
-// hub whenever the transport has drained, so a slow client gets merged updates.
+// hub whenever the transport has drained, so a slow client gets merged updates. Lives on the
+// server's thread; what it asks of the engine goes through the EngineCall.
 class SocketIoBinding final : public QObject
 {
     Q_OBJECT
@@ -27,8 +29,11 @@ class SocketIoBinding final : public QObject
 public:
     static constexpr qint64 HighWater = 64 * 1024;
 
-    SocketIoBinding(SocketIoConnection *connection, TaskEngine &engine, SyncHub &hub, TaskApi &api,
-                    const SeedApi &seed);
+    SocketIoBinding(SocketIoConnection *connection, TaskEngine &engine, EngineCall &call,
+                    SyncHub &hub, TaskApi &api, const SeedApi &seed);
+
+Q_SIGNALS:
+    void changedTasks(); // a command or start_task ran (the answer cache drops its answers)
 
 private:
     struct Followed
@@ -43,10 +48,12 @@ private:
     void subscribe(const QJsonValue &what, bool follow, qint64 ackId);
     void runCommand(const QString &name, const QJsonValue &target, qint64 ackId);
     void fail(qint64 ackId, const QString &code, const QString &message);
+    void failShuttingDown(qint64 ackId);
     void pump();
 
     SocketIoConnection *m_connection;
     TaskEngine &m_engine;
+    EngineCall &m_call;
     SyncHub &m_hub;
     TaskApi &m_api;
     const SeedApi &m_seed;

@@ -215,3 +215,9 @@ QByteArray SyncHub::taskJson(const TaskSnapshot &live) const
         it->bytes = serialized(it->snapshot);
     return it->bytes;
 }
+
+const TaskSnapshot *SyncHub::snapshot(const QString &id) const
+{
+    const auto it = m_tasks.constFind(id);
+    return it == m_tasks.cend() ? nullptr : &it->snapshot;
+}

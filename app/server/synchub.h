@@ -45,6 +45,9 @@ public:
     // serialized afresh. For a task without output the summary is the whole task.
     QByteArray taskJson(const TaskSnapshot &live) const;
 
+    // The task as the hub holds it (the server's mirror of the engine); null when unknown.
+    const TaskSnapshot *snapshot(const QString &id) const;
+
     // How many tasks have their JSON serialized already (tests).
     int preparedCount() const;
 

@@ -1,6 +1,8 @@
 #include "uploaddriver.h"
 
+#include "app/core/enginecall.h"
 #include "app/core/privatedir.h"
+#include "app/core/queuedtaskdriver.h"
 #include "app/core/taskengine.h"
 #include "app/core/tasksnapshot.h"
 #include "app/core/taskspec.h"
@@ -35,13 +37,20 @@ bool isSha256Hex(const QByteArray &hex)
 }
 } // namespace
 
+template<class F> auto UploadDriver::withEngine(F &&f) const
+{
+    return m_call->callAlways(std::forward<F>(f));
+}
+
 UploadDriver::UploadDriver(TaskEngine &engine, const QString &dataDir, Options options,
                            QObject *parent)
     : QObject(parent), m_engine(engine), m_engineAlive(&engine),
+      m_call(options.engineCall ? options.engineCall : std::make_shared<EngineCall>(&engine)),
+      m_driver(std::make_unique<QueuedTaskDriver>(this, this)),
       m_store(QDir(dataDir).filePath(u"uploads"_s)), m_options(std::move(options))
 {
     m_clock.start();
-    m_engine.setExternalDriver(TypeName, this);
+    withEngine([this] { m_engine.setExternalDriver(TypeName, m_driver.get()); });
     // Someone else's uploads folder is not read (HeadwayServer::listen() refuses to serve).
     QString error;
     m_store.setFreeSpace(m_options.freeSpace);
@@ -60,6 +69,12 @@ UploadDriver::UploadDriver(TaskEngine &engine, const QString &dataDir, QObject *
 
 UploadDriver::~UploadDriver()
 {
+    // Only our own registration: another manager may have taken the type over since. First:
+    // the engine posts nothing to this object after it.
+    withEngine([this] {
+        if (m_engineAlive && m_engine.externalDriver(TypeName) == m_driver.get())
+            m_engine.setExternalDriver(TypeName, nullptr);
+    });
     // Re-hashing workers post back to this object: stop them and wait (each stops within a
     // block of 1 MiB).
     for (const std::shared_ptr<Upload> &u : std::as_const(m_uploads)) {
@@ -69,9 +84,22 @@ UploadDriver::~UploadDriver()
     // Also the flushes of finished files: a quit right after an upload leaves it on the disk.
     for (std::future<void> &job : m_workers)
         job.wait();
-    // Only our own registration: another manager may have taken the type over since.
-    if (m_engineAlive && m_engine.externalDriver(TypeName) == this)
-        m_engine.setExternalDriver(TypeName, nullptr);
+}
+
+void UploadDriver::postProgress(const QString &taskId, const TaskProgress &progress)
+{
+    TaskEngine *engine = &m_engine;
+    QPointer<TaskEngine> alive = m_engineAlive;
+    m_call->post([engine, alive, taskId, progress] {
+        if (!alive)
+            return;
+        const std::optional<TaskSnapshot> task = engine->task(taskId);
+        if (!task || isFinished(task->state))
+            return; // removed or canceled by a user meanwhile
+        ExternalUpdate update;
+        update.progress = progress;
+        engine->updateExternal(taskId, update);
+    });
 }
 
 void UploadDriver::setOptions(Options options)
@@ -140,28 +168,34 @@ void UploadDriver::restore()
 
     for (const std::shared_ptr<Upload> &upload : std::as_const(restored)) {
         Info &info = upload->info;
-        if (!info.taskId.isEmpty() && m_engineAlive) {
-            const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
-            // Only a user removes a task that has not succeeded (it must be finished first):
-            // take that as "drop it". A finished task is never brought back to life either.
-            const bool keep
-                = task && (task->state == TaskState::Interrupted || !isFinished(task->state));
-            if (!keep) {
-                qCInfo(lcUploads, "Removing upload %s: its task is %s", qUtf8Printable(info.id),
-                       task ? qUtf8Printable(taskStateName(task->state)) : "gone");
-                removeFiles(*upload);
-                m_uploads.remove(info.id);
-                continue;
-            }
-            // The byte count it will resume from, in every view (a progress-only update is
-            // allowed on an interrupted task).
-            ExternalUpdate update;
-            update.progress
-                = progress(*upload, 0,
-                           task->state == TaskState::Interrupted
-                               ? tr("Interrupted: resumes when the sender sends the rest")
-                               : tr("Waiting for data"));
-            m_engine.updateExternal(info.taskId, update);
+        const bool keep
+            = info.taskId.isEmpty() || withEngine([&] {
+                  if (!m_engineAlive)
+                      return true;
+                  const std::optional<TaskSnapshot> task = m_engine.task(info.taskId);
+                  // Only a user removes a task that has not succeeded (it must be finished first):
+                  // take that as "drop it". A finished task is never brought back to life either.
+                  if (!task || (task->state != TaskState::Interrupted && isFinished(task->state))) {
+                      qCInfo(lcUploads, "Removing upload %s: its task is %s",
+                             qUtf8Printable(info.id),
+                             task ? qUtf8Printable(taskStateName(task->state)) : "gone");
+                      return false;
+                  }
+                  // The byte count it will resume from, in every view (a progress-only update is
+                  // allowed on an interrupted task).
+                  ExternalUpdate update;
+                  update.progress
+                      = progress(*upload, 0,
+                                 task->state == TaskState::Interrupted
+                                     ? tr("Interrupted: resumes when the sender sends the rest")
+                                     : tr("Waiting for data"));
+                  m_engine.updateExternal(info.taskId, update);
+                  return true;
+              });
+        if (!keep) {
+            removeFiles(*upload);
+            m_uploads.remove(info.id);
+            continue;
         }
         if (info.offset > 0)
             startRehash(*upload);
@@ -319,18 +353,25 @@ bool UploadDriver::hashReady(const QString &id) const
 
 bool UploadDriver::taskGone(const Upload &upload) const
 {
-    return !upload.info.taskId.isEmpty() && m_engineAlive && !m_engine.task(upload.info.taskId);
+    const QString taskId = upload.info.taskId;
+    return !taskId.isEmpty()
+        && withEngine([this, &taskId] { return m_engineAlive && !m_engine.task(taskId); });
 }
 
 // An interrupted task (a restored upload) goes back to running through a retry, which hands
 // it to startTask(). Done when its sender sends data again.
 void UploadDriver::resumeTask(Upload &upload)
 {
-    if (upload.info.taskId.isEmpty() || !m_engineAlive)
+    const QString taskId = upload.info.taskId;
+    if (taskId.isEmpty())
         return;
-    const std::optional<TaskSnapshot> task = m_engine.task(upload.info.taskId);
-    if (task && task->state == TaskState::Interrupted)
-        m_engine.retry(upload.info.taskId);
+    withEngine([this, &taskId] {
+        if (!m_engineAlive)
+            return;
+        const std::optional<TaskSnapshot> task = m_engine.task(taskId);
+        if (task && task->state == TaskState::Interrupted)
+            m_engine.retry(taskId);
+    });
 }
 
 // An "upload" task with no upload behind it cannot run: only its sender can start it again.
@@ -343,9 +384,12 @@ void UploadDriver::failNotResumable(const QString &taskId, const QString &messag
 // engine refuses (and nothing happens) when a user ended or removed it meanwhile.
 void UploadDriver::endTask(const QString &taskId, TaskState state, TaskError error)
 {
-    if (taskId.isEmpty() || !m_engineAlive)
+    if (taskId.isEmpty())
         return;
-    m_engine.endExternal(taskId, state, std::move(error));
+    withEngine([&] {
+        if (m_engineAlive)
+            m_engine.endExternal(taskId, state, std::move(error));
+    });
 }
 
 // Interrupted "upload" tasks whose upload did not come back (from a Headway that did not keep
@@ -353,9 +397,8 @@ void UploadDriver::endTask(const QString &taskId, TaskState state, TaskError err
 // offered for a resume that cannot work.
 void UploadDriver::failUnresumable()
 {
-    if (!m_engineAlive)
-        return;
-    const QList<TaskSnapshot> tasks = m_engine.tasks();
+    const QList<TaskSnapshot> tasks
+        = withEngine([this] { return m_engineAlive ? m_engine.tasks() : QList<TaskSnapshot>(); });
     for (const TaskSnapshot &task : tasks) {
         if (task.type != TypeName || task.state != TaskState::Interrupted || findByTask(task.id))
             continue;
@@ -391,14 +434,15 @@ std::optional<UploadDriver::Info> UploadDriver::create(qint64 length, const QStr
         return std::nullopt;
     }
 
-    if (m_engine.registry().find(TypeName)) {
+    info.taskId = withEngine([&] {
+        if (!m_engineAlive || !m_engine.registry().find(TypeName))
+            return QString();
         TaskSpec spec;
         spec.type = TypeName;
         spec.params = QJsonObject { { u"filename"_s, info.filename }, { u"size"_s, length } };
         const Result<TaskSnapshot> task = m_engine.submit(spec);
-        if (task)
-            info.taskId = task->id;
-    }
+        return task ? task->id : QString();
+    });
     m_uploads.insert(info.id, upload);
     if (!info.taskId.isEmpty()) {
         ExternalUpdate running;
@@ -680,8 +724,10 @@ void UploadDriver::complete(Upload &upload, UploadError *error)
     // Committed before the sender hears "complete" (the 204 after this) and before the state
     // goes: a kill -9 right after that answer used to find, on restart, the file in place, no
     // upload state and the task back at interrupted ("partial file was not kept").
-    if (m_engineAlive)
-        m_engine.publishTransitions();
+    withEngine([this] {
+        if (m_engineAlive)
+            m_engine.publishTransitions();
+    });
     m_store.remove(info.id); // its state: a finished upload is never brought back
 }
 
@@ -723,12 +769,23 @@ TaskProgress UploadDriver::progress(const Upload &upload, int step, const QStrin
 
 void UploadDriver::updateTask(const Upload &upload, const ExternalUpdate &update)
 {
-    if (upload.info.taskId.isEmpty() || !m_engineAlive)
+    const QString &taskId = upload.info.taskId;
+    if (taskId.isEmpty())
         return;
-    const std::optional<TaskSnapshot> task = m_engine.task(upload.info.taskId);
-    if (!task || isFinished(task->state))
-        return; // removed or canceled by a user meanwhile
-    m_engine.updateExternal(upload.info.taskId, update);
+    // Progress alone (what each chunk reports) is not waited for; the rest is, in order.
+    if (update.progress && !update.state && !update.result && !update.error
+        && update.output.isEmpty()) {
+        postProgress(taskId, *update.progress);
+        return;
+    }
+    withEngine([&] {
+        if (!m_engineAlive)
+            return;
+        const std::optional<TaskSnapshot> task = m_engine.task(taskId);
+        if (!task || isFinished(task->state))
+            return; // removed or canceled by a user meanwhile
+        m_engine.updateExternal(taskId, update);
+    });
 }
 
 UploadError UploadDriver::terminate(const QString &id)
@@ -790,7 +847,10 @@ void UploadDriver::startTask(const TaskSnapshot &task)
         ExternalUpdate update;
         update.state = TaskState::Running;
         update.progress = progress(*upload, 0, tr("Waiting for data"));
-        m_engine.updateExternal(task.id, update);
+        withEngine([&] {
+            if (m_engineAlive)
+                m_engine.updateExternal(task.id, update);
+        });
         return;
     }
     // Called inside submit(), before create() knows the task's id; and for uploads that
@@ -798,10 +858,14 @@ void UploadDriver::startTask(const TaskSnapshot &task)
     // through /api/v1/tasks). Look again once the current call is done.
     const QString taskId = task.id;
     QTimer::singleShot(0, this, [this, taskId] {
-        if (findByTask(taskId) || !m_engineAlive)
+        if (findByTask(taskId))
             return;
-        const std::optional<TaskSnapshot> t = m_engine.task(taskId);
-        if (!t || isFinished(t->state))
+        const bool running = withEngine([this, &taskId] {
+            const std::optional<TaskSnapshot> t
+                = m_engineAlive ? m_engine.task(taskId) : std::nullopt;
+            return t && !isFinished(t->state);
+        });
+        if (!running)
             return;
         failNotResumable(taskId,
                          tr("Uploads are started by their sender (POST /api/v1/uploads): "
@@ -827,6 +891,9 @@ void UploadDriver::cancelTask(const TaskSnapshot &task)
         update.error = TaskError { u"canceled"_s,
                                    tr("The upload was canceled; its partial file was removed."),
                                    {} };
-        m_engine.updateExternal(task.id, update);
+        withEngine([&] {
+            if (m_engineAlive)
+                m_engine.updateExternal(task.id, update);
+        });
     }
 }

@@ -25,6 +25,8 @@
 #include <optional>
 #include <vector>
 
+class EngineCall;
+class QueuedTaskDriver;
 class TaskEngine;
 
 // The storage and task side of resumable uploads (the tus protocol is UploadApi's): each
@@ -32,8 +34,9 @@ class TaskEngine;
 // offset the server holds, hashed (SHA-256) as they arrive, verified and renamed to its
 // sanitized file name at the end, then flushed to the disk by a worker. Each upload is an "upload"
 // task in the engine (this is its ExternalTaskDriver), so every viewer sees the server's byte
-// count; canceling the task terminates the upload. Abandoned uploads expire. Lives in the engine's
-// thread.
+// count; canceling the task terminates the upload. Abandoned uploads expire. Lives in the server's
+// thread: it reaches the engine through Options::engineCall (progress posted, the rest waited
+// for) and the engine's calls (startTask, cancelTask) come to it queued (QueuedTaskDriver).
 //
 // Uploads survive a restart: each one's state (length, name, metadata, task id, ...) is kept
 // in <id>.json beside its partial file, written once at creation; the offset is the partial
@@ -52,6 +55,9 @@ public:
         std::chrono::milliseconds expiry { std::chrono::hours(24) }; // since the last chunk
         // Bytes free on the upload folder's disk; empty: QStorageInfo (tests fake a full disk).
         std::function<qint64()> freeSpace;
+        // How the engine is reached when the driver lives on another thread (the server's):
+        // null, directly (same thread). Taken at construction only.
+        std::shared_ptr<EngineCall> engineCall;
     };
 
     struct Info
@@ -166,8 +172,16 @@ private:
     bool checkAppend(const Upload &upload, qint64 offset, qint64 size, UploadError *error) const;
     std::optional<qint64> afterAppend(Upload &upload, UploadError *error);
 
+    // Runs f(engine) on the engine's thread and waits (always: uploads never deadlock, see
+    // EngineCall::runOn); f is not called once the engine is gone.
+    template<class F> auto withEngine(F &&f) const;
+    // An update that changes only the progress: posted, not waited for.
+    void postProgress(const QString &taskId, const TaskProgress &progress);
+
     TaskEngine &m_engine;
-    QPointer<TaskEngine> m_engineAlive;
+    QPointer<TaskEngine> m_engineAlive; // read on the engine's thread only
+    std::shared_ptr<EngineCall> m_call;
+    std::unique_ptr<QueuedTaskDriver> m_driver; // what the engine calls (registered)
     UploadStore m_store;
     Options m_options;
     QHash<QString, std::shared_ptr<Upload>> m_uploads;

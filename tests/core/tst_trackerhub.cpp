@@ -9,6 +9,11 @@
 #include <QHash>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <latch>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -96,6 +101,61 @@ private Q_SLOTS:
         }
         deliver();
         QCOMPARE(store.batches.size(), 1); // never twice
+    }
+
+    // A tracker on another thread (the server's hub on its own thread): its events arrive on
+    // its thread, in order, after the trackers added before it on this thread (the store) have
+    // handled them; deliverStateNow() delivers this thread's trackers at once and leaves the
+    // other's to its own event loop (never called from here).
+    void trackerOnAnotherThread()
+    {
+        QThread thread;
+        Recorder local;
+        QList<QThread *> calledOn;
+        std::latch delivered(2);
+        struct Probe final : TaskTracker
+        {
+            QList<QThread *> *calledOn;
+            const Recorder *local;
+            QList<qsizetype> *localBefore;
+            std::latch *delivered;
+            std::atomic<int> count = 0;
+            void tasksChanged(const TaskEvents &) override
+            {
+                calledOn->append(QThread::currentThread());
+                // The batch reached the tracker added before it (the store) first.
+                localBefore->append(local->batches.size());
+                ++count;
+                delivered->count_down();
+            }
+        };
+        auto *probe = new Probe;
+        QList<qsizetype> localBefore;
+        probe->calledOn = &calledOn;
+        probe->local = &local;
+        probe->localBefore = &localBefore;
+        probe->delivered = &delivered;
+        probe->moveToThread(&thread);
+        thread.start();
+        m_hub->add(&local, 1, {});
+        m_hub->add(probe, 30, {});
+        m_hub->post(
+            { TaskEvent::Kind::Added, snapshot(u"t"_s, TaskState::Queued), TaskState::Queued });
+        m_hub->deliverStateNow();
+        QCOMPARE(local.batches.size(), 1); // this thread's tracker: handled already
+        while (probe->count < 1) // the other thread's, by its own loop (no event loop here)
+            std::this_thread::yield();
+        m_hub->post({ TaskEvent::Kind::StateChanged, snapshot(u"t"_s, TaskState::Running),
+                      TaskState::Queued });
+        m_hub->deliverStateNow();
+        delivered.wait(); // both batches reach the other thread, by its own loop
+        m_hub->remove(probe);
+        QMetaObject::invokeMethod(probe, &QObject::deleteLater);
+        thread.quit();
+        thread.wait();
+        QCOMPARE(calledOn, (QList<QThread *> { &thread, &thread }));
+        QCOMPARE(localBefore, (QList<qsizetype> { 1, 2 }));
+        QCOMPARE(local.batches.size(), 2);
     }
 
     void progressAtEachTrackersRate()

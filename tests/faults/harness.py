@@ -35,7 +35,11 @@ class Headway:
         self.proc = subprocess.Popen(
             [self.binary, "--headless", "--port", "0", "--data-dir", self.data_dir] + self.args,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-            preexec_fn=die_with_parent)
+            preexec_fn=die_with_parent,
+            # Unbuffered: readline() then takes one line off the pipe, never more, so select()
+            # sees the lines a buffered reader would have hidden (two lines in one write: a
+            # restored upload's log line, from the server's thread, just before the address).
+            bufsize=0)
         output = b""
         for _ in range(200):  # lines of output before the address, at most
             ready, _, _ = select.select([self.proc.stdout], [], [], IO_TIMEOUT)

@@ -8,6 +8,7 @@
 #include "app/server/answercache.h"
 #include "app/server/headwayserver.h"
 #include "app/server/securitypolicy.h"
+#include "app/server/synchub.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void headAndConditionalRequests();
     void pipelinedRequestsKeepTheirOrder();
     void offWhenDisabled();
+    void mirrorBoundsStalenessAndDropsOnWrites();
 
 private:
     QByteArray get(const QString &path, const QByteArray &extra = {},
@@ -623,3 +625,61 @@ void tst_AnswerCache::offWhenDisabled()
 
 QTEST_GUILESS_MAIN(tst_AnswerCache)
 #include "tst_answercache.moc"
+
+// With the server on its own thread the cache checks the hub's mirror, not the engine: an
+// answer lives until the hub hears of its task's change (bounded by the hub's tick), and what
+// the server changes itself drops the task's answers (dropTask) so its client reads its write.
+void tst_AnswerCache::mirrorBoundsStalenessAndDropsOnWrites()
+{
+    TaskTypeRegistry registry;
+    registerBuiltinTaskTypes(registry);
+    QTemporaryDir dir;
+    EngineOptions options;
+    options.concurrency = 1;
+    options.dataDir = dir.path();
+    TaskEngine engine(registry, options);
+    SyncHub hub;
+    engine.addTracker(&hub, 30, true, 1);
+    TaskSpec spec;
+    spec.type = u"demo"_s;
+    spec.params = QJsonObject { { u"steps"_s, 1000 }, { u"delay_ms"_s, 1000 } };
+    QVERIFY(engine.submit(spec)); // takes the one worker
+    const Result<TaskSnapshot> queued = engine.submit(spec); // stays queued: unchanging
+    QVERIFY(queued);
+    const QString id = queued->id;
+    engine.publishTransitions(); // the hub (this thread) hears of both now
+    QVERIFY(hub.snapshot(id));
+
+    AnswerCache cache(engine, &hub);
+    const QByteArray host = "127.0.0.1:1";
+    const QByteArray target = "/api/v1/tasks/" + id.toLatin1();
+    cache.store(host, target, id, "A");
+    QVERIFY(cache.find(host, target));
+    QCOMPARE(*cache.find(host, target), "A");
+
+    // The engine changed, the mirror not yet: still served (until the hub's next delivery).
+    QVERIFY(!engine.cancel(id));
+    QVERIFY(cache.find(host, target));
+    // ...unless the server made the change: it drops the task's answers.
+    cache.dropTask(id);
+    QVERIFY(!cache.find(host, target));
+    QCOMPARE(cache.size(), 0);
+
+    // A fresh answer stored against the old mirror lives until the mirror moves.
+    cache.store(host, target, id, "B");
+    QCOMPARE(*cache.find(host, target), "B");
+    engine.publishTransitions();
+    QCOMPARE(hub.snapshot(id)->state, TaskState::Canceled);
+    QVERIFY(!cache.find(host, target));
+
+    // Now in step: served; dropping another task's answers leaves it.
+    cache.store(host, target, id, "C");
+    cache.dropTask(u"other"_s);
+    QCOMPARE(*cache.find(host, target), "C");
+    // A task the hub no longer has is never served.
+    QVERIFY(!engine.remove(id));
+    engine.publishTransitions();
+    QVERIFY(!hub.snapshot(id));
+    QVERIFY(!cache.find(host, target));
+    engine.removeTracker(&hub);
+}
