@@ -9,7 +9,7 @@
 #include "app/core/taskengine.h"
 #include "app/core/taskstore.h"
 #include "app/core/tasktyperegistry.h"
-#include "app/server/headwayserver.h"
+#include "app/server/serverthread.h"
 #include "historyfill.h"
 #include "tusupload.h"
 #include "ui/mainwindow.h"
@@ -257,9 +257,9 @@ bool writeSource(const QString &path, qint64 bytes)
     return true;
 }
 
-// --serve poll|upload: MainWindow and HeadwayServer over one engine, as the app composes them;
-// a load from outside the main thread (wrk in its own process, or a tus client on its own
-// thread), and the main thread's stalls while it runs.
+// --serve poll|upload: MainWindow and the server (ServerThread) over one engine, as the app
+// composes them; a load from outside the main thread (wrk in its own process, or a tus client
+// on its own thread), and the main thread's stalls while it runs.
 int runServe(const QString &mode, int seconds, qint64 uploadMiB, double budgetMs)
 {
     QTemporaryDir dataDir;
@@ -269,9 +269,9 @@ int runServe(const QString &mode, int seconds, qint64 uploadMiB, double budgetMs
     ServerOptions serverOptions;
     serverOptions.port = 0;
     serverOptions.dataDir = dataDir.path();
-    HeadwayServer server(engine, serverOptions);
+    ServerThread server(engine, serverOptions); // on its own thread, as in `headway`
     QString error;
-    if (!server.listen(&error)) {
+    if (!server.start(&error)) {
         std::fprintf(stderr, "bench_gui: %s\n", qPrintable(error));
         return 1;
     }
@@ -355,6 +355,7 @@ int runServe(const QString &mode, int seconds, qint64 uploadMiB, double budgetMs
         std::printf("RESULT serve=%s stall_max_ms=%.2f stall_p99_ms=%.2f budget_ms=%.0f ok=%d\n",
                     qPrintable(mode), longest, percentile(s, 99), budgetMs, ok ? 1 : 0);
     }
+    server.stop(); // before the engine ends, as the app does
     engine.shutdown();
     return ok ? 0 : 1;
 }
