@@ -5,7 +5,8 @@
 clients /api/v1/events, for SECONDS. Prints errors, Headway's RSS (with the push clients connected, 10 s in with every poller
 connected, and at the end), the
 poll latency (p50/p99) and the longest answer of a /api/v1/health probe sent every 50 ms on its
-own connection (an upper bound of the main thread's longest stall: the event loop answers it).
+own connection (an upper bound of the server thread's longest stall: its event loop answers it;
+the window's thread is measured by bench_gui --serve).
 Then the start-up with STORED finished tasks (written through TaskStore by
 `headway_bench --fill-store`): time to "serving" and RSS.
 
@@ -247,7 +248,7 @@ def main():
         rows.append((label + ": Headway's CPU (all its threads)", "%.0f%% of one core" % (cpu * 100)))
         rows.append((label + ": poll latency p50 / p99", "%.1f ms / %.1f ms" % (
             percentile(stats.latencies, 0.5) * 1000, percentile(stats.latencies, 0.99) * 1000)))
-        rows.append((label + ": longest /health answer (main-thread stall bound)",
+        rows.append((label + ": longest /health answer (server-thread stall bound)",
                      "%.1f ms (p99 %.1f ms, %d probes)" % (max(stats.health or [float("nan")]) * 1000,
                                                            percentile(stats.health, 0.99) * 1000, len(stats.health))))
         rows.append((label + ": RSS push clients connected → 10 s in (all pollers connected) → end",
