@@ -13,26 +13,18 @@ QueuedTaskDriver::QueuedTaskDriver(QObject *context, ExternalTaskDriver *target)
 
 void QueuedTaskDriver::startTask(const TaskSnapshot &task)
 {
-    if (m_context->thread() == QThread::currentThread()) {
-        m_target->startTask(task);
-        return;
-    }
-    static TsanPostGate gate; // from the engine's thread to the driver's
-    ExternalTaskDriver *target = m_target;
-    const auto posting = gate.post();
-    QMetaObject::invokeMethod(
-        m_context,
-        [target, task] {
-            gate.pass();
-            target->startTask(task);
-        },
-        Qt::QueuedConnection);
+    forward(task, &ExternalTaskDriver::startTask);
 }
 
 void QueuedTaskDriver::cancelTask(const TaskSnapshot &task)
 {
+    forward(task, &ExternalTaskDriver::cancelTask);
+}
+
+void QueuedTaskDriver::forward(const TaskSnapshot &task, Call call)
+{
     if (m_context->thread() == QThread::currentThread()) {
-        m_target->cancelTask(task);
+        (m_target->*call)(task);
         return;
     }
     static TsanPostGate gate; // from the engine's thread to the driver's
@@ -40,9 +32,9 @@ void QueuedTaskDriver::cancelTask(const TaskSnapshot &task)
     const auto posting = gate.post();
     QMetaObject::invokeMethod(
         m_context,
-        [target, task] {
+        [target, task, call] {
             gate.pass();
-            target->cancelTask(task);
+            (target->*call)(task);
         },
         Qt::QueuedConnection);
 }

@@ -19,6 +19,10 @@ public:
     void cancelTask(const TaskSnapshot &task) override;
 
 private:
+    using Call = void (ExternalTaskDriver::*)(const TaskSnapshot &);
+    // Directly on the driver's thread, else posted there.
+    void forward(const TaskSnapshot &task, Call call);
+
     QObject *m_context;
     ExternalTaskDriver *m_target;
 };

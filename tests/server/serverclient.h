@@ -7,6 +7,7 @@
 #include <QNetworkReply>
 #include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
 
 #include <functional>
 
@@ -82,6 +83,19 @@ inline QByteArray exchange(quint16 port, const QByteArray &request, int timeoutM
         timeoutMs);
     data += socket.readAll();
     return data;
+}
+
+// Opens `ws` on /api/v1/ws of 127.0.0.1:port with the token; every message it receives is
+// appended to `messages` (parsed) from now on. The caller waits for the first (the snapshot).
+inline void openPushSocket(QWebSocket &ws, quint16 port, const QString &token,
+                           QList<QJsonObject> &messages)
+{
+    QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws, [&messages](const QString &text) {
+        messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+    QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/ws").arg(port)));
+    request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    ws.open(request);
 }
 
 } // namespace ServerClient

@@ -774,12 +774,7 @@ private Q_SLOTS:
         m_server->setPingInterval(200);
         QWebSocket ws;
         QList<QJsonObject> messages;
-        connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
-            messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-        QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/api/v1/ws"_s.arg(m_server->port())));
-        request.setRawHeader("Authorization", "Bearer " + m_server->token().toLatin1());
-        ws.open(request);
+        ServerClient::openPushSocket(ws, m_server->port(), m_server->token(), messages);
         QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 5000);
         QCOMPARE(messages.first().value(u"type"_s).toString(), u"snapshot"_s);
         QVERIFY(messages.first().value(u"full_update"_s).toBool());

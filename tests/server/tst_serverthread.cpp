@@ -204,12 +204,7 @@ private Q_SLOTS:
     {
         QWebSocket ws;
         QList<QJsonObject> messages;
-        connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
-            messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-        QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/api/v1/ws"_s.arg(m_server->port())));
-        request.setRawHeader("Authorization", "Bearer " + m_server->token().toLatin1());
-        ws.open(request);
+        ServerClient::openPushSocket(ws, m_server->port(), m_server->token(), messages);
         QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 10000);
         QCOMPARE(messages.first().value(u"type"_s).toString(), u"snapshot"_s);
         // A command over the socket runs on the engine's thread; the updates follow.
