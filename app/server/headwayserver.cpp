@@ -87,9 +87,9 @@ HttpReply unauthorized(const RouteRules &rules, const QString &message)
 HeadwayServer::HeadwayServer(TaskEngine &engine, ServerOptions options, QObject *parent)
     : QObject(parent), m_engine(engine), m_options(std::move(options)),
       m_call(m_options.engineCall ? m_options.engineCall : std::make_shared<EngineCall>(&engine)),
-      m_policy(std::make_unique<SecurityPolicy>()), m_hub(std::make_unique<SyncHub>()),
-      m_router(std::make_unique<Router>()), m_api(std::make_unique<TaskApi>(engine, *m_hub)),
-      m_seed(std::make_unique<SeedApi>(engine)),
+      m_ownThread(!m_call->isDirect()), m_policy(std::make_unique<SecurityPolicy>()),
+      m_hub(std::make_unique<SyncHub>()), m_router(std::make_unique<Router>()),
+      m_api(std::make_unique<TaskApi>(engine, *m_hub)), m_seed(std::make_unique<SeedApi>(engine)),
       m_plain(std::make_unique<PlainPage>(engine, *m_policy)),
       m_limiter(std::make_unique<AuthRateLimiter>()),
       m_uploads(m_options.dataDir.isEmpty()
@@ -570,6 +570,24 @@ std::unique_ptr<BodySink> HeadwayServer::openStream(const HttpHeadScanner::Head 
         refusal);
 }
 
+void HeadwayServer::publishForHub()
+{
+    // On the engine's thread, in the call: its transitions (a new task above all) go out now,
+    // to the store first and then, posted, to the hub on the server's thread.
+    if (m_ownThread && !m_options.feed)
+        m_engine.publishTransitions();
+}
+
+void HeadwayServer::catchUpHub()
+{
+    // On the server's thread, after the call: the hub takes what publishForHub() posted before
+    // the answer goes, so a client that submits and then syncs finds its task there (without
+    // this, a full update a moment later could lack it and a `headway submit --wait` read the
+    // task as removed). On one thread the hub is already in step.
+    if (m_ownThread)
+        QCoreApplication::sendPostedEvents(m_hub.get(), QEvent::MetaCall);
+}
+
 bool HeadwayServer::reportTokenAccepted(const QString &path, const QByteArray &token) const
 {
     return m_call->call([&] { return m_reports->acceptsToken(path, token); }).value_or(false);
@@ -607,11 +625,18 @@ HttpReply HeadwayServer::route(RequestContext &context, bool upgrade)
         // The whole handler on the engine's thread, this thread waiting: it reads the request
         // and the hub meanwhile, nothing runs here.
         const Router::Handler &handler = match.route->handler;
-        std::optional<HttpReply> reply = m_call->call([&] { return handler(context); });
+        std::optional<HttpReply> reply = m_call->call([&] {
+            HttpReply answer = handler(context);
+            if (changes)
+                publishForHub();
+            return answer;
+        });
         if (!reply)
             return shuttingDown();
-        if (changes) // a command: the next poll of its task reads the engine
+        if (changes) { // a command: the next poll of its task reads the engine
             dropAnswers(context.args.value(u"id"_s));
+            catchUpHub();
+        }
         return std::move(*reply);
     }
     if (!match.allowed.isEmpty()) {
@@ -688,9 +713,13 @@ void HeadwayServer::acceptPushSocket(std::unique_ptr<QWebSocket> socket)
 {
     auto *client
         = new WebSocketClient(std::move(socket), *m_hub, [this](const QJsonObject &command) {
-              std::optional<QJsonObject> reply
-                  = m_call->call([&] { return m_api->command(command); });
+              std::optional<QJsonObject> reply = m_call->call([&] {
+                  QJsonObject answer = m_api->command(command);
+                  publishForHub();
+                  return answer;
+              });
               dropAnswers(command.value(u"task_id"_s).toString());
+              catchUpHub();
               if (reply)
                   return *reply;
               return QJsonObject { { u"ok"_s, false },

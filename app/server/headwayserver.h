@@ -127,6 +127,10 @@ private:
     void acceptPushSocket(std::unique_ptr<QWebSocket> socket);
     void addPushClient(PushClient *client);
     // A report token that opens this path's /report or /finish (ReportApi, engine's thread).
+    // Read-your-writes across the two threads: publishForHub() in the engine call of a request
+    // that changed something, catchUpHub() on the server's thread after it.
+    void publishForHub();
+    void catchUpHub();
     bool reportTokenAccepted(const QString &path, const QByteArray &token) const;
     // The server changed something: answers that may show the old state go (AnswerCache).
     void dropAnswers(const QString &taskId = {});
@@ -139,6 +143,7 @@ private:
     QPointer<TaskEngine> m_engineAlive;
     ServerOptions m_options;
     std::shared_ptr<EngineCall> m_call;
+    const bool m_ownThread; // built on another thread than the engine's (ServerThread)
     std::unique_ptr<SecurityPolicy> m_policy;
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<Router> m_router;

@@ -359,6 +359,41 @@ private Q_SLOTS:
         QCOMPARE(cachedAnswers(), before); // the poll went the normal way
     }
 
+    // Read-your-writes in the change feeds: a client that submits and then asks for a full
+    // update finds its task there, though the engine's queued events cannot reach the hub
+    // meanwhile (this thread serves only the engine's calls, inside runOn()): the submit's
+    // call publishes its transitions and the hub takes them before the answer goes. Without
+    // that, `headway submit --wait` read the new task as removed (exit 3) in CI.
+    void syncAfterASubmitHasTheTask()
+    {
+        QThread helper;
+        QObject context;
+        context.moveToThread(&helper);
+        helper.start();
+        const QByteArray spec = R"({"type": "demo", "params": {"steps": 1, "delay_ms": 0}})";
+        QByteArray submitted;
+        QByteArray synced;
+        std::latch done(1);
+        std::thread client([&] {
+            submitted = blockingExchange(m_server->port(), rawPost(u"/api/v1/tasks"_s, spec));
+            synced = blockingExchange(m_server->port(), rawGet(u"/api/v1/sync?rid=0"_s));
+            done.count_down();
+        });
+        m_server->engineCall().runOn(&context, [&done] { done.wait(); });
+        client.join();
+        helper.quit();
+        helper.wait();
+        QVERIFY2(submitted.startsWith("HTTP/1.1 201"), submitted.constData());
+        QVERIFY2(synced.startsWith("HTTP/1.1 200"), synced.constData());
+        const QString id = bodyOf(submitted).value(u"id"_s).toString();
+        QVERIFY(!id.isEmpty());
+        QVERIFY(bodyOf(synced).value(u"full_update"_s).toBool());
+        QStringList ids;
+        for (const QJsonValue &task : bodyOf(synced).value(u"tasks"_s).toArray())
+            ids.append(task.toObject().value(u"id"_s).toString());
+        QVERIFY2(ids.contains(id), qPrintable(ids.join(u' ')));
+    }
+
     // Item 3: a request waiting for the engine when the server stops gets 503 shutting_down
     // at once, and the stop completes (the main thread never serves that call).
     void stopReleasesAWaitingRequest()
