@@ -18,6 +18,7 @@
 #include <QThread>
 #include <QWebSocket>
 
+#include <functional>
 #include <latch>
 #include <thread>
 
@@ -124,6 +125,25 @@ private:
         qint64 count = 0;
         m_server->withServer([&count](HeadwayServer &s) { count = s.cachedAnswerCount(); });
         return count;
+    }
+    // Runs `client` on a thread of its own while this (the engine's) thread serves only the
+    // engine's calls (EngineCall::runOn), never its event loop: no queued engine event reaches
+    // the server's hub meanwhile.
+    void servingOnlyEngineCalls(const std::function<void()> &client)
+    {
+        QThread helper;
+        QObject context;
+        context.moveToThread(&helper);
+        helper.start();
+        std::latch done(1);
+        std::thread clientThread([&] {
+            client();
+            done.count_down();
+        });
+        m_server->engineCall().runOn(&context, [&done] { done.wait(); });
+        clientThread.join();
+        helper.quit();
+        helper.wait();
     }
     // Polls the task on this thread (events run) until a poll is answered from the cache.
     bool primeCache(const QString &id)
@@ -333,24 +353,13 @@ private Q_SLOTS:
         QVERIFY(primeCache(id)); // "paused", from the cache
         const qint64 before = cachedAnswers();
 
-        QThread helper;
-        QObject context;
-        context.moveToThread(&helper);
-        helper.start();
         QByteArray resumed;
         QByteArray polled;
-        std::latch done(1);
-        std::thread client([&] {
+        servingOnlyEngineCalls([&] {
             resumed = blockingExchange(m_server->port(),
                                        rawPost(u"/api/v1/tasks/"_s + id + u"/resume"_s, {}));
             polled = blockingExchange(m_server->port(), rawGet(u"/api/v1/tasks/"_s + id));
-            done.count_down();
         });
-        // Serves the resume and the poll's engine call, runs no event loop meanwhile.
-        m_server->engineCall().runOn(&context, [&done] { done.wait(); });
-        client.join();
-        helper.quit();
-        helper.wait();
         QVERIFY2(resumed.startsWith("HTTP/1.1 200"), resumed.constData());
         QVERIFY2(polled.startsWith("HTTP/1.1 200"), polled.constData());
         QVERIFY(bodyOf(polled).value(u"state"_s).toString() != u"paused"_s);
@@ -366,23 +375,13 @@ private Q_SLOTS:
     // that, `headway submit --wait` read the new task as removed (exit 3) in CI.
     void syncAfterASubmitHasTheTask()
     {
-        QThread helper;
-        QObject context;
-        context.moveToThread(&helper);
-        helper.start();
         const QByteArray spec = R"({"type": "demo", "params": {"steps": 1, "delay_ms": 0}})";
         QByteArray submitted;
         QByteArray synced;
-        std::latch done(1);
-        std::thread client([&] {
+        servingOnlyEngineCalls([&] {
             submitted = blockingExchange(m_server->port(), rawPost(u"/api/v1/tasks"_s, spec));
             synced = blockingExchange(m_server->port(), rawGet(u"/api/v1/sync?rid=0"_s));
-            done.count_down();
         });
-        m_server->engineCall().runOn(&context, [&done] { done.wait(); });
-        client.join();
-        helper.quit();
-        helper.wait();
         QVERIFY2(submitted.startsWith("HTTP/1.1 201"), submitted.constData());
         QVERIFY2(synced.startsWith("HTTP/1.1 200"), synced.constData());
         const QString id = bodyOf(submitted).value(u"id"_s).toString();
